@@ -1,0 +1,183 @@
+//! The directory's server functions: search, service, organization, and the choices the
+//! search form offers.
+
+use crate::domain::directory::{Category, OrganizationDetail, SearchPage, ServiceDetail};
+use crate::domain::error::AppError;
+use crate::domain::search::SearchParams;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A search as the home page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchView {
+    /// The search that ran, after any remembered location was filled in.
+    pub params: SearchParams,
+    pub page: SearchPage,
+    /// The chosen place's name, when the search is from a place on the grid.
+    pub place_name: Option<String>,
+}
+
+/// A place a resident can choose as home.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlaceChoice {
+    pub id: i64,
+    pub name: String,
+}
+
+/// A community and the courtyards, estates and units in it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommunityChoice {
+    pub community: PlaceChoice,
+    pub places: Vec<PlaceChoice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchOptions {
+    pub categories: Vec<Category>,
+    pub communities: Vec<CommunityChoice>,
+}
+
+/// Runs a directory search from a raw query string (`lat=..&lon=..&category=..`), the same
+/// parameters as `GET /api/v1/services`. Without a position it uses the remembered home;
+/// with one it remembers it.
+#[server(prefix = "/api/fn", endpoint = "search")]
+pub async fn find_services(query: String) -> Result<SearchView, AppError> {
+    use super::context::{request_cookie, set_cookie, store, with_status};
+    use crate::domain::use_cases;
+    use crate::prefs::{decode_home, encode_home, Prefs, COOKIE_MAX_AGE_S, HOME_COOKIE};
+
+    with_status(
+        async {
+            let pairs: Vec<(String, String)> =
+                serde_urlencoded::from_str(&query).map_err(|_| {
+                    crate::domain::validation::FieldError::new(
+                        "query",
+                        "is not a valid query string",
+                    )
+                })?;
+            let mut params = SearchParams::from_pairs(&pairs)?;
+            let store = store()?;
+            let lang = params.lang.unwrap_or(Prefs::current().lang);
+            match params.origin {
+                Some(origin) => {
+                    // Resolve before remembering, so an unknown place is never remembered.
+                    use_cases::resolve_origin(store.as_ref(), Some(origin), lang).await?;
+                    set_cookie(HOME_COOKIE, &encode_home(origin), COOKIE_MAX_AGE_S);
+                }
+                None => {
+                    params.origin = request_cookie(HOME_COOKIE).as_deref().and_then(decode_home)
+                }
+            }
+            let place_name = match params.origin {
+                Some(crate::domain::search::Origin::Place(id)) => {
+                    store.grid_unit(id, lang).await?.map(|u| u.name)
+                }
+                _ => None,
+            };
+            let page = match use_cases::search_services(store.as_ref(), params.clone(), lang).await
+            {
+                // A remembered place that no longer exists: search without it.
+                Err(AppError::Validation(e)) if e.field == "place" => {
+                    params.origin = None;
+                    use_cases::search_services(store.as_ref(), params.clone(), lang).await?
+                }
+                other => other?,
+            };
+            Ok(SearchView {
+                params,
+                page,
+                place_name,
+            })
+        }
+        .await,
+    )
+}
+
+/// The categories and home places the search form offers.
+#[server(prefix = "/api/fn", endpoint = "search_options")]
+pub async fn load_search_options() -> Result<SearchOptions, AppError> {
+    use super::context::{store, with_status};
+    use crate::domain::use_cases;
+    use crate::prefs::Prefs;
+
+    with_status(
+        async {
+            let store = store()?;
+            let lang = Prefs::current().lang;
+            let categories = use_cases::categories(store.as_ref(), lang).await?;
+            let communities = use_cases::home_places(store.as_ref(), lang)
+                .await?
+                .into_iter()
+                .map(|(community, places)| CommunityChoice {
+                    community: PlaceChoice {
+                        id: community.id,
+                        name: community.name,
+                    },
+                    places: places
+                        .into_iter()
+                        .map(|p| PlaceChoice {
+                            id: p.id,
+                            name: p.name,
+                        })
+                        .collect(),
+                })
+                .collect();
+            Ok(SearchOptions {
+                categories,
+                communities,
+            })
+        }
+        .await,
+    )
+}
+
+/// One service, with the distance from the remembered home if there is one.
+#[server(prefix = "/api/fn", endpoint = "service")]
+pub async fn load_service(id: i64) -> Result<ServiceDetail, AppError> {
+    use super::context::{store, with_status};
+    use crate::domain::use_cases;
+    use crate::prefs::Prefs;
+
+    with_status(
+        async {
+            let store = store()?;
+            let lang = Prefs::current().lang;
+            let near = remembered_position(store.as_ref(), lang).await;
+            use_cases::service_detail(store.as_ref(), id, lang, near).await
+        }
+        .await,
+    )
+}
+
+/// One organization and its offerings.
+#[server(prefix = "/api/fn", endpoint = "organization")]
+pub async fn load_organization(id: i64) -> Result<OrganizationDetail, AppError> {
+    use super::context::{store, with_status};
+    use crate::domain::use_cases;
+    use crate::prefs::Prefs;
+
+    with_status(
+        async {
+            let store = store()?;
+            let lang = Prefs::current().lang;
+            let near = remembered_position(store.as_ref(), lang).await;
+            use_cases::organization_detail(store.as_ref(), id, lang, near).await
+        }
+        .await,
+    )
+}
+
+/// The remembered home as a position; a stale or broken cookie counts as none.
+#[cfg(feature = "ssr")]
+async fn remembered_position(
+    store: &dyn crate::domain::store::DirectoryStore,
+    lang: crate::domain::lang::Lang,
+) -> Option<crate::domain::geo::Coordinates> {
+    let origin = super::context::request_cookie(crate::prefs::HOME_COOKIE)
+        .as_deref()
+        .and_then(crate::prefs::decode_home)?;
+    crate::domain::use_cases::resolve_origin(store, Some(origin), lang)
+        .await
+        .ok()
+        .flatten()
+}

@@ -1,0 +1,7 @@
+//! Server functions: thin adapters from the pages to the use cases. Each reads the store
+//! and the resident's preferences from context, calls one use case, and sets the HTTP
+//! status of any error. Fixed endpoints keep the URLs stable for tests and tools.
+
+#[cfg(feature = "ssr")]
+mod context;
+pub mod directory;

@@ -1,0 +1,60 @@
+//! The HTML shell and the routes.
+
+use crate::components::layout::Layout;
+use crate::pages::{
+    home::HomePage, not_found::NotFound, organization::OrganizationPage, service::ServicePage,
+    settings::SettingsPage,
+};
+use crate::prefs::Prefs;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Meta, MetaTags, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The document around the app. Rendered on the server only: it carries the resident's
+/// language and elder mode on `<html>`, where the browser side reads them back.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let prefs = Prefs::current();
+    view! {
+        <!DOCTYPE html>
+        <html lang=prefs.lang.html_tag() class=if prefs.elder { "elder" } else { "" }>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#0b5394" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let prefs = Prefs::current();
+    provide_context(prefs);
+    let t = crate::i18n::text(prefs.lang);
+
+    view! {
+        <leptos_meta::Stylesheet id="leptos" href="/pkg/doorstep.css" />
+        <Title formatter=move |page: String| if page.is_empty() { t.site_name.to_owned() } else { format!("{page} · {}", t.site_name) } />
+        <Meta name="description" content=t.tagline />
+        <Router>
+            <Layout>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/services/:id") view=ServicePage ssr=SsrMode::Async />
+                    <Route path=path!("/organizations/:id") view=OrganizationPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

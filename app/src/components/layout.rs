@@ -1,0 +1,32 @@
+//! The frame of every page: skip link, header with the language and elder-mode switches,
+//! the main region, and a footer.
+
+use super::prefs_forms::{ElderModeSwitch, LanguageSwitch};
+use crate::i18n::text;
+use crate::prefs::Prefs;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let prefs = expect_context::<Prefs>();
+    let t = text(prefs.lang);
+    view! {
+        <a class="skip-link" href="#main">{t.skip_to_content}</a>
+        <header class="site-header">
+            <div class="brand">
+                <A href="/" attr:class="brand-name">{t.site_name}</A>
+                <span class="tagline">{t.tagline}</span>
+            </div>
+            <nav class="site-nav" aria-label=t.nav_settings>
+                <LanguageSwitch />
+                <A href="/settings" attr:class="nav-link">{t.nav_settings}</A>
+            </nav>
+        </header>
+        <main id="main" tabindex="-1">{children()}</main>
+        <footer class="site-footer">
+            <ElderModeSwitch />
+            <p>{t.site_name} " · " {t.tagline}</p>
+        </footer>
+    }
+}

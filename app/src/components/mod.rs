@@ -1,0 +1,9 @@
+//! Widgets shared by pages.
+
+pub mod client_only;
+pub mod layout;
+pub mod pager;
+pub mod prefs_forms;
+pub mod read_aloud;
+pub mod service_card;
+pub mod status;

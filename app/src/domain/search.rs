@@ -1,0 +1,475 @@
+//! The directory search request: one parser for the page, the server function and the
+//! JSON API, so all three accept and refuse exactly the same input.
+//!
+//! Design:
+//! - Input arrives as query-string pairs (a parameter may repeat: `category`).
+//! - An empty value means "not given": a GET form sends `cost=` for "any cost".
+//! - Every refusal names the parameter (`field`) and says what a good value looks like.
+
+use super::catalog::{CategoryGroup, CategorySlug, CostKind};
+use super::geo::Coordinates;
+use super::lang::Lang;
+use super::validation::FieldError;
+use serde::{Deserialize, Serialize};
+
+pub const DEFAULT_RADIUS_M: u32 = 3_000;
+pub const MAX_RADIUS_M: u32 = 50_000;
+pub const DEFAULT_LIMIT: u32 = 20;
+pub const MAX_LIMIT: u32 = 100;
+pub const MAX_OFFSET: u64 = 1_000_000_000;
+pub const MAX_QUERY_CHARS: usize = 100;
+pub const MAX_CATEGORIES: usize = 20;
+
+/// Search radius in whole metres, 1..=50 000.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RadiusM(u32);
+
+impl RadiusM {
+    pub fn new(metres: u32) -> Option<Self> {
+        (1..=MAX_RADIUS_M).contains(&metres).then_some(Self(metres))
+    }
+    pub fn get(self) -> u32 {
+        self.0
+    }
+}
+
+impl Default for RadiusM {
+    fn default() -> Self {
+        Self(DEFAULT_RADIUS_M)
+    }
+}
+
+/// A page of results: `limit` 1..=100 items starting at `offset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Paging {
+    limit: u32,
+    offset: u64,
+}
+
+impl Paging {
+    pub fn new(limit: u32, offset: u64) -> Option<Self> {
+        ((1..=MAX_LIMIT).contains(&limit) && offset <= MAX_OFFSET).then_some(Self { limit, offset })
+    }
+    pub fn limit(self) -> u32 {
+        self.limit
+    }
+    pub fn offset(self) -> u64 {
+        self.offset
+    }
+    /// The page after this one, if `total` says there is one.
+    pub fn next(self, total: u64) -> Option<Self> {
+        let offset = self.offset + u64::from(self.limit);
+        (offset < total).then_some(Self { offset, ..self })
+    }
+    /// The page before this one; never below zero.
+    pub fn previous(self) -> Option<Self> {
+        (self.offset > 0).then(|| Self {
+            offset: self.offset.saturating_sub(u64::from(self.limit)),
+            ..self
+        })
+    }
+}
+
+impl Default for Paging {
+    fn default() -> Self {
+        Self {
+            limit: DEFAULT_LIMIT,
+            offset: 0,
+        }
+    }
+}
+
+/// Free text to look for in names and descriptions, Chinese or English. Trimmed, 1–100
+/// characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchText(String);
+
+impl SearchText {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Where the resident is: a position from the phone, or a place chosen on the grid.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Origin {
+    Position(Coordinates),
+    /// A grid unit's id; the use case looks up its representative coordinate.
+    Place(i64),
+}
+
+/// A checked directory search.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct SearchParams {
+    pub origin: Option<Origin>,
+    pub radius: RadiusM,
+    pub categories: Vec<CategorySlug>,
+    pub group: Option<CategoryGroup>,
+    pub cost: Option<CostKind>,
+    pub text: Option<SearchText>,
+    pub paging: Paging,
+    /// Only set when the request names a language (`lang=`); otherwise the caller decides.
+    pub lang: Option<Lang>,
+}
+
+/// The search after the origin has been resolved to a position: what the store runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceSearch {
+    pub near: Option<Coordinates>,
+    pub radius: RadiusM,
+    pub categories: Vec<CategorySlug>,
+    pub group: Option<CategoryGroup>,
+    pub cost: Option<CostKind>,
+    pub text: Option<SearchText>,
+    pub paging: Paging,
+    pub lang: Lang,
+}
+
+impl SearchParams {
+    /// Parses query-string pairs. Unknown parameters are ignored so that links can carry
+    /// other state; known ones must be well formed.
+    pub fn from_pairs<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> Result<Self, FieldError> {
+        let single = |name: &'static str| -> Result<Option<&str>, FieldError> {
+            let mut values = pairs
+                .iter()
+                .filter(|(k, v)| k.as_ref() == name && !v.as_ref().trim().is_empty())
+                .map(|(_, v)| v.as_ref().trim());
+            let first = values.next();
+            if values.next().is_some() {
+                return Err(FieldError::new(name, "must be given at most once"));
+            }
+            Ok(first)
+        };
+
+        let lat = single("lat")?
+            .map(|v| parse_degrees("lat", v))
+            .transpose()?;
+        let lon = single("lon")?
+            .map(|v| parse_degrees("lon", v))
+            .transpose()?;
+        let place = single("place")?
+            .map(|v| {
+                v.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(|| {
+                    FieldError::new("place", "must be the positive id of a place on the grid")
+                })
+            })
+            .transpose()?;
+        let origin = match (lat, lon, place) {
+            (Some(lat), Some(lon), _) => {
+                let position = Coordinates::new(lat, lon).map_err(|e| {
+                    let field = match e {
+                        super::geo::CoordinateError::Latitude => "lat",
+                        super::geo::CoordinateError::Longitude => "lon",
+                    };
+                    FieldError::new(field, e.to_string())
+                })?;
+                Some(Origin::Position(position))
+            }
+            (Some(_), None, _) => {
+                return Err(FieldError::new("lon", "lat and lon must be given together"))
+            }
+            (None, Some(_), _) => {
+                return Err(FieldError::new("lat", "lat and lon must be given together"))
+            }
+            (None, None, place) => place.map(Origin::Place),
+        };
+
+        let radius = match single("radius_m")? {
+            None => RadiusM::default(),
+            Some(v) => v
+                .parse::<u32>()
+                .ok()
+                .and_then(RadiusM::new)
+                .ok_or_else(|| {
+                    FieldError::new(
+                        "radius_m",
+                        format!("must be a whole number of metres from 1 to {MAX_RADIUS_M}"),
+                    )
+                })?,
+        };
+
+        let categories = pairs
+            .iter()
+            .filter(|(k, v)| k.as_ref() == "category" && !v.as_ref().trim().is_empty())
+            .map(|(_, v)| {
+                CategorySlug::parse(v.as_ref().trim())
+                    .map_err(|e| FieldError::new("category", e.to_string()))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if categories.len() > MAX_CATEGORIES {
+            return Err(FieldError::new(
+                "category",
+                format!("at most {MAX_CATEGORIES} categories at once"),
+            ));
+        }
+
+        let group = single("group")?
+            .map(|v| {
+                CategoryGroup::parse(v)
+                    .ok_or_else(|| FieldError::new("group", "must be elder-care or disability"))
+            })
+            .transpose()?;
+        let cost = single("cost")?
+            .map(|v| {
+                CostKind::parse(v)
+                    .ok_or_else(|| FieldError::new("cost", "must be free, subsidized or paid"))
+            })
+            .transpose()?;
+        let text = single("q")?
+            .map(|v| {
+                if v.chars().count() > MAX_QUERY_CHARS {
+                    Err(FieldError::new(
+                        "q",
+                        format!("must be at most {MAX_QUERY_CHARS} characters"),
+                    ))
+                } else {
+                    Ok(SearchText(v.to_owned()))
+                }
+            })
+            .transpose()?;
+
+        let limit = match single("limit")? {
+            None => DEFAULT_LIMIT,
+            Some(v) => v
+                .parse::<u32>()
+                .ok()
+                .filter(|l| (1..=MAX_LIMIT).contains(l))
+                .ok_or_else(|| {
+                    FieldError::new(
+                        "limit",
+                        format!("must be a whole number from 1 to {MAX_LIMIT}"),
+                    )
+                })?,
+        };
+        let offset = match single("offset")? {
+            None => 0,
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|o| *o <= MAX_OFFSET)
+                .ok_or_else(|| {
+                    FieldError::new(
+                        "offset",
+                        format!("must be a whole number from 0 to {MAX_OFFSET}"),
+                    )
+                })?,
+        };
+        let paging = Paging::new(limit, offset).expect("limit and offset were checked above");
+
+        let lang = single("lang")?
+            .map(|v| Lang::parse(v).ok_or_else(|| FieldError::new("lang", "must be zh or en")))
+            .transpose()?;
+
+        Ok(Self {
+            origin,
+            radius,
+            categories,
+            group,
+            cost,
+            text,
+            paging,
+            lang,
+        })
+    }
+
+    /// The query string that reproduces this search (for "more" links and sharing),
+    /// with the paging replaced by `paging`. Defaults are left out to keep links short.
+    pub fn to_query_string(&self, paging: Paging) -> String {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        match self.origin {
+            Some(Origin::Position(p)) => {
+                pairs.push(("lat", format!("{:.6}", p.latitude())));
+                pairs.push(("lon", format!("{:.6}", p.longitude())));
+            }
+            Some(Origin::Place(id)) => pairs.push(("place", id.to_string())),
+            None => {}
+        }
+        if self.radius != RadiusM::default() {
+            pairs.push(("radius_m", self.radius.get().to_string()));
+        }
+        if let Some(group) = self.group {
+            pairs.push(("group", group.slug().to_owned()));
+        }
+        for c in &self.categories {
+            pairs.push(("category", c.as_str().to_owned()));
+        }
+        if let Some(cost) = self.cost {
+            pairs.push(("cost", cost.slug().to_owned()));
+        }
+        if let Some(text) = &self.text {
+            pairs.push(("q", text.as_str().to_owned()));
+        }
+        if paging.limit() != DEFAULT_LIMIT {
+            pairs.push(("limit", paging.limit().to_string()));
+        }
+        if paging.offset() != 0 {
+            pairs.push(("offset", paging.offset().to_string()));
+        }
+        pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", percent_encode(v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// Fixes the origin to a position and the language, giving what the store runs.
+    pub fn resolve(self, near: Option<Coordinates>, lang: Lang) -> ServiceSearch {
+        ServiceSearch {
+            near,
+            radius: self.radius,
+            categories: self.categories,
+            group: self.group,
+            cost: self.cost,
+            text: self.text,
+            paging: self.paging,
+            lang,
+        }
+    }
+}
+
+fn parse_degrees(field: &'static str, value: &str) -> Result<f64, FieldError> {
+    value
+        .parse::<f64>()
+        .map_err(|_| FieldError::new(field, "must be a decimal number of degrees (WGS84)"))
+}
+
+/// Percent-encodes a query-string value (RFC 3986 unreserved characters pass through).
+fn percent_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn parse(query: &[(&str, &str)]) -> Result<SearchParams, FieldError> {
+        SearchParams::from_pairs(query)
+    }
+
+    fn field_of(query: &[(&str, &str)]) -> String {
+        parse(query).unwrap_err().field
+    }
+
+    #[test]
+    fn nothing_given_means_defaults() {
+        let p = parse(&[]).unwrap();
+        assert_eq!(p.origin, None);
+        assert_eq!(p.radius.get(), 3_000);
+        assert_eq!(p.paging, Paging::new(20, 0).unwrap());
+    }
+
+    #[test]
+    fn empty_form_fields_count_as_not_given() {
+        let p = parse(&[
+            ("q", " "),
+            ("cost", ""),
+            ("category", ""),
+            ("group", ""),
+            ("lat", ""),
+            ("lon", ""),
+        ])
+        .unwrap();
+        assert_eq!(p, SearchParams::default());
+    }
+
+    #[test]
+    fn lat_and_lon_come_together() {
+        assert_eq!(field_of(&[("lat", "30.6")]), "lon");
+        assert_eq!(field_of(&[("lon", "104.0")]), "lat");
+        let p = parse(&[("lat", "30.64"), ("lon", "104.05")]).unwrap();
+        assert!(matches!(p.origin, Some(Origin::Position(_))));
+    }
+
+    #[test]
+    fn out_of_range_or_malformed_values_name_their_field() {
+        assert_eq!(field_of(&[("lat", "91"), ("lon", "104")]), "lat");
+        assert_eq!(field_of(&[("lat", "30"), ("lon", "NaN")]), "lon");
+        assert_eq!(field_of(&[("lat", "abc"), ("lon", "104")]), "lat");
+        assert_eq!(field_of(&[("radius_m", "0")]), "radius_m");
+        assert_eq!(field_of(&[("radius_m", "50001")]), "radius_m");
+        assert_eq!(field_of(&[("radius_m", "12.5")]), "radius_m");
+        assert_eq!(field_of(&[("limit", "0")]), "limit");
+        assert_eq!(field_of(&[("limit", "101")]), "limit");
+        assert_eq!(field_of(&[("offset", "-1")]), "offset");
+        assert_eq!(field_of(&[("cost", "cheap")]), "cost");
+        assert_eq!(field_of(&[("group", "kids")]), "group");
+        assert_eq!(field_of(&[("category", "Meal Help")]), "category");
+        assert_eq!(field_of(&[("lang", "fr")]), "lang");
+        assert_eq!(field_of(&[("place", "0")]), "place");
+        assert_eq!(field_of(&[("q", &"助".repeat(101))]), "q");
+        assert_eq!(field_of(&[("cost", "free"), ("cost", "paid")]), "cost");
+    }
+
+    #[test]
+    fn range_edges_are_accepted() {
+        let p = parse(&[("radius_m", "1"), ("limit", "100"), ("offset", "0")]).unwrap();
+        assert_eq!((p.radius.get(), p.paging.limit()), (1, 100));
+        assert_eq!(
+            parse(&[("radius_m", "50000"), ("limit", "1")])
+                .unwrap()
+                .radius
+                .get(),
+            50_000
+        );
+        assert!(parse(&[("q", &"助".repeat(100))]).is_ok());
+    }
+
+    #[test]
+    fn categories_may_repeat() {
+        let p = parse(&[("category", "meal-assistance"), ("category", "home-care")]).unwrap();
+        assert_eq!(p.categories.len(), 2);
+    }
+
+    #[test]
+    fn paging_moves_forward_until_the_total_and_back_to_zero() {
+        let page = Paging::new(20, 0).unwrap();
+        assert_eq!(page.previous(), None);
+        let next = page.next(45).unwrap();
+        assert_eq!(next.offset(), 20);
+        assert_eq!(next.next(45).unwrap().offset(), 40);
+        assert_eq!(next.next(40), None);
+        assert_eq!(Paging::new(20, 10).unwrap().previous().unwrap().offset(), 0);
+        assert_eq!(page.next(20), None);
+    }
+
+    #[test]
+    fn query_string_round_trips_through_the_parser() {
+        let original = parse(&[
+            ("lat", "30.641234"),
+            ("lon", "104.043210"),
+            ("radius_m", "5000"),
+            ("group", "elder-care"),
+            ("category", "meal-assistance"),
+            ("cost", "free"),
+            ("q", "助餐 & more"),
+            ("offset", "20"),
+        ])
+        .unwrap();
+        let qs = original.to_query_string(original.paging);
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&qs).unwrap();
+        assert_eq!(SearchParams::from_pairs(&pairs).unwrap(), original);
+    }
+
+    proptest! {
+        #[test]
+        fn any_input_parses_or_names_a_known_field(key in "[a-z_]{1,9}", value in "\\PC{0,30}") {
+            match SearchParams::from_pairs(&[(key, value)]) {
+                Ok(_) => {}
+                Err(e) => prop_assert!(
+                    ["lat", "lon", "place", "radius_m", "category", "group", "cost", "q", "limit", "offset", "lang"]
+                        .contains(&e.field.as_str())
+                ),
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! The store port: what the directory needs from persistence. The server implements it
+//! over SQL (SQLite or PostgreSQL); the domain never sees SQL.
+
+use super::directory::{Category, OrganizationDetail, SearchPage, ServiceDetail};
+use super::geo::Coordinates;
+use super::grid::GridUnit;
+use super::lang::Lang;
+use super::search::ServiceSearch;
+use std::sync::Arc;
+
+/// A persistence failure. Its cause is logged by the store; callers only learn the kind.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database did not answer in time or refused connections.
+    #[error("the database is unavailable")]
+    Unavailable,
+    /// Anything else; the store logged the cause under `reference`.
+    #[error("the database failed (reference {reference})")]
+    Failed { reference: String },
+}
+
+impl From<StoreError> for super::error::AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Unavailable => super::error::AppError::Unavailable,
+            StoreError::Failed { reference } => super::error::AppError::Internal { reference },
+        }
+    }
+}
+
+#[async_trait::async_trait]
+pub trait DirectoryStore: Send + Sync {
+    /// One page of services matching `search`, and the total count.
+    async fn search_services(&self, search: &ServiceSearch) -> Result<SearchPage, StoreError>;
+    /// A service with its organization's other offerings; distance from `near` if given.
+    async fn service(
+        &self,
+        id: i64,
+        lang: Lang,
+        near: Option<Coordinates>,
+    ) -> Result<Option<ServiceDetail>, StoreError>;
+    async fn organization(
+        &self,
+        id: i64,
+        lang: Lang,
+        near: Option<Coordinates>,
+    ) -> Result<Option<OrganizationDetail>, StoreError>;
+    /// Every category, in catalogue order.
+    async fn categories(&self, lang: Lang) -> Result<Vec<Category>, StoreError>;
+    /// Every grid unit, parents before children, siblings in display order.
+    async fn grid_units(&self, lang: Lang) -> Result<Vec<GridUnit>, StoreError>;
+    /// One grid unit (for resolving a chosen home place).
+    async fn grid_unit(&self, id: i64, lang: Lang) -> Result<Option<GridUnit>, StoreError>;
+    /// Answers when the database does.
+    async fn ping(&self) -> Result<(), StoreError>;
+}
+
+/// How adapters hold the store: one shared handle, cheap to clone.
+pub type Store = Arc<dyn DirectoryStore>;

@@ -1,0 +1,18 @@
+#![recursion_limit = "256"]
+//! Doorstep (家门口): the Leptos app, compiled to wasm (feature `hydrate`) and into the
+//! server (feature `ssr`).
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod domain;
+pub mod i18n;
+pub mod pages;
+pub mod prefs;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,109 @@
+//! The home page is the directory: services near the resident, nearest first.
+//!
+//! Everything it shows follows from the URL's query string, so a result page can be shared
+//! and reloaded, and the filter form is a plain GET form that works without JavaScript.
+
+use super::home_forms::{FilterForm, GeoButton, LocationPicker};
+use crate::api::directory::{find_services, load_search_options, SearchView};
+use crate::components::pager::Pager;
+use crate::components::service_card::ServiceCard;
+use crate::components::status::{ErrorMessage, Loading};
+use crate::domain::search::Origin;
+use crate::i18n::text;
+use crate::prefs::Prefs;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_location;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let t = text(expect_context::<Prefs>().lang);
+    let location = use_location();
+    let search = Resource::new(move || location.search.get(), find_services);
+    let options = Resource::new(|| (), |_| load_search_options());
+
+    view! {
+        <Title text=t.nav_home />
+        <h1 class="page-title">{t.near_you}</h1>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                let options = options.await;
+                match search.await {
+                    Err(error) => view! { <ErrorMessage error /> }.into_any(),
+                    Ok(view) => {
+                        let options = options.ok();
+                        view! { <Directory view options /> }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Directory(
+    view: SearchView,
+    options: Option<crate::api::directory::SearchOptions>,
+) -> impl IntoView {
+    let t = text(expect_context::<Prefs>().lang);
+    let SearchView {
+        params,
+        page,
+        place_name,
+    } = view;
+    let origin_line = match (params.origin, &place_name) {
+        (Some(Origin::Place(_)), Some(name)) => format!("{} {name}", t.near_place),
+        (Some(Origin::Position(_)), _) => format!("{} {}", t.near_place, t.my_position),
+        _ => t.no_location_yet.to_owned(),
+    };
+    let (categories, communities) = options
+        .map(|o| (o.categories, o.communities))
+        .unwrap_or_default();
+    let selected_place = match params.origin {
+        Some(Origin::Place(id)) => Some(id),
+        _ => None,
+    };
+    let from = params.paging.offset() + 1;
+    let to = params.paging.offset() + page.items.len() as u64;
+    let summary = if page.items.is_empty() {
+        None
+    } else if page.total as usize == page.items.len() {
+        Some((t.results_count)(page.total))
+    } else {
+        Some((t.results_range)(from, to, page.total))
+    };
+
+    view! {
+        <section class="panel location" aria-labelledby="where-heading">
+            <h2 id="where-heading">{t.where_are_you}</h2>
+            <p class="origin" role="status">
+                <span aria-hidden="true">"📍 "</span>
+                {origin_line}
+            </p>
+            <LocationPicker communities selected=selected_place />
+            <GeoButton />
+        </section>
+        <FilterForm params=params.clone() categories />
+        <section class="results" aria-labelledby="results-heading">
+            <h2 id="results-heading" class="visually-hidden">{t.near_you}</h2>
+            {summary.map(|s| view! { <p class="result-count">{s}</p> })}
+            {if page.items.is_empty() {
+                view! {
+                    <div class="notice empty">
+                        <p><strong>{t.no_results}</strong></p>
+                        <p>{t.no_results_hint}</p>
+                    </div>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <ul class="card-list">
+                        {page.items.into_iter().map(|service| view! { <ServiceCard service /> }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }}
+            <Pager params total=page.total />
+        </section>
+    }
+}

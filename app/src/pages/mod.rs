@@ -1,0 +1,8 @@
+//! One module per route.
+
+pub mod home;
+mod home_forms;
+pub mod not_found;
+pub mod organization;
+pub mod service;
+pub mod settings;

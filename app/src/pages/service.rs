@@ -1,0 +1,160 @@
+//! A service: everything a resident needs to decide and act, and a phone link to act.
+
+use crate::api::directory::load_service;
+use crate::components::read_aloud::ReadAloud;
+use crate::components::service_card::{cost_line, ServiceCard};
+use crate::components::status::{ErrorMessage, Loading};
+use crate::domain::directory::{Delivery, ServiceDetail};
+use crate::i18n::text;
+use crate::prefs::Prefs;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+/// The id in the path, if it is a positive whole number.
+pub fn path_id(raw: Option<String>) -> Option<i64> {
+    raw?.parse::<i64>().ok().filter(|id| *id > 0)
+}
+
+#[component]
+pub fn ServicePage() -> impl IntoView {
+    let params = use_params_map();
+    let detail = Resource::new(
+        move || path_id(params.get().get("id")),
+        |id| async move {
+            match id {
+                Some(id) => load_service(id).await,
+                None => Err(crate::domain::error::AppError::not_found("service")),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(service) => view! { <ServiceView service /> }.into_any(),
+                    Err(error) => view! { <ErrorMessage error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ServiceView(service: ServiceDetail) -> impl IntoView {
+    let t = text(expect_context::<Prefs>().lang);
+    let s = service.summary.clone();
+    let cost = cost_line(t, &s);
+    let tel = format!("tel:{}", service.phone.replace(['-', ' '], ""));
+    let org_href = format!("/organizations/{}", s.organization.id);
+    let mut eligibility: Vec<String> = Vec::new();
+    if let Some(age) = service.eligibility.min_age {
+        eligibility.push((t.min_age)(age));
+    }
+    if service.eligibility.residence_required {
+        eligibility.push(t.residence_required.to_owned());
+    }
+    if service.eligibility.disability_certificate_required {
+        eligibility.push(t.certificate_required.to_owned());
+    }
+    if let Some(note) = &service.eligibility.note {
+        eligibility.push(note.clone());
+    }
+    if eligibility.is_empty() {
+        eligibility.push(t.anyone.to_owned());
+    }
+    let coverage =
+        (service.delivery == Delivery::AtHome && !service.coverage.is_empty()).then(|| {
+            service
+                .coverage
+                .iter()
+                .map(|g| g.name.clone())
+                .collect::<Vec<_>>()
+                .join("、")
+        });
+
+    view! {
+        <Title text=s.name.clone() />
+        <article class="service-detail">
+            <div id="service-text">
+                <p class="eyebrow"><span class="badge category">{s.category.name.clone()}</span></p>
+                <h1 class="page-title">{s.name.clone()}</h1>
+                <p class="lead">{service.description.clone()}</p>
+                <dl class="facts detail-facts">
+                    <div class="fact">
+                        <dt>{t.provided_by}</dt>
+                        <dd><A href=org_href>{s.organization.name.clone()}</A></dd>
+                    </div>
+                    <div class="fact">
+                        <dt>{t.where_}</dt>
+                        <dd>{t.delivery(service.delivery)} " · " {service.place.name.clone()}</dd>
+                    </div>
+                    <div class="fact">
+                        <dt>{t.address}</dt>
+                        <dd>
+                            {s.address.clone()}
+                            {s.distance_m.map(|m| view! { <span class="distance">" (" {t.distance} " " {(t.metres)(m)} ")"</span> })}
+                        </dd>
+                    </div>
+                    {coverage.map(|c| view! {
+                        <div class="fact"><dt>{t.coverage}</dt><dd>{c}</dd></div>
+                    })}
+                    <div class="fact">
+                        <dt>{t.hours}</dt>
+                        <dd>{service.hours.clone()}</dd>
+                    </div>
+                    <div class="fact">
+                        <dt>{t.eligibility}</dt>
+                        <dd><ul class="plain">{eligibility.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul></dd>
+                    </div>
+                    <div class="fact">
+                        <dt>{t.cost}</dt>
+                        <dd>{cost}</dd>
+                    </div>
+                    {service.capacity.map(|n| view! {
+                        <div class="fact"><dt>{t.capacity}</dt><dd>{(t.capacity_value)(n)}</dd></div>
+                    })}
+                    <div class="fact">
+                        <dt>{t.phone}</dt>
+                        <dd>{service.phone.clone()}</dd>
+                    </div>
+                </dl>
+            </div>
+            <div class="actions">
+                <a class="button call" href=tel>
+                    <span aria-hidden="true">"📞 "</span>
+                    {(t.call)(&service.phone)}
+                </a>
+                <ReadAloud target_id="service-text" />
+            </div>
+        </article>
+        <section class="other-offerings" aria-labelledby="others-heading">
+            <h2 id="others-heading">{t.other_offerings}</h2>
+            {if service.other_offerings.is_empty() {
+                view! { <p>{t.none_other}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="card-list">
+                        {service.other_offerings.clone().into_iter().map(|service| view! { <ServiceCard service /> }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }}
+        </section>
+        <p><A href="/" attr:class="button secondary">"← " {t.back_to_results}</A></p>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_id;
+
+    #[test]
+    fn only_positive_whole_numbers_are_ids() {
+        assert_eq!(path_id(Some("42".into())), Some(42));
+        assert_eq!(path_id(Some("0".into())), None);
+        assert_eq!(path_id(Some("4x".into())), None);
+        assert_eq!(path_id(None), None);
+    }
+}

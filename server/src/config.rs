@@ -1,0 +1,106 @@
+//! Configuration: command line first, then environment variables, then defaults, so that
+//! `doorstep` with nothing set serves the embedded SQLite database on 127.0.0.1:3000.
+
+use clap::{Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Doorstep (家门口): community services at residents' doorsteps.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "doorstep", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub config: Config,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Serve the site and the API (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load the demo data into the configured database (idempotent) and exit.
+    DemoData,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "DOORSTEP_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+
+    /// Database: `sqlite://path/file.db` (created if missing) or `postgres://user@host/db`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/doorstep.db?mode=rwc"
+    )]
+    pub database_url: String,
+
+    /// Most database connections this instance opens.
+    #[arg(long, env = "DOORSTEP_DB_MAX_CONNECTIONS", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub db_max_connections: u32,
+
+    /// Longest a statement may run (PostgreSQL) or wait for a lock (SQLite), in milliseconds.
+    #[arg(
+        long,
+        env = "DOORSTEP_DB_STATEMENT_TIMEOUT_MS",
+        default_value_t = 5_000
+    )]
+    pub db_statement_timeout_ms: u64,
+
+    /// Apply migrations when serving starts. Turn off where a deployment runs `doorstep migrate` once.
+    #[arg(long, env = "DOORSTEP_MIGRATE_ON_START", default_value_t = true, action = clap::ArgAction::Set)]
+    pub migrate_on_start: bool,
+
+    /// Apply migrations and exit (same as the `migrate` subcommand).
+    #[arg(long)]
+    pub migrate_only: bool,
+
+    /// The site folder cargo-leptos builds (holds pkg/ with the wasm, JS and CSS).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+
+    /// Log filter, e.g. `info` or `doorstep_server=debug,sqlx=warn`.
+    #[arg(long, env = "RUST_LOG", default_value = "info,sqlx=warn")]
+    pub log: String,
+
+    /// Log as JSON lines (for log collectors) instead of text.
+    #[arg(long, env = "DOORSTEP_LOG_JSON", default_value_t = false, action = clap::ArgAction::Set)]
+    pub log_json: bool,
+}
+
+impl Config {
+    pub fn store_options(&self) -> crate::store::StoreOptions {
+        crate::store::StoreOptions {
+            database_url: self.database_url.clone(),
+            max_connections: self.db_max_connections,
+            statement_timeout: Duration::from_millis(self.db_statement_timeout_ms),
+            acquire_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_serve_sqlite_on_localhost_3000() {
+        let cli = Cli::try_parse_from(["doorstep"]).unwrap();
+        assert!(cli.command.is_none());
+        assert_eq!(cli.config.addr.to_string(), "127.0.0.1:3000");
+        assert!(cli.config.database_url.starts_with("sqlite://data/"));
+    }
+
+    #[test]
+    fn subcommands_parse() {
+        let cli = Cli::try_parse_from(["doorstep", "demo-data"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::DemoData)));
+        assert!(Cli::try_parse_from(["doorstep", "--db-max-connections", "0"]).is_err());
+    }
+}

@@ -1,0 +1,11 @@
+//! The Doorstep server: configuration, persistence, the JSON API and the wiring that
+//! serves the Leptos app. `main.rs` only parses the command line and calls in here, so
+//! tests build exactly the router production runs.
+
+pub mod config;
+pub mod demo;
+pub mod prefs;
+pub mod rest;
+pub mod router;
+pub mod store;
+pub mod telemetry;

@@ -1,0 +1,32 @@
+use clap::Parser;
+use doorstep_server::config::{Cli, Command};
+use doorstep_server::{demo, router, store::SqlStore, telemetry};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let config = cli.config;
+    telemetry::init(&config.log, config.log_json);
+
+    let store = SqlStore::connect(&config.store_options()).await?;
+    match cli.command {
+        Some(Command::Migrate) => {
+            store.migrate().await?;
+        }
+        _ if config.migrate_only => {
+            store.migrate().await?;
+        }
+        Some(Command::DemoData) => {
+            store.migrate().await?;
+            let outcome = demo::load(&store).await?;
+            tracing::info!(?outcome, "demo data");
+        }
+        None | Some(Command::Serve) => {
+            if config.migrate_on_start {
+                store.migrate().await?;
+            }
+            router::serve(&config, store).await?;
+        }
+    }
+    Ok(())
+}

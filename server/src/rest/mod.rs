@@ -1,0 +1,63 @@
+//! The public JSON API, `/api/v1`: thin handlers over the same use cases the pages call.
+//!
+//! Design:
+//! - Query strings are parsed by the domain's parsers, never by axum's extractors, so a
+//!   bad parameter is always our 400 with `field`, never a framework's plain-text reply.
+//! - Every response type is described in the OpenAPI document (`openapi.rs`), generated
+//!   from these handlers' annotations.
+
+pub mod error;
+pub mod openapi;
+mod reference;
+mod services;
+
+use app::domain::lang::Lang;
+use app::domain::store::Store;
+use app::domain::validation::FieldError;
+use axum::routing::get;
+use axum::Router;
+use error::ApiError;
+use http::HeaderMap;
+
+/// The API's routes, relative to `/api/v1` where the router nests them.
+pub fn routes() -> Router<Store> {
+    Router::new()
+        .route("/services", get(services::search))
+        .route("/services/{id}", get(services::service))
+        .route("/organizations/{id}", get(services::organization))
+        .route("/categories", get(services::categories))
+        .route("/grid", get(services::grid))
+        .route("/openapi.json", get(openapi::document))
+        .route("/docs", get(reference::page))
+        .fallback(not_found)
+}
+
+async fn not_found() -> ApiError {
+    ApiError(app::domain::error::AppError::not_found("endpoint"))
+}
+
+/// Query-string pairs; a malformed string is a 400 on `query`.
+pub(crate) fn query_pairs(raw: Option<&str>) -> Result<Vec<(String, String)>, ApiError> {
+    serde_urlencoded::from_str(raw.unwrap_or_default())
+        .map_err(|_| ApiError(FieldError::new("query", "is not a valid query string").into()))
+}
+
+/// `lang=` if given, else the `Accept-Language` header.
+pub(crate) fn request_lang(explicit: Option<Lang>, headers: &HeaderMap) -> Lang {
+    explicit.unwrap_or_else(|| {
+        Lang::from_accept_language(
+            headers
+                .get(http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default(),
+        )
+    })
+}
+
+/// A path id: a positive whole number, else a 400 naming `id`.
+pub(crate) fn path_id(raw: &str) -> Result<i64, ApiError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| ApiError(FieldError::new("id", "must be a positive whole number").into()))
+}

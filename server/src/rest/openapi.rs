@@ -1,0 +1,25 @@
+//! The OpenAPI 3.1 description of `/api/v1`, generated from the handlers' annotations so
+//! it cannot drift from the code.
+
+use super::error::{ErrorBody, ErrorDetail};
+use super::services;
+use axum::Json;
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Doorstep (家门口) API",
+        description = "Elder-care and disability services near residents of Wuhou District, Chengdu. \
+                       Names come in Chinese (`lang=zh`, the default) or English (`lang=en`).",
+        version = "1.0.0"
+    ),
+    paths(services::search, services::service, services::organization, services::categories, services::grid),
+    components(schemas(ErrorBody, ErrorDetail)),
+    tags((name = "directory", description = "Finding services near home"))
+)]
+pub struct ApiDoc;
+
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

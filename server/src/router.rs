@@ -1,0 +1,94 @@
+//! Wires everything into one axum `Router`: the JSON API, health, preferences, the Leptos
+//! pages and server functions, static files. Tests build the same router.
+
+use crate::config::Config;
+use crate::store::SqlStore;
+use crate::{prefs, rest};
+use app::app::{shell, App};
+use app::domain::store::Store;
+use axum::extract::State;
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+/// Leptos' site settings from our configuration, so the binary runs outside cargo-leptos.
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    let from_env =
+        |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
+    LeptosOptions::builder()
+        .output_name(from_env("LEPTOS_OUTPUT_NAME", "doorstep"))
+        .site_root(config.site_root.to_string_lossy().into_owned())
+        .site_pkg_dir(from_env("LEPTOS_SITE_PKG_DIR", "pkg"))
+        .site_addr(config.addr)
+        .build()
+}
+
+/// The whole application.
+pub fn build(store: SqlStore, options: LeptosOptions) -> Router {
+    let store: Store = Arc::new(store);
+    let context = {
+        let store = store.clone();
+        move || provide_context(store.clone())
+    };
+    let pages = Router::new()
+        .leptos_routes_with_context(&options, generate_route_list(App), context.clone(), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            LeptosOptions,
+            _,
+        >(context, shell))
+        .with_state(options);
+
+    Router::new()
+        .nest("/api/v1", rest::routes().with_state(store.clone()))
+        .route("/healthz", get(healthz).with_state(store))
+        .route("/prefs", post(prefs::update))
+        .merge(pages)
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+}
+
+/// 200 when the database answers, 503 when it does not.
+async fn healthz(State(store): State<Store>) -> (http::StatusCode, &'static str) {
+    match store.ping().await {
+        Ok(()) => (http::StatusCode::OK, "ok"),
+        Err(_) => (
+            http::StatusCode::SERVICE_UNAVAILABLE,
+            "database unavailable",
+        ),
+    }
+}
+
+/// Serves until Ctrl-C or SIGTERM.
+pub async fn serve(config: &Config, store: SqlStore) -> anyhow::Result<()> {
+    let app = build(store, leptos_options(config));
+    let listener = tokio::net::TcpListener::bind(config.addr).await?;
+    tracing::info!(address = %listener.local_addr()?, "serving Doorstep");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}

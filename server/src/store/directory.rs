@@ -1,0 +1,390 @@
+//! The directory queries: search, service and organization pages, categories, grid.
+//!
+//! The radius search filters and sorts by the domain's [`LocalPlane`] distance, written
+//! out in SQL with only `+ - *` so both engines compute it the same way; a bounding box
+//! on `(latitude, longitude)` lets the index narrow the rows first.
+
+use super::params::{like_contains, Params};
+use super::rows::{self, corrupt, flag};
+use super::{failed, SqlStore};
+use app::domain::catalog::CategoryGroup;
+use app::domain::directory::{
+    Category, Delivery, Eligibility, GridRef, OrganizationDetail, OrganizationKind, SearchPage,
+    ServiceDetail, ServiceSummary,
+};
+use app::domain::geo::{Coordinates, LocalPlane, METRES_PER_DEGREE};
+use app::domain::grid::{GridKind, GridUnit};
+use app::domain::lang::Lang;
+use app::domain::search::ServiceSearch;
+use app::domain::store::{DirectoryStore, StoreError};
+use sqlx::Row;
+
+/// Suffix of the language-specific columns. Only ever one of two literals, so it is safe
+/// to splice into SQL.
+fn sfx(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "zh",
+        Lang::En => "en",
+    }
+}
+
+/// The columns a [`ServiceSummary`] is read from; `s`, `o`, `c` are the joined tables.
+fn summary_columns(lang: Lang) -> String {
+    let l = sfx(lang);
+    format!(
+        "s.id, s.name_{l} AS name, s.category_slug, c.name_{l} AS category_name, c.group_slug, \
+         s.organization_id, o.name_{l} AS organization_name, s.latitude, s.longitude, s.address_{l} AS address, \
+         s.cost_kind, s.price_fen, s.price_unit_{l} AS price_unit"
+    )
+}
+
+const SUMMARY_JOINS: &str = "services s JOIN organizations o ON o.id = s.organization_id JOIN categories c ON c.slug = s.category_slug";
+
+/// The planar squared distance of [`LocalPlane::squared_distance_m2`] as SQL.
+fn squared_distance_sql(plane: &LocalPlane, params: &mut Params) -> String {
+    let lat0 = params.float(plane.origin.latitude());
+    let lon0 = params.float(plane.origin.longitude());
+    let my = params.float(METRES_PER_DEGREE);
+    let mx = params.float(plane.metres_per_degree_lon);
+    format!(
+        "(((s.longitude - {lon0}) * {mx}) * ((s.longitude - {lon0}) * {mx}) + ((s.latitude - {lat0}) * {my}) * ((s.latitude - {lat0}) * {my}))"
+    )
+}
+
+/// The WHERE clause shared by the page query and the count, so they cannot disagree.
+fn search_filter(
+    search: &ServiceSearch,
+    plane: Option<&LocalPlane>,
+    params: &mut Params,
+) -> (String, Option<String>) {
+    let mut conditions: Vec<String> = Vec::new();
+    let mut distance = None;
+    if let Some(plane) = plane {
+        let radius = f64::from(search.radius.get());
+        let bb = plane.bounding_box(radius);
+        conditions.push(format!(
+            "s.latitude BETWEEN {} AND {} AND s.longitude BETWEEN {} AND {}",
+            params.float(bb.min_lat),
+            params.float(bb.max_lat),
+            params.float(bb.min_lon),
+            params.float(bb.max_lon)
+        ));
+        let d2 = squared_distance_sql(plane, params);
+        conditions.push(format!("{d2} <= {}", params.float(radius * radius)));
+        distance = Some(d2);
+    }
+    if !search.categories.is_empty() {
+        let list: Vec<String> = search
+            .categories
+            .iter()
+            .map(|c| params.text(c.as_str()))
+            .collect();
+        conditions.push(format!("s.category_slug IN ({})", list.join(", ")));
+    }
+    if let Some(group) = search.group {
+        conditions.push(format!("c.group_slug = {}", params.text(group.slug())));
+    }
+    if let Some(cost) = search.cost {
+        conditions.push(format!("s.cost_kind = {}", params.text(cost.slug())));
+    }
+    if let Some(text) = &search.text {
+        let p = params.text(like_contains(text.as_str()));
+        conditions.push(format!(
+            "(LOWER(s.name_zh) LIKE {p} ESCAPE '\\' OR LOWER(s.name_en) LIKE {p} ESCAPE '\\' \
+             OR LOWER(s.description_zh) LIKE {p} ESCAPE '\\' OR LOWER(s.description_en) LIKE {p} ESCAPE '\\')"
+        ));
+    }
+    let clause = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    };
+    (clause, distance)
+}
+
+impl SqlStore {
+    async fn summaries(
+        &self,
+        sql: &str,
+        params: Params,
+        plane: Option<&LocalPlane>,
+    ) -> Result<Vec<ServiceSummary>, StoreError> {
+        let rows = sqlx::query_with(sql, params.into_arguments())
+            .fetch_all(self.pool())
+            .await
+            .map_err(failed)?;
+        rows.iter()
+            .map(|r| rows::service_summary(r, plane))
+            .collect::<Result<_, _>>()
+            .map_err(failed)
+    }
+
+    async fn grid_ref(&self, id: i64, lang: Lang) -> Result<GridRef, StoreError> {
+        let unit = self
+            .grid_unit(id, lang)
+            .await?
+            .ok_or_else(|| failed(corrupt("grid_unit_id", &id.to_string())))?;
+        Ok(GridRef {
+            id: unit.id,
+            kind: unit.kind,
+            name: unit.name,
+        })
+    }
+
+    /// Services of one organization, nearest or by name, optionally leaving one out.
+    async fn offerings_of(
+        &self,
+        organization_id: i64,
+        except: Option<i64>,
+        lang: Lang,
+        near: Option<Coordinates>,
+    ) -> Result<Vec<ServiceSummary>, StoreError> {
+        let mut params = Params::default();
+        let org = params.int(organization_id);
+        let except = params.int(except.unwrap_or(0));
+        let sql = format!(
+            "SELECT {} FROM {SUMMARY_JOINS} WHERE s.organization_id = {org} AND s.id <> {except} ORDER BY s.name_{}, s.id LIMIT 100",
+            summary_columns(lang),
+            sfx(lang)
+        );
+        let plane = near.map(LocalPlane::new);
+        self.summaries(&sql, params, plane.as_ref()).await
+    }
+}
+
+#[async_trait::async_trait]
+impl DirectoryStore for SqlStore {
+    async fn search_services(&self, search: &ServiceSearch) -> Result<SearchPage, StoreError> {
+        let plane = search.near.map(LocalPlane::new);
+        let mut params = Params::default();
+        let (filter, distance) = search_filter(search, plane.as_ref(), &mut params);
+
+        let mut count_params = Params::default();
+        let (count_filter, _) = search_filter(search, plane.as_ref(), &mut count_params);
+        let count_sql = format!("SELECT COUNT(*) FROM {SUMMARY_JOINS} {count_filter}");
+        let total: i64 = sqlx::query_with(&count_sql, count_params.into_arguments())
+            .fetch_one(self.pool())
+            .await
+            .and_then(|row| row.try_get(0))
+            .map_err(failed)?;
+
+        let order = match &distance {
+            Some(d2) => format!("{d2}, s.id"),
+            None => format!("s.name_{}, s.id", sfx(search.lang)),
+        };
+        let limit = params.int(i64::from(search.paging.limit()));
+        let offset = params.int(search.paging.offset() as i64);
+        let sql = format!(
+            "SELECT {} FROM {SUMMARY_JOINS} {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
+            summary_columns(search.lang)
+        );
+        let items = self.summaries(&sql, params, plane.as_ref()).await?;
+        Ok(SearchPage {
+            total: total.max(0) as u64,
+            items,
+        })
+    }
+
+    async fn service(
+        &self,
+        id: i64,
+        lang: Lang,
+        near: Option<Coordinates>,
+    ) -> Result<Option<ServiceDetail>, StoreError> {
+        let l = sfx(lang);
+        let mut params = Params::default();
+        let id_param = params.int(id);
+        let sql = format!(
+            "SELECT {}, s.description_{l} AS description, s.delivery, s.hours_{l} AS hours, s.min_age, \
+             s.residence_required, s.disability_certificate_required, s.eligibility_note_{l} AS eligibility_note, \
+             s.phone, s.capacity, s.grid_unit_id \
+             FROM {SUMMARY_JOINS} WHERE s.id = {id_param}",
+            summary_columns(lang)
+        );
+        let plane = near.map(LocalPlane::new);
+        let Some(row) = sqlx::query_with(&sql, params.into_arguments())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(failed)?
+        else {
+            return Ok(None);
+        };
+        let read = || -> Result<_, sqlx::Error> {
+            let summary = rows::service_summary(&row, plane.as_ref())?;
+            let delivery: String = row.try_get("delivery")?;
+            let min_age: Option<i64> = row.try_get("min_age")?;
+            let capacity: Option<i64> = row.try_get("capacity")?;
+            Ok((
+                summary,
+                row.try_get::<String, _>("description")?,
+                Delivery::parse(&delivery).ok_or_else(|| corrupt("delivery", &delivery))?,
+                row.try_get::<String, _>("hours")?,
+                Eligibility {
+                    min_age: min_age.map(|a| a.clamp(0, 150) as u32),
+                    residence_required: flag(&row, "residence_required")?,
+                    disability_certificate_required: flag(&row, "disability_certificate_required")?,
+                    note: row.try_get("eligibility_note")?,
+                },
+                row.try_get::<String, _>("phone")?,
+                capacity.map(|c| c.clamp(0, i64::from(u32::MAX)) as u32),
+                row.try_get::<i64, _>("grid_unit_id")?,
+            ))
+        };
+        let (summary, description, delivery, hours, eligibility, phone, capacity, grid_unit_id) =
+            read().map_err(failed)?;
+
+        let mut params = Params::default();
+        let id_param = params.int(id);
+        let coverage_sql = format!(
+            "SELECT g.id, g.kind, g.name_{l} AS name FROM service_coverage sc JOIN grid_units g ON g.id = sc.grid_unit_id \
+             WHERE sc.service_id = {id_param} ORDER BY g.sort_order, g.id"
+        );
+        let coverage = sqlx::query_with(&coverage_sql, params.into_arguments())
+            .fetch_all(self.pool())
+            .await
+            .map_err(failed)?
+            .iter()
+            .map(|r| {
+                let kind: String = r.try_get("kind")?;
+                Ok(GridRef {
+                    id: r.try_get("id")?,
+                    kind: GridKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?,
+                    name: r.try_get("name")?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map_err(failed)?;
+
+        let place = self.grid_ref(grid_unit_id, lang).await?;
+        let other_offerings = self
+            .offerings_of(summary.organization.id, Some(id), lang, near)
+            .await?;
+        Ok(Some(ServiceDetail {
+            summary,
+            description,
+            delivery,
+            hours,
+            eligibility,
+            phone,
+            capacity,
+            place,
+            coverage,
+            other_offerings,
+        }))
+    }
+
+    async fn organization(
+        &self,
+        id: i64,
+        lang: Lang,
+        near: Option<Coordinates>,
+    ) -> Result<Option<OrganizationDetail>, StoreError> {
+        let l = sfx(lang);
+        let mut params = Params::default();
+        let id_param = params.int(id);
+        let sql = format!(
+            "SELECT id, kind, name_{l} AS name, description_{l} AS description, phone, address_{l} AS address, \
+             latitude, longitude, verified, community_id FROM organizations WHERE id = {id_param}"
+        );
+        let Some(row) = sqlx::query_with(&sql, params.into_arguments())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(failed)?
+        else {
+            return Ok(None);
+        };
+        let read = || -> Result<_, sqlx::Error> {
+            let kind: String = row.try_get("kind")?;
+            Ok((
+                OrganizationKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?,
+                row.try_get::<String, _>("name")?,
+                row.try_get::<String, _>("description")?,
+                row.try_get::<String, _>("phone")?,
+                row.try_get::<String, _>("address")?,
+                row.try_get::<f64, _>("latitude")?,
+                row.try_get::<f64, _>("longitude")?,
+                flag(&row, "verified")?,
+                row.try_get::<i64, _>("community_id")?,
+            ))
+        };
+        let (kind, name, description, phone, address, latitude, longitude, verified, community_id) =
+            read().map_err(failed)?;
+        let community = self.grid_ref(community_id, lang).await?;
+        let offerings = self.offerings_of(id, None, lang, near).await?;
+        Ok(Some(OrganizationDetail {
+            id,
+            name,
+            kind,
+            description,
+            phone,
+            address,
+            latitude,
+            longitude,
+            verified,
+            community,
+            offerings,
+        }))
+    }
+
+    async fn categories(&self, lang: Lang) -> Result<Vec<Category>, StoreError> {
+        let sql = format!(
+            "SELECT slug, group_slug, name_{} AS name FROM categories ORDER BY sort_order, slug",
+            sfx(lang)
+        );
+        sqlx::query(&sql)
+            .fetch_all(self.pool())
+            .await
+            .map_err(failed)?
+            .iter()
+            .map(|r| {
+                let group: String = r.try_get("group_slug")?;
+                Ok(Category {
+                    slug: r.try_get("slug")?,
+                    group: CategoryGroup::parse(&group)
+                        .ok_or_else(|| corrupt("group_slug", &group))?,
+                    name: r.try_get("name")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(failed)
+    }
+
+    async fn grid_units(&self, lang: Lang) -> Result<Vec<GridUnit>, StoreError> {
+        let sql = format!(
+            "SELECT id, parent_id, kind, name_{} AS name, latitude, longitude FROM grid_units ORDER BY sort_order, id",
+            sfx(lang)
+        );
+        sqlx::query(&sql)
+            .fetch_all(self.pool())
+            .await
+            .map_err(failed)?
+            .iter()
+            .map(rows::grid_unit)
+            .collect::<Result<_, _>>()
+            .map_err(failed)
+    }
+
+    async fn grid_unit(&self, id: i64, lang: Lang) -> Result<Option<GridUnit>, StoreError> {
+        let sql = format!(
+            "SELECT id, parent_id, kind, name_{} AS name, latitude, longitude FROM grid_units WHERE id = $1",
+            sfx(lang)
+        );
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(failed)?;
+        row.as_ref()
+            .map(rows::grid_unit)
+            .transpose()
+            .map_err(failed)
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1")
+            .fetch_one(self.pool())
+            .await
+            .map(|_| ())
+            .map_err(failed)
+    }
+}

@@ -1,0 +1,207 @@
+//! The store port implemented once over SQL, for SQLite and PostgreSQL.
+//!
+//! Design:
+//! - One pool of sqlx's `Any` driver; the engine is chosen by the database URL.
+//! - Portable SQL with `$1`-style parameters, which both engines accept. The few DDL
+//!   differences are tokens the migrator substitutes ([`migrate`]).
+//! - Errors are logged here with a reference; callers get [`StoreError`] without causes.
+
+mod directory;
+pub mod migrate;
+mod params;
+mod rows;
+
+use app::domain::store::StoreError;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// Which SQL engine a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    pub fn of_url(url: &str) -> Option<Engine> {
+        if url.starts_with("sqlite:") {
+            Some(Engine::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Engine::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
+/// How to open the store.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    pub database_url: String,
+    pub max_connections: u32,
+    /// PostgreSQL cancels a statement running longer than this; SQLite waits this long
+    /// for a lock.
+    pub statement_timeout: Duration,
+    pub acquire_timeout: Duration,
+}
+
+impl StoreOptions {
+    pub fn new(database_url: impl Into<String>) -> Self {
+        Self {
+            database_url: database_url.into(),
+            max_connections: 8,
+            statement_timeout: Duration::from_secs(5),
+            acquire_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// The SQL store. Cloning shares the pool.
+#[derive(Clone, Debug)]
+pub struct SqlStore {
+    pool: AnyPool,
+    engine: Engine,
+}
+
+impl SqlStore {
+    pub async fn connect(options: &StoreOptions) -> anyhow::Result<Self> {
+        sqlx::any::install_default_drivers();
+        let engine = Engine::of_url(&options.database_url).ok_or_else(|| {
+            anyhow::anyhow!(
+                "DATABASE_URL must start with sqlite: or postgres://, got {:?}",
+                redact(&options.database_url)
+            )
+        })?;
+        if engine == Engine::Sqlite {
+            ensure_sqlite_directory(&options.database_url)?;
+        }
+        let timeout_ms = options.statement_timeout.as_millis();
+        let connect = AnyConnectOptions::from_str(&options.database_url)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(options.max_connections)
+            .acquire_timeout(options.acquire_timeout)
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    match engine {
+                        Engine::Sqlite => {
+                            // WAL lets readers run while one writer writes; foreign keys are
+                            // off by default in SQLite.
+                            conn.execute("PRAGMA journal_mode = WAL").await?;
+                            conn.execute("PRAGMA foreign_keys = ON").await?;
+                            conn.execute(format!("PRAGMA busy_timeout = {timeout_ms}").as_str())
+                                .await?;
+                            conn.execute("PRAGMA synchronous = NORMAL").await?;
+                        }
+                        Engine::Postgres => {
+                            conn.execute(format!("SET statement_timeout = {timeout_ms}").as_str())
+                                .await?;
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(connect)
+            .await?;
+        Ok(Self { pool, engine })
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Applies every migration not yet applied.
+    pub async fn migrate(&self) -> anyhow::Result<Vec<i64>> {
+        migrate::run(&self.pool, self.engine).await
+    }
+}
+
+/// Creates the folder of a SQLite file so a fresh checkout needs no set-up.
+fn ensure_sqlite_directory(url: &str) -> anyhow::Result<()> {
+    let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let path = path.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Ok(());
+    }
+    if let Some(dir) = std::path::Path::new(path).parent() {
+        if !dir.as_os_str().is_empty() {
+            std::fs::create_dir_all(dir)?;
+        }
+    }
+    Ok(())
+}
+
+/// The URL without its password, for logs and error messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme_end + 3],
+                    &credentials[..colon],
+                    &url[at..]
+                ),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+static NEXT_REFERENCE: AtomicU64 = AtomicU64::new(1);
+
+/// Logs a database error and turns it into a [`StoreError`] the caller may show.
+pub(crate) fn failed(error: sqlx::Error) -> StoreError {
+    match error {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+            tracing::error!(%error, "database unavailable");
+            StoreError::Unavailable
+        }
+        error => {
+            let millis = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis())
+                .unwrap_or_default();
+            let reference = format!(
+                "db-{millis:x}-{}",
+                NEXT_REFERENCE.fetch_add(1, Ordering::Relaxed)
+            );
+            tracing::error!(%error, %reference, "database query failed");
+            StoreError::Failed { reference }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_follows_the_url_scheme() {
+        assert_eq!(Engine::of_url("sqlite://data/x.db"), Some(Engine::Sqlite));
+        assert_eq!(Engine::of_url("sqlite::memory:"), Some(Engine::Sqlite));
+        assert_eq!(Engine::of_url("postgres://u@h/db"), Some(Engine::Postgres));
+        assert_eq!(Engine::of_url("mysql://h/db"), None);
+    }
+
+    #[test]
+    fn passwords_never_reach_the_logs() {
+        assert_eq!(
+            redact("postgres://app:s3cret@db:5432/x"),
+            "postgres://app:***@db:5432/x"
+        );
+        assert_eq!(redact("postgres://app@db/x"), "postgres://app@db/x");
+        assert_eq!(
+            redact("sqlite://data/doorstep.db"),
+            "sqlite://data/doorstep.db"
+        );
+    }
+}

@@ -1,0 +1,66 @@
+//! Rows to read models. Column names are fixed by the queries in `directory.rs`, which
+//! alias language-specific columns to plain names (`name`, `address`, …).
+
+use app::domain::catalog::{CategoryGroup, CostKind};
+use app::domain::directory::{CategoryRef, OrganizationRef, Price, ServiceSummary};
+use app::domain::geo::{rounded_metres, LocalPlane};
+use app::domain::grid::{GridKind, GridUnit};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+/// A value in the database that the domain does not accept: a bug or a hand edit.
+pub fn corrupt(column: &str, value: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("unexpected {column} value {value:?}").into())
+}
+
+pub fn service_summary(
+    row: &AnyRow,
+    plane: Option<&LocalPlane>,
+) -> Result<ServiceSummary, sqlx::Error> {
+    let group: String = row.try_get("group_slug")?;
+    let cost: String = row.try_get("cost_kind")?;
+    let latitude: f64 = row.try_get("latitude")?;
+    let longitude: f64 = row.try_get("longitude")?;
+    let price_fen: Option<i64> = row.try_get("price_fen")?;
+    let price_unit: Option<String> = row.try_get("price_unit")?;
+    let distance_m =
+        plane.map(|p| rounded_metres(p.squared_distance_m2(latitude, longitude).sqrt()));
+    Ok(ServiceSummary {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        category: CategoryRef {
+            slug: row.try_get("category_slug")?,
+            name: row.try_get("category_name")?,
+            group: CategoryGroup::parse(&group).ok_or_else(|| corrupt("group_slug", &group))?,
+        },
+        organization: OrganizationRef {
+            id: row.try_get("organization_id")?,
+            name: row.try_get("organization_name")?,
+        },
+        latitude,
+        longitude,
+        address: row.try_get("address")?,
+        cost: CostKind::parse(&cost).ok_or_else(|| corrupt("cost_kind", &cost))?,
+        price: match (price_fen, price_unit) {
+            (Some(amount_fen), Some(unit)) => Some(Price { amount_fen, unit }),
+            _ => None,
+        },
+        distance_m,
+    })
+}
+
+pub fn grid_unit(row: &AnyRow) -> Result<GridUnit, sqlx::Error> {
+    let kind: String = row.try_get("kind")?;
+    Ok(GridUnit {
+        id: row.try_get("id")?,
+        parent_id: row.try_get("parent_id")?,
+        kind: GridKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?,
+        name: row.try_get("name")?,
+        latitude: row.try_get("latitude")?,
+        longitude: row.try_get("longitude")?,
+    })
+}
+
+pub fn flag(row: &AnyRow, column: &str) -> Result<bool, sqlx::Error> {
+    Ok(row.try_get::<i64, _>(column)? != 0)
+}
