@@ -76,3 +76,13 @@ wait_for_health() {
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
+
+ensure_schemathesis() {
+  local venv="$HOME/.cache/doorstep/venv"
+  if [ ! -x "$venv/bin/schemathesis" ]; then
+    log "installing schemathesis (PyPI) into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q 'schemathesis>=4,<5'
+  fi
+  export SCHEMATHESIS="$venv/bin/schemathesis"
+}

@@ -2,8 +2,7 @@
 
 use crate::components::layout::Layout;
 use crate::pages::{
-    home::HomePage, not_found::NotFound, organization::OrganizationPage, service::ServicePage,
-    settings::SettingsPage,
+    home::HomePage, not_found::NotFound, organization::OrganizationPage, service::ServicePage, settings::SettingsPage,
 };
 use crate::prefs::Prefs;
 use leptos::prelude::*;

@@ -23,6 +23,7 @@ pub struct Text {
     pub choose_place_hint: &'static str,
     pub no_place: &'static str,
     pub use_this_place: &'static str,
+    pub change_place: &'static str,
     pub use_my_location: &'static str,
     pub locating: &'static str,
     pub location_failed: &'static str,
@@ -159,6 +160,7 @@ pub static ZH: Text = Text {
     choose_place_hint: "选择您住的社区、院落或小区，我们会按距离列出附近的服务。",
     no_place: "请选择",
     use_this_place: "就在这里找",
+    change_place: "更换位置",
     use_my_location: "使用我现在的位置",
     locating: "正在定位…",
     location_failed: "无法获取位置，请在上面选择社区或小区。",
@@ -245,6 +247,7 @@ pub static EN: Text = Text {
     choose_place_hint: "Pick the community, courtyard or estate you live in and we list the services nearest to it.",
     no_place: "Choose…",
     use_this_place: "Search here",
+    change_place: "Change location",
     use_my_location: "Use my current location",
     locating: "Finding your location…",
     location_failed: "Could not get your location. Please choose your community or estate above.",
@@ -328,7 +331,8 @@ mod tests {
     fn distances_read_naturally_in_both_languages() {
         assert_eq!((ZH.metres)(350), "350 米");
         assert_eq!((EN.metres)(350), "350 m");
-        assert_eq!((EN.metres)(1250), "1.3 km");
+        assert_eq!((EN.metres)(1260), "1.3 km");
+        assert_eq!((EN.metres)(999), "999 m");
         assert_eq!((ZH.metres)(1000), "1.0 公里");
     }
 

@@ -53,10 +53,7 @@ impl Prefs {
                         .get(name)
                         .and_then(|v: &http::HeaderValue| v.to_str().ok())
                 };
-                return Self::from_headers(
-                    header(http::header::COOKIE),
-                    header(http::header::ACCEPT_LANGUAGE),
-                );
+                return Self::from_headers(header(http::header::COOKIE), header(http::header::ACCEPT_LANGUAGE));
             }
         }
         #[cfg(feature = "hydrate")]
@@ -101,10 +98,7 @@ mod tests {
 
     #[test]
     fn cookie_beats_accept_language() {
-        let p = Prefs::from_headers(
-            Some("a=1; doorstep_lang=en; doorstep_elder=1"),
-            Some("zh-CN"),
-        );
+        let p = Prefs::from_headers(Some("a=1; doorstep_lang=en; doorstep_elder=1"), Some("zh-CN"));
         assert_eq!(
             p,
             Prefs {
@@ -116,14 +110,8 @@ mod tests {
 
     #[test]
     fn accept_language_decides_on_first_visit() {
-        assert_eq!(
-            Prefs::from_headers(None, Some("en-US,en;q=0.9")).lang,
-            Lang::En
-        );
-        assert_eq!(
-            Prefs::from_headers(Some("doorstep_lang=xx"), Some("en")).lang,
-            Lang::En
-        );
+        assert_eq!(Prefs::from_headers(None, Some("en-US,en;q=0.9")).lang, Lang::En);
+        assert_eq!(Prefs::from_headers(Some("doorstep_lang=xx"), Some("en")).lang, Lang::En);
         assert_eq!(Prefs::from_headers(None, None), Prefs::default());
     }
 

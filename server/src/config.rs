@@ -34,11 +34,7 @@ pub struct Config {
     pub addr: SocketAddr,
 
     /// Database: `sqlite://path/file.db` (created if missing) or `postgres://user@host/db`.
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = "sqlite://data/doorstep.db?mode=rwc"
-    )]
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/doorstep.db?mode=rwc")]
     pub database_url: String,
 
     /// Most database connections this instance opens.
@@ -46,11 +42,7 @@ pub struct Config {
     pub db_max_connections: u32,
 
     /// Longest a statement may run (PostgreSQL) or wait for a lock (SQLite), in milliseconds.
-    #[arg(
-        long,
-        env = "DOORSTEP_DB_STATEMENT_TIMEOUT_MS",
-        default_value_t = 5_000
-    )]
+    #[arg(long, env = "DOORSTEP_DB_STATEMENT_TIMEOUT_MS", default_value_t = 5_000)]
     pub db_statement_timeout_ms: u64,
 
     /// Apply migrations when serving starts. Turn off where a deployment runs `doorstep migrate` once.

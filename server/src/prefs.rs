@@ -23,10 +23,7 @@ pub struct PrefsForm {
 pub fn safe_return_path(raw: Option<&str>) -> &str {
     match raw {
         Some(p)
-            if p.starts_with('/')
-                && !p.starts_with("//")
-                && !p.contains('\\')
-                && !p.chars().any(char::is_control) =>
+            if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && !p.chars().any(char::is_control) =>
         {
             p
         }
@@ -50,9 +47,7 @@ pub async fn update(Form(form): Form<PrefsForm>) -> Response {
         match elder {
             "1" => cookies.push(cookie(ELDER_COOKIE, "1", COOKIE_MAX_AGE_S)),
             "0" => cookies.push(cookie(ELDER_COOKIE, "", 0)),
-            _ => {
-                return ApiError(FieldError::new("elder", "must be 1 or 0").into()).into_response()
-            }
+            _ => return ApiError(FieldError::new("elder", "must be 1 or 0").into()).into_response(),
         }
     }
     if form.forget_home.as_deref() == Some("1") {

@@ -18,8 +18,7 @@ use tower_http::trace::TraceLayer;
 
 /// Leptos' site settings from our configuration, so the binary runs outside cargo-leptos.
 pub fn leptos_options(config: &Config) -> LeptosOptions {
-    let from_env =
-        |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
+    let from_env = |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
     LeptosOptions::builder()
         .output_name(from_env("LEPTOS_OUTPUT_NAME", "doorstep"))
         .site_root(config.site_root.to_string_lossy().into_owned())
@@ -40,10 +39,9 @@ pub fn build(store: SqlStore, options: LeptosOptions) -> Router {
             let options = options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            LeptosOptions,
-            _,
-        >(context, shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<LeptosOptions, _>(
+            context, shell,
+        ))
         .with_state(options);
 
     Router::new()
@@ -59,10 +57,7 @@ pub fn build(store: SqlStore, options: LeptosOptions) -> Router {
 async fn healthz(State(store): State<Store>) -> (http::StatusCode, &'static str) {
     match store.ping().await {
         Ok(()) => (http::StatusCode::OK, "ok"),
-        Err(_) => (
-            http::StatusCode::SERVICE_UNAVAILABLE,
-            "database unavailable",
-        ),
+        Err(_) => (http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
     }
 }
 
@@ -83,8 +78,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             s.recv().await;
         }
     };

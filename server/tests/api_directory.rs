@@ -25,9 +25,7 @@ async fn healthz_answers_ok_when_the_database_does(engine: Engine) {
     assert_eq!(response.status().as_u16(), 200);
 }
 
-async fn radius_search_returns_exactly_the_services_within_the_radius_nearest_first(
-    engine: Engine,
-) {
+async fn radius_search_returns_exactly_the_services_within_the_radius_nearest_first(engine: Engine) {
     let app = spawn(engine).await;
     let fixture = fixtures::base(&app.db.store).await;
     // Services scattered up to ~8 km around the centre, from a fixed seed.
@@ -88,13 +86,9 @@ async fn radius_search_returns_exactly_the_services_within_the_radius_nearest_fi
 async fn without_a_position_results_are_by_name_and_carry_no_distance(engine: Engine) {
     let app = spawn(engine).await;
     let fixture = fixtures::base(&app.db.store).await;
-    for (i, (zh, en)) in [
-        ("助餐点", "Canteen"),
-        ("康复站", "Rehab"),
-        ("爱心理发", "Barber"),
-    ]
-    .iter()
-    .enumerate()
+    for (i, (zh, en)) in [("助餐点", "Canteen"), ("康复站", "Rehab"), ("爱心理发", "Barber")]
+        .iter()
+        .enumerate()
     {
         fixtures::service(
             &app.db.store,
@@ -123,10 +117,7 @@ async fn without_a_position_results_are_by_name_and_carry_no_distance(engine: En
         .collect();
     let mut sorted = names.clone();
     sorted.sort();
-    assert_eq!(
-        names, sorted,
-        "Chinese names sort by code point on every engine"
-    );
+    assert_eq!(names, sorted, "Chinese names sort by code point on every engine");
 }
 
 async fn filters_narrow_by_category_group_and_cost(engine: Engine) {
@@ -157,9 +148,7 @@ async fn filters_narrow_by_category_group_and_cost(engine: Engine) {
             assert!(allowed.contains(&value.as_str()), "{field} {value}");
         }
     };
-    let (_, body) = app
-        .get_json("/api/v1/services?category=meal-assistance")
-        .await;
+    let (_, body) = app.get_json("/api/v1/services?category=meal-assistance").await;
     assert_eq!(body["total"], 2);
     check(&body, "category", &["meal-assistance"]);
     let (_, body) = app
@@ -173,13 +162,9 @@ async fn filters_narrow_by_category_group_and_cost(engine: Engine) {
     assert_eq!(body["total"], 2);
     check(&body, "cost", &["subsidized"]);
     assert_eq!(body["items"][0]["price"]["amount_fen"], 1500);
-    let (_, body) = app
-        .get_json("/api/v1/services?group=elder-care&cost=free")
-        .await;
+    let (_, body) = app.get_json("/api/v1/services?group=elder-care&cost=free").await;
     assert_eq!(body["total"], 1);
-    let (_, body) = app
-        .get_json("/api/v1/services?category=no-such-category")
-        .await;
+    let (_, body) = app.get_json("/api/v1/services?category=no-such-category").await;
     assert_eq!(body["total"], 0);
 }
 
@@ -203,10 +188,7 @@ async fn text_search_matches_chinese_substrings_and_english_in_any_case(engine: 
     assert_eq!(ids(&app.get_json(&search("助餐")).await.1), vec![meal_id]);
     assert_eq!(ids(&app.get_json(&search("meals")).await.1), vec![meal_id]);
     assert_eq!(ids(&app.get_json(&search("REHAB")).await.1), vec![rehab_id]);
-    assert_eq!(
-        ids(&app.get_json(&search("康复训练")).await.1),
-        vec![rehab_id]
-    );
+    assert_eq!(ids(&app.get_json(&search("康复训练")).await.1), vec![rehab_id]);
     // Wildcards in the query are matched literally.
     assert_eq!(ids(&app.get_json(&search("%_")).await.1), vec![odd_id]);
     assert_eq!(ids(&app.get_json(&search("_")).await.1), vec![odd_id]);
@@ -231,24 +213,18 @@ async fn pages_partition_the_results_and_the_total_stays_the_same(engine: Engine
         .await;
     }
     for origin in ["", &format!("&lat={}&lon={}", CENTRE.0, CENTRE.1)] {
-        let (_, all) = app
-            .get_json(&format!("/api/v1/services?limit=100{origin}"))
-            .await;
+        let (_, all) = app.get_json(&format!("/api/v1/services?limit=100{origin}")).await;
         let mut paged = Vec::new();
         for offset in (0..30).step_by(10) {
             let (status, body) = app
-                .get_json(&format!(
-                    "/api/v1/services?limit=10&offset={offset}{origin}"
-                ))
+                .get_json(&format!("/api/v1/services?limit=10&offset={offset}{origin}"))
                 .await;
             assert_eq!(status, 200);
             assert_eq!(body["total"], 23);
             paged.extend(ids(&body));
         }
         assert_eq!(paged, ids(&all));
-        let (_, past_the_end) = app
-            .get_json(&format!("/api/v1/services?offset=500{origin}"))
-            .await;
+        let (_, past_the_end) = app.get_json(&format!("/api/v1/services?offset=500{origin}")).await;
         assert_eq!(past_the_end["total"], 23);
         assert!(past_the_end["items"].as_array().unwrap().is_empty());
     }
@@ -264,10 +240,7 @@ async fn names_follow_lang_then_accept_language(engine: Engine) {
         &ServiceSpec::at("助餐", "Meals", 30.64, 104.05),
     )
     .await;
-    assert_eq!(
-        app.get_json("/api/v1/services").await.1["items"][0]["name"],
-        "助餐"
-    );
+    assert_eq!(app.get_json("/api/v1/services").await.1["items"][0]["name"], "助餐");
     assert_eq!(
         app.get_json("/api/v1/services?lang=en").await.1["items"][0]["name"],
         "Meals"
@@ -317,9 +290,7 @@ async fn every_bad_parameter_is_a_400_naming_the_field(engine: Engine) {
         assert_eq!(body["error"]["field"], field, "{query}");
         assert!(!body["error"]["message"].as_str().unwrap().is_empty());
     }
-    let (status, body) = app
-        .get_json(&format!("/api/v1/services?q={}", "长".repeat(101)))
-        .await;
+    let (status, body) = app.get_json(&format!("/api/v1/services?q={}", "长".repeat(101))).await;
     assert_eq!((status, body["error"]["field"].as_str()), (400, Some("q")));
 }
 
@@ -452,10 +423,7 @@ async fn searching_from_a_grid_place_uses_its_coordinate(engine: Engine) {
     )
     .await;
     let (status, body) = app
-        .get_json(&format!(
-            "/api/v1/services?place={}&radius_m=1000",
-            fixture.courtyard
-        ))
+        .get_json(&format!("/api/v1/services?place={}&radius_m=1000", fixture.courtyard))
         .await;
     assert_eq!(status, 200);
     assert_eq!(ids(&body), vec![near]);
@@ -478,11 +446,7 @@ async fn the_openapi_document_describes_every_endpoint(engine: Engine) {
     }
     let reference = app.get("/api/v1/docs").await;
     assert_eq!(reference.status().as_u16(), 200);
-    assert!(reference
-        .text()
-        .await
-        .unwrap()
-        .contains("/api/v1/services/{id}"));
+    assert!(reference.text().await.unwrap().contains("/api/v1/services/{id}"));
 }
 
 fn urlencode(s: &str) -> String {

@@ -20,10 +20,8 @@ pub fn store() -> Result<Store, AppError> {
 pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     if let Err(e) = &result {
         if let Some(response) = use_context::<ResponseOptions>() {
-            response.set_status(
-                http::StatusCode::from_u16(e.status())
-                    .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
-            );
+            response
+                .set_status(http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
         }
     }
     result

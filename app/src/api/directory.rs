@@ -48,13 +48,8 @@ pub async fn find_services(query: String) -> Result<SearchView, AppError> {
 
     with_status(
         async {
-            let pairs: Vec<(String, String)> =
-                serde_urlencoded::from_str(&query).map_err(|_| {
-                    crate::domain::validation::FieldError::new(
-                        "query",
-                        "is not a valid query string",
-                    )
-                })?;
+            let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&query)
+                .map_err(|_| crate::domain::validation::FieldError::new("query", "is not a valid query string"))?;
             let mut params = SearchParams::from_pairs(&pairs)?;
             let store = store()?;
             let lang = params.lang.unwrap_or(Prefs::current().lang);
@@ -64,18 +59,13 @@ pub async fn find_services(query: String) -> Result<SearchView, AppError> {
                     use_cases::resolve_origin(store.as_ref(), Some(origin), lang).await?;
                     set_cookie(HOME_COOKIE, &encode_home(origin), COOKIE_MAX_AGE_S);
                 }
-                None => {
-                    params.origin = request_cookie(HOME_COOKIE).as_deref().and_then(decode_home)
-                }
+                None => params.origin = request_cookie(HOME_COOKIE).as_deref().and_then(decode_home),
             }
             let place_name = match params.origin {
-                Some(crate::domain::search::Origin::Place(id)) => {
-                    store.grid_unit(id, lang).await?.map(|u| u.name)
-                }
+                Some(crate::domain::search::Origin::Place(id)) => store.grid_unit(id, lang).await?.map(|u| u.name),
                 _ => None,
             };
-            let page = match use_cases::search_services(store.as_ref(), params.clone(), lang).await
-            {
+            let page = match use_cases::search_services(store.as_ref(), params.clone(), lang).await {
                 // A remembered place that no longer exists: search without it.
                 Err(AppError::Validation(e)) if e.field == "place" => {
                     params.origin = None;
@@ -115,10 +105,7 @@ pub async fn load_search_options() -> Result<SearchOptions, AppError> {
                     },
                     places: places
                         .into_iter()
-                        .map(|p| PlaceChoice {
-                            id: p.id,
-                            name: p.name,
-                        })
+                        .map(|p| PlaceChoice { id: p.id, name: p.name })
                         .collect(),
                 })
                 .collect();

@@ -9,12 +9,7 @@ use leptos_router::components::A;
 /// "免费" or "政府补贴 ¥12/餐".
 pub fn cost_line(t: &Text, service: &ServiceSummary) -> String {
     match &service.price {
-        Some(price) => format!(
-            "{} {}/{}",
-            t.cost_kind(service.cost),
-            price.yuan(),
-            price.unit
-        ),
+        Some(price) => format!("{} {}/{}", t.cost_kind(service.cost), price.yuan(), price.unit),
         None => t.cost_kind(service.cost).to_owned(),
     }
 }

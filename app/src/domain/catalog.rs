@@ -139,9 +139,6 @@ mod tests {
             serde_json::to_string(&CategoryGroup::ElderCare).unwrap(),
             "\"elder-care\""
         );
-        assert_eq!(
-            serde_json::to_string(&CostKind::Subsidized).unwrap(),
-            "\"subsidized\""
-        );
+        assert_eq!(serde_json::to_string(&CostKind::Subsidized).unwrap(), "\"subsidized\"");
     }
 }

@@ -79,9 +79,7 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             // Arguments that do not even decode are the caller's fault, like any bad field.
-            ServerFnErrorErr::Args(message) => {
-                AppError::Validation(FieldError::new("arguments", message))
-            }
+            ServerFnErrorErr::Args(message) => AppError::Validation(FieldError::new("arguments", message)),
             other => AppError::Transport(other.to_string()),
         }
     }
@@ -93,10 +91,7 @@ mod tests {
 
     #[test]
     fn each_error_maps_to_its_status() {
-        assert_eq!(
-            AppError::Validation(FieldError::new("lat", "bad")).status(),
-            400
-        );
+        assert_eq!(AppError::Validation(FieldError::new("lat", "bad")).status(), 400);
         assert_eq!(AppError::not_found("service").status(), 404);
         assert_eq!(AppError::Conflict("x".into()).status(), 409);
         assert_eq!(AppError::Unavailable.status(), 503);
@@ -107,9 +102,6 @@ mod tests {
         let e = AppError::Internal {
             reference: "r-42".into(),
         };
-        assert_eq!(
-            e.to_string(),
-            "something went wrong on our side (reference r-42)"
-        );
+        assert_eq!(e.to_string(), "something went wrong on our side (reference r-42)");
     }
 }

@@ -49,10 +49,7 @@ impl Coordinates {
         if !(longitude.is_finite() && (-180.0..=180.0).contains(&longitude)) {
             return Err(CoordinateError::Longitude);
         }
-        Ok(Self {
-            latitude,
-            longitude,
-        })
+        Ok(Self { latitude, longitude })
     }
 
     pub fn latitude(&self) -> f64 {
@@ -151,14 +148,8 @@ mod tests {
     #[test]
     fn coordinates_out_of_range_are_refused() {
         assert_eq!(Coordinates::new(90.1, 0.0), Err(CoordinateError::Latitude));
-        assert_eq!(
-            Coordinates::new(0.0, -180.5),
-            Err(CoordinateError::Longitude)
-        );
-        assert_eq!(
-            Coordinates::new(f64::NAN, 0.0),
-            Err(CoordinateError::Latitude)
-        );
+        assert_eq!(Coordinates::new(0.0, -180.5), Err(CoordinateError::Longitude));
+        assert_eq!(Coordinates::new(f64::NAN, 0.0), Err(CoordinateError::Latitude));
         assert!(Coordinates::new(-90.0, 180.0).is_ok());
     }
 

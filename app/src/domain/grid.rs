@@ -122,11 +122,7 @@ pub fn build_tree(units: Vec<GridUnit>) -> Vec<GridNode> {
         let parent = unit.parent_id.filter(|p| ids.contains(p));
         children.entry(parent).or_default().push(unit);
     }
-    fn attach(
-        parent: Option<i64>,
-        children: &mut HashMap<Option<i64>, Vec<GridUnit>>,
-        depth: usize,
-    ) -> Vec<GridNode> {
+    fn attach(parent: Option<i64>, children: &mut HashMap<Option<i64>, Vec<GridUnit>>, depth: usize) -> Vec<GridNode> {
         let Some(units) = children.remove(&parent) else {
             return Vec::new();
         };
@@ -186,10 +182,7 @@ mod tests {
         ]);
         assert_eq!(tree.len(), 1);
         let sub = &tree[0].children[0];
-        assert_eq!(
-            sub.children.iter().map(|c| c.id).collect::<Vec<_>>(),
-            vec![3, 4]
-        );
+        assert_eq!(sub.children.iter().map(|c| c.id).collect::<Vec<_>>(), vec![3, 4]);
         assert_eq!(sub.children[0].children[0].id, 5);
     }
 

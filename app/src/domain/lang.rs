@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]
@@ -88,18 +89,9 @@ mod tests {
 
     #[test]
     fn accept_language_honours_quality_and_order() {
-        assert_eq!(
-            Lang::from_accept_language("en-US,en;q=0.9,zh-CN;q=0.8"),
-            Lang::En
-        );
-        assert_eq!(
-            Lang::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"),
-            Lang::Zh
-        );
-        assert_eq!(
-            Lang::from_accept_language("fr;q=1, en;q=0.4, zh;q=0.7"),
-            Lang::Zh
-        );
+        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9,zh-CN;q=0.8"), Lang::En);
+        assert_eq!(Lang::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"), Lang::Zh);
+        assert_eq!(Lang::from_accept_language("fr;q=1, en;q=0.4, zh;q=0.7"), Lang::Zh);
         assert_eq!(Lang::from_accept_language("en;q=0, zh;q=0.1"), Lang::Zh);
         assert_eq!(Lang::from_accept_language("de, en-GB;q=0.3"), Lang::En);
     }

@@ -129,29 +129,31 @@ impl SearchParams {
     /// Parses query-string pairs. Unknown parameters are ignored so that links can carry
     /// other state; known ones must be well formed.
     pub fn from_pairs<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> Result<Self, FieldError> {
-        let single = |name: &'static str| -> Result<Option<&str>, FieldError> {
+        // Form fields (text and choices) may come empty, meaning "any". Numbers never do:
+        // an empty number is as wrong as a misspelt one.
+        let value = |name: &'static str, empty_means_absent: bool| -> Result<Option<&str>, FieldError> {
             let mut values = pairs
                 .iter()
-                .filter(|(k, v)| k.as_ref() == name && !v.as_ref().trim().is_empty())
-                .map(|(_, v)| v.as_ref().trim());
+                .filter(|(k, _)| k.as_ref() == name)
+                .map(|(_, v)| v.as_ref().trim())
+                .filter(|v| !(empty_means_absent && v.is_empty()));
             let first = values.next();
             if values.next().is_some() {
                 return Err(FieldError::new(name, "must be given at most once"));
             }
             Ok(first)
         };
+        let single = |name| value(name, true);
+        let number = |name| value(name, false);
 
-        let lat = single("lat")?
-            .map(|v| parse_degrees("lat", v))
-            .transpose()?;
-        let lon = single("lon")?
-            .map(|v| parse_degrees("lon", v))
-            .transpose()?;
-        let place = single("place")?
+        let lat = number("lat")?.map(|v| parse_degrees("lat", v)).transpose()?;
+        let lon = number("lon")?.map(|v| parse_degrees("lon", v)).transpose()?;
+        let place = number("place")?
             .map(|v| {
-                v.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(|| {
-                    FieldError::new("place", "must be the positive id of a place on the grid")
-                })
+                v.parse::<i64>()
+                    .ok()
+                    .filter(|id| *id > 0)
+                    .ok_or_else(|| FieldError::new("place", "must be the positive id of a place on the grid"))
             })
             .transpose()?;
         let origin = match (lat, lon, place) {
@@ -165,35 +167,26 @@ impl SearchParams {
                 })?;
                 Some(Origin::Position(position))
             }
-            (Some(_), None, _) => {
-                return Err(FieldError::new("lon", "lat and lon must be given together"))
-            }
-            (None, Some(_), _) => {
-                return Err(FieldError::new("lat", "lat and lon must be given together"))
-            }
+            (Some(_), None, _) => return Err(FieldError::new("lon", "lat and lon must be given together")),
+            (None, Some(_), _) => return Err(FieldError::new("lat", "lat and lon must be given together")),
             (None, None, place) => place.map(Origin::Place),
         };
 
-        let radius = match single("radius_m")? {
+        let radius = match number("radius_m")? {
             None => RadiusM::default(),
-            Some(v) => v
-                .parse::<u32>()
-                .ok()
-                .and_then(RadiusM::new)
-                .ok_or_else(|| {
-                    FieldError::new(
-                        "radius_m",
-                        format!("must be a whole number of metres from 1 to {MAX_RADIUS_M}"),
-                    )
-                })?,
+            Some(v) => v.parse::<u32>().ok().and_then(RadiusM::new).ok_or_else(|| {
+                FieldError::new(
+                    "radius_m",
+                    format!("must be a whole number of metres from 1 to {MAX_RADIUS_M}"),
+                )
+            })?,
         };
 
         let categories = pairs
             .iter()
             .filter(|(k, v)| k.as_ref() == "category" && !v.as_ref().trim().is_empty())
             .map(|(_, v)| {
-                CategorySlug::parse(v.as_ref().trim())
-                    .map_err(|e| FieldError::new("category", e.to_string()))
+                CategorySlug::parse(v.as_ref().trim()).map_err(|e| FieldError::new("category", e.to_string()))
             })
             .collect::<Result<Vec<_>, _>>()?;
         if categories.len() > MAX_CATEGORIES {
@@ -205,15 +198,11 @@ impl SearchParams {
 
         let group = single("group")?
             .map(|v| {
-                CategoryGroup::parse(v)
-                    .ok_or_else(|| FieldError::new("group", "must be elder-care or disability"))
+                CategoryGroup::parse(v).ok_or_else(|| FieldError::new("group", "must be elder-care or disability"))
             })
             .transpose()?;
         let cost = single("cost")?
-            .map(|v| {
-                CostKind::parse(v)
-                    .ok_or_else(|| FieldError::new("cost", "must be free, subsidized or paid"))
-            })
+            .map(|v| CostKind::parse(v).ok_or_else(|| FieldError::new("cost", "must be free, subsidized or paid")))
             .transpose()?;
         let text = single("q")?
             .map(|v| {
@@ -228,35 +217,24 @@ impl SearchParams {
             })
             .transpose()?;
 
-        let limit = match single("limit")? {
+        let limit = match number("limit")? {
             None => DEFAULT_LIMIT,
             Some(v) => v
                 .parse::<u32>()
                 .ok()
                 .filter(|l| (1..=MAX_LIMIT).contains(l))
-                .ok_or_else(|| {
-                    FieldError::new(
-                        "limit",
-                        format!("must be a whole number from 1 to {MAX_LIMIT}"),
-                    )
-                })?,
+                .ok_or_else(|| FieldError::new("limit", format!("must be a whole number from 1 to {MAX_LIMIT}")))?,
         };
-        let offset = match single("offset")? {
-            None => 0,
-            Some(v) => v
-                .parse::<u64>()
-                .ok()
-                .filter(|o| *o <= MAX_OFFSET)
-                .ok_or_else(|| {
-                    FieldError::new(
-                        "offset",
-                        format!("must be a whole number from 0 to {MAX_OFFSET}"),
-                    )
+        let offset =
+            match number("offset")? {
+                None => 0,
+                Some(v) => v.parse::<u64>().ok().filter(|o| *o <= MAX_OFFSET).ok_or_else(|| {
+                    FieldError::new("offset", format!("must be a whole number from 0 to {MAX_OFFSET}"))
                 })?,
-        };
+            };
         let paging = Paging::new(limit, offset).expect("limit and offset were checked above");
 
-        let lang = single("lang")?
+        let lang = number("lang")?
             .map(|v| Lang::parse(v).ok_or_else(|| FieldError::new("lang", "must be zh or en")))
             .transpose()?;
 
@@ -338,9 +316,7 @@ fn percent_encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for b in value.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -370,16 +346,15 @@ mod tests {
 
     #[test]
     fn empty_form_fields_count_as_not_given() {
-        let p = parse(&[
-            ("q", " "),
-            ("cost", ""),
-            ("category", ""),
-            ("group", ""),
-            ("lat", ""),
-            ("lon", ""),
-        ])
-        .unwrap();
+        let p = parse(&[("q", " "), ("cost", ""), ("category", ""), ("group", "")]).unwrap();
         assert_eq!(p, SearchParams::default());
+    }
+
+    #[test]
+    fn empty_numbers_are_refused() {
+        for field in ["lat", "lon", "place", "radius_m", "limit", "offset", "lang"] {
+            assert_eq!(field_of(&[(field, "")]), field);
+        }
     }
 
     #[test]
@@ -415,10 +390,7 @@ mod tests {
         let p = parse(&[("radius_m", "1"), ("limit", "100"), ("offset", "0")]).unwrap();
         assert_eq!((p.radius.get(), p.paging.limit()), (1, 100));
         assert_eq!(
-            parse(&[("radius_m", "50000"), ("limit", "1")])
-                .unwrap()
-                .radius
-                .get(),
+            parse(&[("radius_m", "50000"), ("limit", "1")]).unwrap().radius.get(),
             50_000
         );
         assert!(parse(&[("q", &"助".repeat(100))]).is_ok());

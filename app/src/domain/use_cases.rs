@@ -74,10 +74,7 @@ pub async fn grid_tree(store: &dyn DirectoryStore, lang: Lang) -> Result<Vec<Gri
 
 /// The places a resident can pick as home, grouped under their community, for the
 /// location picker: `(community, [its courtyards, estates and units])`.
-pub async fn home_places(
-    store: &dyn DirectoryStore,
-    lang: Lang,
-) -> Result<Vec<(GridUnit, Vec<GridUnit>)>, AppError> {
+pub async fn home_places(store: &dyn DirectoryStore, lang: Lang) -> Result<Vec<(GridUnit, Vec<GridUnit>)>, AppError> {
     let units = store.grid_units(lang).await?;
     Ok(group_home_places(units))
 }
@@ -91,10 +88,7 @@ pub fn group_home_places(units: Vec<GridUnit>) -> Vec<(GridUnit, Vec<GridUnit>)>
         // Walk up at most the grid's depth.
         for _ in 0..8 {
             let parent = (*parent_of.get(&id)?)?;
-            if units
-                .iter()
-                .any(|u| u.id == parent && u.kind == GridKind::Community)
-            {
+            if units.iter().any(|u| u.id == parent && u.kind == GridKind::Community) {
                 return Some(parent);
             }
             id = parent;
@@ -142,10 +136,7 @@ mod tests {
             unit(7, Some(1), GridKind::Community),
         ]);
         assert_eq!(grouped.len(), 2);
-        assert_eq!(
-            grouped[0].1.iter().map(|u| u.id).collect::<Vec<_>>(),
-            vec![4, 5]
-        );
+        assert_eq!(grouped[0].1.iter().map(|u| u.id).collect::<Vec<_>>(), vec![4, 5]);
         assert!(grouped[1].1.is_empty());
     }
 }

@@ -41,10 +41,7 @@ pub fn HomePage() -> impl IntoView {
 }
 
 #[component]
-fn Directory(
-    view: SearchView,
-    options: Option<crate::api::directory::SearchOptions>,
-) -> impl IntoView {
+fn Directory(view: SearchView, options: Option<crate::api::directory::SearchOptions>) -> impl IntoView {
     let t = text(expect_context::<Prefs>().lang);
     let SearchView {
         params,
@@ -56,9 +53,7 @@ fn Directory(
         (Some(Origin::Position(_)), _) => format!("{} {}", t.near_place, t.my_position),
         _ => t.no_location_yet.to_owned(),
     };
-    let (categories, communities) = options
-        .map(|o| (o.categories, o.communities))
-        .unwrap_or_default();
+    let (categories, communities) = options.map(|o| (o.categories, o.communities)).unwrap_or_default();
     let selected_place = match params.origin {
         Some(Origin::Place(id)) => Some(id),
         _ => None,
@@ -73,17 +68,28 @@ fn Directory(
         Some((t.results_range)(from, to, page.total))
     };
 
+    // Once a location is known the picker folds away, so results come first on a phone;
+    // <details> opens and closes without JavaScript.
+    let picker_open = params.origin.is_none();
+    let filters_open =
+        params.group.is_some() || params.cost.is_some() || !params.categories.is_empty() || params.text.is_some();
     view! {
         <section class="panel location" aria-labelledby="where-heading">
-            <h2 id="where-heading">{t.where_are_you}</h2>
-            <p class="origin" role="status">
+            <h2 id="where-heading" class="visually-hidden">{t.where_are_you}</h2>
+            <p class="origin">
                 <span aria-hidden="true">"📍 "</span>
                 {origin_line}
             </p>
-            <LocationPicker communities selected=selected_place />
-            <GeoButton />
+            <details open=picker_open>
+                <summary>{if picker_open { t.where_are_you } else { t.change_place }}</summary>
+                <LocationPicker communities selected=selected_place />
+                <GeoButton />
+            </details>
         </section>
-        <FilterForm params=params.clone() categories />
+        <details class="panel filters" open=filters_open>
+            <summary>{t.filters}</summary>
+            <FilterForm params=params.clone() categories />
+        </details>
         <section class="results" aria-labelledby="results-heading">
             <h2 id="results-heading" class="visually-hidden">{t.near_you}</h2>
             {summary.map(|s| view! { <p class="result-count">{s}</p> })}

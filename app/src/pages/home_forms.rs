@@ -86,9 +86,7 @@ pub fn FilterForm(params: SearchParams, categories: Vec<Category>) -> impl IntoV
             <input type="hidden" name="lon" value=format!("{:.6}", p.longitude()) />
         }
         .into_any(),
-        Some(Origin::Place(id)) => {
-            view! { <input type="hidden" name="place" value=id.to_string() /> }.into_any()
-        }
+        Some(Origin::Place(id)) => view! { <input type="hidden" name="place" value=id.to_string() /> }.into_any(),
         None => ().into_any(),
     };
     let has_origin = params.origin.is_some();
@@ -101,9 +99,7 @@ pub fn FilterForm(params: SearchParams, categories: Vec<Category>) -> impl IntoV
         CategoryGroup::Disability => t.disability,
     };
     view! {
-        <section class="panel filters" aria-labelledby="filters-heading">
-            <h2 id="filters-heading">{t.filters}</h2>
-            <Form method="GET" action="/" attr:class="filter-grid">
+        <Form method="GET" action="/" attr:class="filter-grid">
                 {origin_fields}
                 <div class="field wide">
                     <label for="q">{t.search_label}</label>
@@ -157,8 +153,7 @@ pub fn FilterForm(params: SearchParams, categories: Vec<Category>) -> impl IntoV
                     <button type="submit" class="button">{t.search_button}</button>
                     <a class="button secondary" href="/">{t.clear_filters}</a>
                 </div>
-            </Form>
-        </section>
+        </Form>
     }
 }
 
@@ -169,8 +164,7 @@ mod geo {
 
     /// Asks the browser for the position once; calls `done` with it, or `None`.
     pub fn locate(done: impl Fn(Option<(f64, f64)>) + Clone + 'static) {
-        let Some(geolocation) = web_sys::window().and_then(|w| w.navigator().geolocation().ok())
-        else {
+        let Some(geolocation) = web_sys::window().and_then(|w| w.navigator().geolocation().ok()) else {
             done(None);
             return;
         };

@@ -64,15 +64,14 @@ fn ServiceView(service: ServiceDetail) -> impl IntoView {
     if eligibility.is_empty() {
         eligibility.push(t.anyone.to_owned());
     }
-    let coverage =
-        (service.delivery == Delivery::AtHome && !service.coverage.is_empty()).then(|| {
-            service
-                .coverage
-                .iter()
-                .map(|g| g.name.clone())
-                .collect::<Vec<_>>()
-                .join("、")
-        });
+    let coverage = (service.delivery == Delivery::AtHome && !service.coverage.is_empty()).then(|| {
+        service
+            .coverage
+            .iter()
+            .map(|g| g.name.clone())
+            .collect::<Vec<_>>()
+            .join("、")
+    });
 
     view! {
         <Title text=s.name.clone() />

@@ -13,15 +13,7 @@ pub type GridRow = (
 );
 
 pub const GRID: &[GridRow] = &[
-    (
-        "wuhou",
-        None,
-        "district",
-        "武侯区",
-        "Wuhou District",
-        30.6420,
-        104.0430,
-    ),
+    ("wuhou", None, "district", "武侯区", "Wuhou District", 30.6420, 104.0430),
     // 华兴街道
     (
         "huaxing",

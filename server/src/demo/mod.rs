@@ -30,14 +30,12 @@ pub enum LoadOutcome {
 
 pub async fn load(store: &SqlStore) -> anyhow::Result<LoadOutcome> {
     let mut tx = store.pool().begin().await?;
-    let claimed = sqlx::query(
-        "INSERT INTO data_loads (name, loaded_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
-    )
-    .bind(DEMO_DATA_SET)
-    .bind(now_millis())
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
+    let claimed = sqlx::query("INSERT INTO data_loads (name, loaded_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+        .bind(DEMO_DATA_SET)
+        .bind(now_millis())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
     if claimed == 0 {
         tx.rollback().await?;
         return Ok(LoadOutcome::AlreadyLoaded);
@@ -67,14 +65,16 @@ pub async fn load(store: &SqlStore) -> anyhow::Result<LoadOutcome> {
     }
 
     for (order, (slug, group, zh, en)) in CATEGORIES.iter().enumerate() {
-        sqlx::query("INSERT INTO categories (slug, group_slug, name_zh, name_en, sort_order) VALUES ($1, $2, $3, $4, $5)")
-            .bind(*slug)
-            .bind(*group)
-            .bind(*zh)
-            .bind(*en)
-            .bind(order as i64)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO categories (slug, group_slug, name_zh, name_en, sort_order) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(*slug)
+        .bind(*group)
+        .bind(*zh)
+        .bind(*en)
+        .bind(order as i64)
+        .execute(&mut *tx)
+        .await?;
     }
 
     let mut services = 0;
@@ -110,10 +110,7 @@ pub async fn load(store: &SqlStore) -> anyhow::Result<LoadOutcome> {
             })
             .map(|row| grid_ids[row.0])
             .collect();
-        for template in TEMPLATES
-            .iter()
-            .filter(|t| org.offers.contains(&t.category))
-        {
+        for template in TEMPLATES.iter().filter(|t| org.offers.contains(&t.category)) {
             services += 1;
             let code = format!("{}-{}", org.code, services);
             // On-site services sit a short walk from the organization's base; spread them

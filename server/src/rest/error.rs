@@ -37,8 +37,7 @@ pub struct ErrorDetail {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let e = self.0;
-        let status = http::StatusCode::from_u16(e.status())
-            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        let status = http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
         let message = match &e {
             AppError::Validation(f) => f.message.clone(),
             other => other.to_string(),

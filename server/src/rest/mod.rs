@@ -8,6 +8,7 @@
 
 pub mod error;
 pub mod openapi;
+mod params;
 mod reference;
 mod services;
 

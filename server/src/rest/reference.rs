@@ -17,12 +17,7 @@ fn operation_html(method: &str, path: &str, op: &Operation) -> String {
     let mut html = format!(
         "<section><h2><code>{method} {}</code></h2><p>{}</p>",
         escape(path),
-        escape(
-            op.description
-                .as_deref()
-                .or(op.summary.as_deref())
-                .unwrap_or_default()
-        )
+        escape(op.description.as_deref().or(op.summary.as_deref()).unwrap_or_default())
     );
     if let Some(params) = &op.parameters {
         html.push_str("<table><thead><tr><th scope=\"col\">Parameter</th><th scope=\"col\">In</th><th scope=\"col\">Required</th><th scope=\"col\">Description</th></tr></thead><tbody>");

@@ -1,9 +1,11 @@
 //! Directory endpoints: services, organizations, categories and the grid.
 
 use super::error::{ApiError, ErrorBody};
+use super::params::{CategoryParam, CostParam, GroupParam};
 use super::{path_id, query_pairs, request_lang};
 use app::domain::directory::{Category, OrganizationDetail, SearchPage, ServiceDetail};
 use app::domain::grid::GridNode;
+use app::domain::lang::Lang;
 use app::domain::search::SearchParams;
 use app::domain::store::Store;
 use app::domain::use_cases;
@@ -17,17 +19,17 @@ use http::HeaderMap;
     path = "/api/v1/services",
     tag = "directory",
     params(
-        ("lat" = Option<f64>, Query, description = "Latitude in WGS84 degrees; give with lon.", minimum = -90, maximum = 90),
+        ("lat" = Option<f64>, Query, description = "Latitude in WGS84 degrees. `lat` and `lon` come together: one without the other is a 400.", minimum = -90, maximum = 90),
         ("lon" = Option<f64>, Query, description = "Longitude in WGS84 degrees; give with lat.", minimum = -180, maximum = 180),
         ("place" = Option<i64>, Query, description = "A grid unit id to search from instead of lat/lon.", minimum = 1),
         ("radius_m" = Option<u32>, Query, description = "Search radius in metres (with a position).", minimum = 1, maximum = 50000),
-        ("category" = Option<Vec<String>>, Query, description = "Category slug; may repeat.", explode = true),
-        ("group" = Option<String>, Query, description = "`elder-care` or `disability`."),
-        ("cost" = Option<String>, Query, description = "`free`, `subsidized` or `paid`."),
+        ("category" = Option<Vec<CategoryParam>>, Query, description = "Category slug; may repeat (at most 20); empty for any.", explode = true),
+        ("group" = Option<GroupParam>, Query, description = "`elder-care` or `disability`; empty for any."),
+        ("cost" = Option<CostParam>, Query, description = "`free`, `subsidized` or `paid`; empty for any."),
         ("q" = Option<String>, Query, description = "Text in Chinese or English names and descriptions (≤ 100 characters).", max_length = 100),
         ("limit" = Option<u32>, Query, description = "Page size.", minimum = 1, maximum = 100),
         ("offset" = Option<u64>, Query, description = "Items to skip.", minimum = 0, maximum = 1000000000),
-        ("lang" = Option<String>, Query, description = "`zh` or `en`; defaults to Accept-Language, then Chinese."),
+        ("lang" = Option<Lang>, Query, description = "`zh` or `en`; defaults to Accept-Language, then Chinese."),
     ),
     responses(
         (status = 200, description = "A page of services and the total count.", body = SearchPage),
@@ -40,12 +42,9 @@ pub async fn search(
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Json<SearchPage>, ApiError> {
-    let params = SearchParams::from_pairs(&query_pairs(query.as_deref())?)
-        .map_err(|e| ApiError(e.into()))?;
+    let params = SearchParams::from_pairs(&query_pairs(query.as_deref())?).map_err(|e| ApiError(e.into()))?;
     let lang = request_lang(params.lang, &headers);
-    Ok(Json(
-        use_cases::search_services(store.as_ref(), params, lang).await?,
-    ))
+    Ok(Json(use_cases::search_services(store.as_ref(), params, lang).await?))
 }
 
 /// One service in full, with the organization's other offerings.
@@ -57,7 +56,7 @@ pub async fn search(
         ("id" = i64, Path, description = "Service id.", minimum = 1),
         ("lat" = Option<f64>, Query, description = "Latitude, to get distances.", minimum = -90, maximum = 90),
         ("lon" = Option<f64>, Query, description = "Longitude, to get distances.", minimum = -180, maximum = 180),
-        ("lang" = Option<String>, Query, description = "`zh` or `en`."),
+        ("lang" = Option<Lang>, Query, description = "`zh` or `en`."),
     ),
     responses(
         (status = 200, body = ServiceDetail),
@@ -72,13 +71,10 @@ pub async fn service(
     RawQuery(query): RawQuery,
 ) -> Result<Json<ServiceDetail>, ApiError> {
     let id = path_id(&id)?;
-    let params = SearchParams::from_pairs(&query_pairs(query.as_deref())?)
-        .map_err(|e| ApiError(e.into()))?;
+    let params = SearchParams::from_pairs(&query_pairs(query.as_deref())?).map_err(|e| ApiError(e.into()))?;
     let lang = request_lang(params.lang, &headers);
     let near = use_cases::resolve_origin(store.as_ref(), params.origin, lang).await?;
-    Ok(Json(
-        use_cases::service_detail(store.as_ref(), id, lang, near).await?,
-    ))
+    Ok(Json(use_cases::service_detail(store.as_ref(), id, lang, near).await?))
 }
 
 /// An organization's profile and offerings.
@@ -88,7 +84,7 @@ pub async fn service(
     tag = "directory",
     params(
         ("id" = i64, Path, description = "Organization id.", minimum = 1),
-        ("lang" = Option<String>, Query, description = "`zh` or `en`."),
+        ("lang" = Option<Lang>, Query, description = "`zh` or `en`."),
     ),
     responses(
         (status = 200, body = OrganizationDetail),
@@ -103,8 +99,7 @@ pub async fn organization(
     RawQuery(query): RawQuery,
 ) -> Result<Json<OrganizationDetail>, ApiError> {
     let id = path_id(&id)?;
-    let params = SearchParams::from_pairs(&query_pairs(query.as_deref())?)
-        .map_err(|e| ApiError(e.into()))?;
+    let params = SearchParams::from_pairs(&query_pairs(query.as_deref())?).map_err(|e| ApiError(e.into()))?;
     let lang = request_lang(params.lang, &headers);
     let near = use_cases::resolve_origin(store.as_ref(), params.origin, lang).await?;
     Ok(Json(
@@ -117,7 +112,7 @@ pub async fn organization(
     get,
     path = "/api/v1/categories",
     tag = "directory",
-    params(("lang" = Option<String>, Query, description = "`zh` or `en`.")),
+    params(("lang" = Option<Lang>, Query, description = "`zh` or `en`.")),
     responses((status = 200, body = Vec<Category>), (status = 400, body = ErrorBody))
 )]
 pub async fn categories(
@@ -125,8 +120,7 @@ pub async fn categories(
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Vec<Category>>, ApiError> {
-    let params = SearchParams::from_pairs(&query_pairs(query.as_deref())?)
-        .map_err(|e| ApiError(e.into()))?;
+    let params = SearchParams::from_pairs(&query_pairs(query.as_deref())?).map_err(|e| ApiError(e.into()))?;
     Ok(Json(
         use_cases::categories(store.as_ref(), request_lang(params.lang, &headers)).await?,
     ))
@@ -138,7 +132,7 @@ pub async fn categories(
     get,
     path = "/api/v1/grid",
     tag = "directory",
-    params(("lang" = Option<String>, Query, description = "`zh` or `en`.")),
+    params(("lang" = Option<Lang>, Query, description = "`zh` or `en`.")),
     responses((status = 200, body = Vec<GridNode>), (status = 400, body = ErrorBody))
 )]
 pub async fn grid(
@@ -146,8 +140,7 @@ pub async fn grid(
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Vec<GridNode>>, ApiError> {
-    let params = SearchParams::from_pairs(&query_pairs(query.as_deref())?)
-        .map_err(|e| ApiError(e.into()))?;
+    let params = SearchParams::from_pairs(&query_pairs(query.as_deref())?).map_err(|e| ApiError(e.into()))?;
     Ok(Json(
         use_cases::grid_tree(store.as_ref(), request_lang(params.lang, &headers)).await?,
     ))

@@ -9,8 +9,8 @@ use super::rows::{self, corrupt, flag};
 use super::{failed, SqlStore};
 use app::domain::catalog::CategoryGroup;
 use app::domain::directory::{
-    Category, Delivery, Eligibility, GridRef, OrganizationDetail, OrganizationKind, SearchPage,
-    ServiceDetail, ServiceSummary,
+    Category, Delivery, Eligibility, GridRef, OrganizationDetail, OrganizationKind, SearchPage, ServiceDetail,
+    ServiceSummary,
 };
 use app::domain::geo::{Coordinates, LocalPlane, METRES_PER_DEGREE};
 use app::domain::grid::{GridKind, GridUnit};
@@ -38,7 +38,8 @@ fn summary_columns(lang: Lang) -> String {
     )
 }
 
-const SUMMARY_JOINS: &str = "services s JOIN organizations o ON o.id = s.organization_id JOIN categories c ON c.slug = s.category_slug";
+const SUMMARY_JOINS: &str =
+    "services s JOIN organizations o ON o.id = s.organization_id JOIN categories c ON c.slug = s.category_slug";
 
 /// The planar squared distance of [`LocalPlane::squared_distance_m2`] as SQL.
 fn squared_distance_sql(plane: &LocalPlane, params: &mut Params) -> String {
@@ -52,11 +53,7 @@ fn squared_distance_sql(plane: &LocalPlane, params: &mut Params) -> String {
 }
 
 /// The WHERE clause shared by the page query and the count, so they cannot disagree.
-fn search_filter(
-    search: &ServiceSearch,
-    plane: Option<&LocalPlane>,
-    params: &mut Params,
-) -> (String, Option<String>) {
+fn search_filter(search: &ServiceSearch, plane: Option<&LocalPlane>, params: &mut Params) -> (String, Option<String>) {
     let mut conditions: Vec<String> = Vec::new();
     let mut distance = None;
     if let Some(plane) = plane {
@@ -74,11 +71,7 @@ fn search_filter(
         distance = Some(d2);
     }
     if !search.categories.is_empty() {
-        let list: Vec<String> = search
-            .categories
-            .iter()
-            .map(|c| params.text(c.as_str()))
-            .collect();
+        let list: Vec<String> = search.categories.iter().map(|c| params.text(c.as_str())).collect();
         conditions.push(format!("s.category_slug IN ({})", list.join(", ")));
     }
     if let Some(group) = search.group {
@@ -256,9 +249,7 @@ impl DirectoryStore for SqlStore {
             .map_err(failed)?;
 
         let place = self.grid_ref(grid_unit_id, lang).await?;
-        let other_offerings = self
-            .offerings_of(summary.organization.id, Some(id), lang, near)
-            .await?;
+        let other_offerings = self.offerings_of(summary.organization.id, Some(id), lang, near).await?;
         Ok(Some(ServiceDetail {
             summary,
             description,
@@ -340,8 +331,7 @@ impl DirectoryStore for SqlStore {
                 let group: String = r.try_get("group_slug")?;
                 Ok(Category {
                     slug: r.try_get("slug")?,
-                    group: CategoryGroup::parse(&group)
-                        .ok_or_else(|| corrupt("group_slug", &group))?,
+                    group: CategoryGroup::parse(&group).ok_or_else(|| corrupt("group_slug", &group))?,
                     name: r.try_get("name")?,
                 })
             })
@@ -374,10 +364,7 @@ impl DirectoryStore for SqlStore {
             .fetch_optional(self.pool())
             .await
             .map_err(failed)?;
-        row.as_ref()
-            .map(rows::grid_unit)
-            .transpose()
-            .map_err(failed)
+        row.as_ref().map(rows::grid_unit).transpose().map_err(failed)
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

@@ -33,8 +33,7 @@ pub fn dialect(sql: &str, engine: Engine) -> String {
             "TEXT COLLATE \"C\"",
         ),
     };
-    sql.replace("{{ID}}", id)
-        .replace("{{SORTED_TEXT}}", sorted_text)
+    sql.replace("{{ID}}", id).replace("{{SORTED_TEXT}}", sorted_text)
 }
 
 /// FNV-1a: stable across builds and platforms, enough to notice an edited file.
@@ -60,13 +59,12 @@ pub async fn run(pool: &AnyPool, engine: Engine) -> anyhow::Result<Vec<i64>> {
     .execute(pool)
     .await?;
 
-    let applied: Vec<(i64, String)> =
-        sqlx::query("SELECT version, checksum FROM schema_migrations")
-            .fetch_all(pool)
-            .await?
-            .iter()
-            .map(|row| Ok((row.try_get::<i64, _>(0)?, row.try_get::<String, _>(1)?)))
-            .collect::<Result<_, sqlx::Error>>()?;
+    let applied: Vec<(i64, String)> = sqlx::query("SELECT version, checksum FROM schema_migrations")
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|row| Ok((row.try_get::<i64, _>(0)?, row.try_get::<String, _>(1)?)))
+        .collect::<Result<_, sqlx::Error>>()?;
 
     let mut newly_applied = Vec::new();
     for migration in MIGRATIONS {
@@ -97,15 +95,9 @@ pub async fn run(pool: &AnyPool, engine: Engine) -> anyhow::Result<Vec<i64>> {
             tx.rollback().await?;
             continue;
         }
-        sqlx::raw_sql(&dialect(migration.sql, engine))
-            .execute(&mut *tx)
-            .await?;
+        sqlx::raw_sql(&dialect(migration.sql, engine)).execute(&mut *tx).await?;
         tx.commit().await?;
-        tracing::info!(
-            version = migration.version,
-            name = migration.name,
-            "migration applied"
-        );
+        tracing::info!(version = migration.version, name = migration.name, "migration applied");
         newly_applied.push(migration.version);
     }
     Ok(newly_applied)

@@ -143,12 +143,7 @@ pub fn redact(url: &str) -> String {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
             let credentials = &url[scheme_end + 3..at];
             match credentials.find(':') {
-                Some(colon) => format!(
-                    "{}{}:***{}",
-                    &url[..scheme_end + 3],
-                    &credentials[..colon],
-                    &url[at..]
-                ),
+                Some(colon) => format!("{}{}:***{}", &url[..scheme_end + 3], &credentials[..colon], &url[at..]),
                 None => url.to_owned(),
             }
         }
@@ -170,10 +165,7 @@ pub(crate) fn failed(error: sqlx::Error) -> StoreError {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.as_millis())
                 .unwrap_or_default();
-            let reference = format!(
-                "db-{millis:x}-{}",
-                NEXT_REFERENCE.fetch_add(1, Ordering::Relaxed)
-            );
+            let reference = format!("db-{millis:x}-{}", NEXT_REFERENCE.fetch_add(1, Ordering::Relaxed));
             tracing::error!(%error, %reference, "database query failed");
             StoreError::Failed { reference }
         }
@@ -199,9 +191,6 @@ mod tests {
             "postgres://app:***@db:5432/x"
         );
         assert_eq!(redact("postgres://app@db/x"), "postgres://app@db/x");
-        assert_eq!(
-            redact("sqlite://data/doorstep.db"),
-            "sqlite://data/doorstep.db"
-        );
+        assert_eq!(redact("sqlite://data/doorstep.db"), "sqlite://data/doorstep.db");
     }
 }

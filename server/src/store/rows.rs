@@ -13,18 +13,14 @@ pub fn corrupt(column: &str, value: &str) -> sqlx::Error {
     sqlx::Error::Decode(format!("unexpected {column} value {value:?}").into())
 }
 
-pub fn service_summary(
-    row: &AnyRow,
-    plane: Option<&LocalPlane>,
-) -> Result<ServiceSummary, sqlx::Error> {
+pub fn service_summary(row: &AnyRow, plane: Option<&LocalPlane>) -> Result<ServiceSummary, sqlx::Error> {
     let group: String = row.try_get("group_slug")?;
     let cost: String = row.try_get("cost_kind")?;
     let latitude: f64 = row.try_get("latitude")?;
     let longitude: f64 = row.try_get("longitude")?;
     let price_fen: Option<i64> = row.try_get("price_fen")?;
     let price_unit: Option<String> = row.try_get("price_unit")?;
-    let distance_m =
-        plane.map(|p| rounded_metres(p.squared_distance_m2(latitude, longitude).sqrt()));
+    let distance_m = plane.map(|p| rounded_metres(p.squared_distance_m2(latitude, longitude).sqrt()));
     Ok(ServiceSummary {
         id: row.try_get("id")?,
         name: row.try_get("name")?,

@@ -13,11 +13,7 @@ pub struct Fixture {
 /// A grid, two categories per group, and one organization; no services yet.
 pub async fn base(store: &SqlStore) -> Fixture {
     let pool = store.pool();
-    let grid = |parent: Option<i64>,
-                kind: &'static str,
-                code: &'static str,
-                zh: &'static str,
-                en: &'static str| async move {
+    let grid = |parent: Option<i64>, kind: &'static str, code: &'static str, zh: &'static str, en: &'static str| async move {
         sqlx::query(
             "INSERT INTO grid_units (parent_id, kind, code, name_zh, name_en, latitude, longitude) VALUES ($1, $2, $3, $4, $5, 30.64, 104.05) RETURNING id",
         )
@@ -35,14 +31,7 @@ pub async fn base(store: &SqlStore) -> Fixture {
     let sub = grid(Some(district), "subdistrict", "s", "华兴街道", "Huaxing").await;
     let community = grid(Some(sub), "community", "c", "南桥社区", "Nanqiao Community").await;
     let zone = grid(Some(community), "zone", "z", "一片区", "Zone 1").await;
-    let courtyard = grid(
-        Some(zone),
-        "courtyard",
-        "y",
-        "南桥街12号院",
-        "No. 12 Courtyard",
-    )
-    .await;
+    let courtyard = grid(Some(zone), "courtyard", "y", "南桥街12号院", "No. 12 Courtyard").await;
     grid(Some(courtyard), "building", "b", "1栋", "Building 1").await;
 
     for (i, (slug, group, zh, en)) in [
@@ -54,15 +43,17 @@ pub async fn base(store: &SqlStore) -> Fixture {
     .into_iter()
     .enumerate()
     {
-        sqlx::query("INSERT INTO categories (slug, group_slug, name_zh, name_en, sort_order) VALUES ($1, $2, $3, $4, $5)")
-            .bind(slug)
-            .bind(group)
-            .bind(zh)
-            .bind(en)
-            .bind(i as i64)
-            .execute(pool)
-            .await
-            .unwrap();
+        sqlx::query(
+            "INSERT INTO categories (slug, group_slug, name_zh, name_en, sort_order) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(slug)
+        .bind(group)
+        .bind(zh)
+        .bind(en)
+        .bind(i as i64)
+        .execute(pool)
+        .await
+        .unwrap();
     }
     let organization = organization(store, "org-1", "上和社工", "Shanghe", community).await;
     Fixture {

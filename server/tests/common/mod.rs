@@ -19,8 +19,7 @@ pub enum Engine {
 
 /// Where the PostgreSQL server for tests is; each test makes its own database in it.
 fn postgres_admin_url() -> String {
-    std::env::var("DOORSTEP_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+    std::env::var("DOORSTEP_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
 }
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -50,9 +49,7 @@ pub async fn fresh_db(engine: Engine) -> TestDb {
         Engine::Sqlite => {
             let dir = tempdir::TempDir::new();
             let url = format!("sqlite://{}/test.db?mode=rwc", dir.path.display());
-            let store = SqlStore::connect(&StoreOptions::new(&url))
-                .await
-                .expect("open sqlite");
+            let store = SqlStore::connect(&StoreOptions::new(&url)).await.expect("open sqlite");
             store.migrate().await.expect("migrate");
             TestDb {
                 url,
@@ -71,20 +68,13 @@ pub async fn fresh_db(engine: Engine) -> TestDb {
                 .await
                 .expect("create database");
             admin.pool().close().await;
-            let base = admin_url
-                .rsplit_once('/')
-                .expect("database url has a path")
-                .0;
+            let base = admin_url.rsplit_once('/').expect("database url has a path").0;
             let url = format!("{base}/{name}");
             let store = SqlStore::connect(&StoreOptions::new(&url))
                 .await
                 .expect("open postgres");
             store.migrate().await.expect("migrate");
-            TestDb {
-                url,
-                store,
-                _dir: None,
-            }
+            TestDb { url, store, _dir: None }
         }
     }
 }
@@ -118,14 +108,7 @@ pub async fn spawn(engine: Engine) -> TestApp {
 }
 
 pub async fn spawn_with(db: TestDb) -> TestApp {
-    let cli = Cli::try_parse_from([
-        "doorstep",
-        "--addr",
-        "127.0.0.1:0",
-        "--database-url",
-        &db.url,
-    ])
-    .unwrap();
+    let cli = Cli::try_parse_from(["doorstep", "--addr", "127.0.0.1:0", "--database-url", &db.url]).unwrap();
     let app = router::build(db.store.clone(), router::leptos_options(&cli.config));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

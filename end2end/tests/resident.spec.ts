@@ -1,0 +1,190 @@
+import { expect, test } from '@playwright/test';
+import { expectAccessible, hydrated, ready } from './helpers';
+
+test('a resident picks a community, filters to meal assistance, opens a service and sees the phone link', async ({ page }, info) => {
+  await page.goto('/');
+  await ready(page, info);
+  await expect(page).toHaveTitle(/家门口/);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  await expectAccessible(page, 'home without location');
+
+  // Where: choose the community from the grid.
+  await page.getByLabel('选择社区或小区').selectOption({ label: '南桥社区' });
+  await page.getByRole('button', { name: '就在这里找' }).click();
+  await expect(page).toHaveURL(/place=\d+/);
+  await expect(page.getByText('附近 南桥社区')).toBeVisible();
+  await expect(page.locator('.service-card').first()).toContainText('米');
+  await expectAccessible(page, 'home near Nanqiao');
+
+  // What: filter to one category.
+  await page.locator('details.filters > summary').click();
+  await page.getByLabel('服务项目').selectOption({ label: '助餐' });
+  await page.getByRole('button', { name: '查找' }).click();
+  await expect(page).toHaveURL(/category=meal-assistance/);
+  const cards = page.locator('.service-card');
+  await expect(cards.first()).toBeVisible();
+  for (const badge of await page.locator('.service-card .badge.category').allTextContents()) {
+    expect(badge).toBe('助餐');
+  }
+  // Nearest first.
+  const metres = (await page.locator('.service-card .distance dd').allTextContents()).map(d =>
+    d.endsWith('公里') ? parseFloat(d) * 1000 : parseFloat(d));
+  expect(metres).toEqual([...metres].sort((a, b) => a - b));
+
+  // Open the first service.
+  await cards.first().getByRole('link').click();
+  await expect(page).toHaveURL(/\/services\/\d+/);
+  await ready(page, info);
+  const call = page.getByRole('link', { name: /拨打/ });
+  await expect(call).toHaveAttribute('href', /^tel:\d+$/);
+  await expect(page.getByText('服务时间')).toBeVisible();
+  await expect(page.getByText('服务对象')).toBeVisible();
+  await expect(page.getByText('该机构的其他服务')).toBeVisible();
+  await expectAccessible(page, 'service page');
+
+  // The provider's page.
+  await page.locator('.detail-facts').getByRole('link').first().click();
+  await expect(page).toHaveURL(/\/organizations\/\d+/);
+  await expect(page.getByRole('heading', { name: '提供的服务' })).toBeVisible();
+  await expectAccessible(page, 'organization page');
+});
+
+test('the chosen place is remembered on the next visit', async ({ page }, info) => {
+  await page.goto('/');
+  await ready(page, info);
+  await page.getByLabel('选择社区或小区').selectOption({ label: '玉林东路社区' });
+  await page.getByRole('button', { name: '就在这里找' }).click();
+  await expect(page.getByText('附近 玉林东路社区')).toBeVisible();
+  await page.goto('/');
+  await expect(page.getByText('附近 玉林东路社区')).toBeVisible();
+  await expect(page.locator('.service-card .distance').first()).toBeVisible();
+});
+
+test('text search finds a Chinese substring and the result page survives a reload', async ({ page }, info) => {
+  await page.goto('/?place=3');
+  await ready(page, info);
+  await page.locator('details.filters > summary').click();
+  await page.getByLabel('搜索服务').fill('助浴');
+  await page.getByRole('button', { name: '查找' }).click();
+  await expect(page).toHaveURL(/q=%E5%8A%A9%E6%B5%B4/);
+  const names = await page.locator('.service-card h3').allTextContents();
+  expect(names.length).toBeGreaterThan(0);
+  await page.reload();
+  expect(await page.locator('.service-card h3').allTextContents()).toEqual(names);
+});
+
+test('paging keeps the search in the URL', async ({ page }, info) => {
+  await page.goto('/?group=elder-care&limit=5');
+  await ready(page, info);
+  const first = await page.locator('.service-card h3').allTextContents();
+  await page.getByRole('link', { name: /下一页/ }).click();
+  await expect(page).toHaveURL(/offset=5/);
+  await expect(page).toHaveURL(/group=elder-care/);
+  const second = await page.locator('.service-card h3').allTextContents();
+  expect(second.length).toBe(5);
+  expect(second).not.toEqual(first);
+  await page.getByRole('link', { name: /上一页/ }).click();
+  await expect(page).not.toHaveURL(/offset=5/);
+  expect(await page.locator('.service-card h3').allTextContents()).toEqual(first);
+});
+
+test('the English switch translates the site and is remembered', async ({ page }, info) => {
+  await page.goto('/?place=3');
+  await ready(page, info);
+  await page.getByRole('button', { name: /English/ }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(page).toHaveURL(/place=3/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Services near you');
+  await expect(page.locator('.service-card .distance dd').first()).toHaveText(/\d+ m$|km$/);
+  await expectAccessible(page, 'home in English');
+  await page.locator('.service-card a').first().click();
+  await expect(page.getByRole('link', { name: /^Call / })).toBeVisible();
+  await page.getByRole('button', { name: /中文/ }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+});
+
+test('an English browser gets English on its first visit', async ({ browser }, info) => {
+  const context = await browser.newContext({ locale: 'en-US', javaScriptEnabled: hydrated(info) });
+  const page = await context.newPage();
+  await page.goto('/');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(page.getByRole('button', { name: /中文/ })).toBeVisible();
+  await context.close();
+});
+
+test('elder mode makes text and targets larger and is remembered', async ({ page }, info) => {
+  await page.goto('/?place=3');
+  await ready(page, info);
+  const base = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+  expect(base).toBeGreaterThanOrEqual(18);
+  await page.getByRole('button', { name: '开启长辈版（大字）' }).click();
+  await expect(page.locator('html')).toHaveClass(/elder/);
+  const elder = await page.evaluate(() => ({
+    text: parseFloat(getComputedStyle(document.querySelector('main p')!).fontSize),
+    h1: parseFloat(getComputedStyle(document.querySelector('h1')!).fontSize),
+  }));
+  expect(elder.text).toBeGreaterThanOrEqual(22);
+  expect(elder.h1).toBeGreaterThanOrEqual(30);
+  for (const button of await page.locator('main button:visible, main .button:visible').all()) {
+    const box = (await button.boundingBox())!;
+    expect(box.height).toBeGreaterThanOrEqual(60);
+  }
+  await expectAccessible(page, 'home in elder mode');
+  await page.goto('/settings');
+  await expect(page.locator('html')).toHaveClass(/elder/);
+  await page.getByRole('button', { name: '关闭长辈版' }).first().click();
+  await expect(page.locator('html')).not.toHaveClass(/elder/);
+});
+
+test('touch targets are at least 44 by 44 pixels', async ({ page }, info) => {
+  await page.goto('/?place=3');
+  await ready(page, info);
+  for (const target of await page.locator('main button:visible, main .button:visible, main select:visible, main summary:visible').all()) {
+    const box = (await target.boundingBox())!;
+    expect(box.height, await target.textContent() ?? '').toBeGreaterThanOrEqual(44);
+    expect(box.width).toBeGreaterThanOrEqual(44);
+  }
+});
+
+test('settings and a missing page are accessible; the missing page says 404', async ({ page }) => {
+  await page.goto('/settings');
+  await expect(page.getByRole('heading', { name: '设置' })).toBeVisible();
+  await expectAccessible(page, 'settings');
+  const response = await page.goto('/services/999999');
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: '找不到这个页面' })).toBeVisible();
+  await expectAccessible(page, 'not found');
+  const nowhere = await page.goto('/no/such/page');
+  expect(nowhere?.status()).toBe(404);
+});
+
+test('phone-only helpers appear only where JavaScript runs', async ({ page }, info) => {
+  await page.goto('/services/1');
+  await ready(page, info);
+  const readAloud = page.getByRole('button', { name: '朗读本页' });
+  if (hydrated(info)) {
+    await expect(readAloud).toBeVisible();
+  } else {
+    await expect(readAloud).toHaveCount(0);
+  }
+  await page.goto('/');
+  await ready(page, info);
+  await expect(page.getByRole('button', { name: /使用我现在的位置/ })).toHaveCount(hydrated(info) ? 1 : 0);
+});
+
+test('the phone position finds services near it', async ({ browser }, info) => {
+  test.skip(!hydrated(info), 'geolocation needs JavaScript; the no-JS path is choosing a place');
+  const context = await browser.newContext({
+    locale: 'zh-CN',
+    geolocation: { latitude: 30.6318, longitude: 104.0632 },
+    permissions: ['geolocation'],
+  });
+  const page = await context.newPage();
+  await page.goto('/');
+  await ready(page, info);
+  await page.getByRole('button', { name: /使用我现在的位置/ }).click();
+  await expect(page).toHaveURL(/lat=30\.6318/);
+  await expect(page.getByText('附近 我的位置')).toBeVisible();
+  await expect(page.locator('.service-card .distance').first()).toBeVisible();
+  await context.close();
+});

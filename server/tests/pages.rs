@@ -1,0 +1,131 @@
+//! The server-rendered pages and the preference form, as a browser without JavaScript
+//! sees them: plain HTTP against the real router.
+
+mod common;
+
+use common::fixtures::{self, ServiceSpec};
+use common::{spawn, Engine};
+
+async fn html(app: &common::TestApp, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
+    let mut request = app.client.get(format!("{}{path}", app.base));
+    for (k, v) in headers {
+        request = request.header(*k, *v);
+    }
+    let response = request.send().await.unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+async fn home_page_is_chinese_by_default_and_english_for_english_browsers(engine: Engine) {
+    let app = spawn(engine).await;
+    let fixture = fixtures::base(&app.db.store).await;
+    fixtures::service(
+        &app.db.store,
+        &fixture,
+        "a",
+        &ServiceSpec::at("长者助餐", "Seniors' meals", 30.6401, 104.0501),
+    )
+    .await;
+    let (status, page) = html(&app, "/", &[]).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains(r#"<html lang="zh-CN""#),
+        "{}",
+        &page[..200.min(page.len())]
+    );
+    assert!(page.contains("长者助餐"));
+    let (_, page) = html(&app, "/", &[("Accept-Language", "en-US,en;q=0.9")]).await;
+    assert!(page.contains(r#"<html lang="en""#));
+    assert!(
+        page.contains("Seniors&#x27;s meals") || page.contains("Seniors' meals") || page.contains("Seniors&#39; meals")
+    );
+    let (_, page) = html(&app, "/", &[("Accept-Language", "en"), ("Cookie", "doorstep_lang=zh")]).await;
+    assert!(
+        page.contains(r#"<html lang="zh-CN""#),
+        "the cookie wins over the header"
+    );
+}
+
+async fn results_are_in_the_html_with_distances_for_a_chosen_place(engine: Engine) {
+    let app = spawn(engine).await;
+    let fixture = fixtures::base(&app.db.store).await;
+    fixtures::service(
+        &app.db.store,
+        &fixture,
+        "a",
+        &ServiceSpec::at("长者助餐", "Meals", 30.6431, 104.0501),
+    )
+    .await;
+    let (status, page) = html(&app, &format!("/?place={}", fixture.courtyard), &[]).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("长者助餐"));
+    assert!(page.contains("米"), "distance shown in metres");
+    assert!(page.contains("附近 南桥街12号院"));
+}
+
+async fn a_bad_search_parameter_is_explained_on_the_page_with_status_400(engine: Engine) {
+    let app = spawn(engine).await;
+    fixtures::base(&app.db.store).await;
+    let (status, page) = html(&app, "/?radius_m=0&lat=30&lon=104", &[]).await;
+    assert_eq!(status, 400);
+    assert!(page.contains("radius_m"), "the page names the parameter");
+}
+
+async fn service_and_organization_pages_render_and_unknown_ones_are_404(engine: Engine) {
+    let app = spawn(engine).await;
+    let fixture = fixtures::base(&app.db.store).await;
+    let id = fixtures::service(
+        &app.db.store,
+        &fixture,
+        "a",
+        &ServiceSpec::at("长者助餐", "Meals", 30.64, 104.05),
+    )
+    .await;
+    let (status, page) = html(&app, &format!("/services/{id}"), &[]).await;
+    assert_eq!(status, 200);
+    assert!(page.contains(r#"href="tel:02885551234""#));
+    let (status, page) = html(&app, &format!("/organizations/{}", fixture.organization), &[]).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("上和社工"));
+    assert_eq!(html(&app, "/services/98765", &[]).await.0, 404);
+    assert_eq!(html(&app, "/services/not-a-number", &[]).await.0, 404);
+    assert_eq!(html(&app, "/organizations/98765", &[]).await.0, 404);
+    assert_eq!(html(&app, "/nowhere", &[]).await.0, 404);
+}
+
+async fn the_preference_form_sets_cookies_and_returns_only_to_local_pages(engine: Engine) {
+    let app = spawn(engine).await;
+    let post = |body: &'static str| {
+        app.client
+            .post(format!("{}/prefs", app.base))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    let response = post("lang=en&return_to=%2Fservices%2F3%3Fx%3D1").await.unwrap();
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(response.headers()["location"], "/services/3?x=1");
+    assert!(response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .starts_with("doorstep_lang=en;"));
+    let response = post("elder=1&return_to=https%3A%2F%2Fevil.example").await.unwrap();
+    assert_eq!(response.headers()["location"], "/");
+    assert!(response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .starts_with("doorstep_elder=1;"));
+    let response = post("lang=fr").await.unwrap();
+    assert_eq!(response.status().as_u16(), 400);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["field"], "lang");
+    let (_, page) = html(&app, "/settings", &[("Cookie", "doorstep_elder=1")]).await;
+    assert!(page.contains(r#"class="elder""#));
+}
+
+on_both_engines!(
+    home_page_is_chinese_by_default_and_english_for_english_browsers,
+    results_are_in_the_html_with_distances_for_a_chosen_place,
+    a_bad_search_parameter_is_explained_on_the_page_with_status_400,
+    service_and_organization_pages_render_and_unknown_ones_are_404,
+    the_preference_form_sets_cookies_and_returns_only_to_local_pages,
+);
