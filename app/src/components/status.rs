@@ -11,7 +11,8 @@ pub fn ErrorMessage(error: AppError) -> impl IntoView {
     // Whatever page shows the error, the HTTP status says it too (404, 400, …).
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(http::StatusCode::from_u16(error.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
+        response
+            .set_status(http::StatusCode::from_u16(error.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
     }
     let t = text(expect_context::<Prefs>().lang);
     let (title, body) = match &error {
