@@ -24,6 +24,23 @@ fn postgres_admin_url() -> String {
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
+/// One runtime for every test in the binary, as a server process has one. Test bodies
+/// run on it with `block_on`; servers, pools and clients all live on it. (With
+/// `#[tokio::test]`'s runtime per test, a pool or server outliving its runtime's reactor was
+/// seen to stall a test now and then.)
+static RUNTIME: std::sync::LazyLock<tokio::runtime::Runtime> = std::sync::LazyLock::new(|| {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("test runtime")
+});
+
+/// Runs one test body on the shared runtime.
+pub fn run<F: std::future::Future>(body: F) -> F::Output {
+    RUNTIME.block_on(body)
+}
+
 fn unique_name(prefix: &str) -> String {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -129,10 +146,10 @@ pub async fn spawn_with(db: TestDb) -> TestApp {
 macro_rules! on_both_engines {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name($crate::common::Engine::Sqlite).await } )*
+            $( #[test] fn $name() { $crate::common::run(super::$name($crate::common::Engine::Sqlite)) } )*
         }
         mod postgres {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name($crate::common::Engine::Postgres).await } )*
+            $( #[test] fn $name() { $crate::common::run(super::$name($crate::common::Engine::Postgres)) } )*
         }
     };
 }
