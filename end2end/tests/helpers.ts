@@ -10,11 +10,32 @@ export async function ready(page: Page, info: TestInfo) {
   }
 }
 
-/** No axe-core violations at WCAG 2.1 A/AA (and best practices) on the current page. */
-export async function expectAccessible(page: Page, label: string) {
-  const results = await new AxeBuilder({ page })
+/**
+ * No axe-core violations at WCAG 2.1 A/AA (and best practices) on the current page.
+ * axe is a script, so for the no-JavaScript project the same URL (same cookies) is opened
+ * in a scripting page whose app bundle is blocked: axe then sees exactly the server's HTML.
+ */
+export async function expectAccessible(page: Page, label: string, info: TestInfo) {
+  let target = page;
+  let cleanup = async () => {};
+  if (!hydrated(info)) {
+    const context = await page.context().browser()!.newContext({ locale: 'zh-CN', viewport: page.viewportSize()!, javaScriptEnabled: true });
+    await context.addCookies(await page.context().cookies());
+    target = await context.newPage();
+    await target.route(/\/pkg\/.*\.(js|wasm)$/, route => route.abort());
+    await target.goto(page.url());
+    cleanup = () => context.close();
+  }
+  const results = await new AxeBuilder({ page: target })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
     .analyze();
+  await cleanup();
   const summary = results.violations.map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join(', ')})`);
   expect(summary, `axe violations on ${label}`).toEqual([]);
+}
+
+/** The names of the listed services, once the list has rendered. */
+export async function serviceNames(page: Page) {
+  await expect(page.locator('.service-card').first()).toBeVisible();
+  return page.locator('.service-card h3').allTextContents();
 }

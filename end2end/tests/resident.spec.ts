@@ -1,12 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, hydrated, ready } from './helpers';
+import { expectAccessible, hydrated, ready, serviceNames } from './helpers';
 
 test('a resident picks a community, filters to meal assistance, opens a service and sees the phone link', async ({ page }, info) => {
   await page.goto('/');
   await ready(page, info);
   await expect(page).toHaveTitle(/家门口/);
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
-  await expectAccessible(page, 'home without location');
+  await expectAccessible(page, 'home without location', info);
 
   // Where: choose the community from the grid.
   await page.getByLabel('选择社区或小区').selectOption({ label: '南桥社区' });
@@ -14,7 +14,7 @@ test('a resident picks a community, filters to meal assistance, opens a service 
   await expect(page).toHaveURL(/place=\d+/);
   await expect(page.getByText('附近 南桥社区')).toBeVisible();
   await expect(page.locator('.service-card').first()).toContainText('米');
-  await expectAccessible(page, 'home near Nanqiao');
+  await expectAccessible(page, 'home near Nanqiao', info);
 
   // What: filter to one category.
   await page.locator('details.filters > summary').click();
@@ -23,6 +23,8 @@ test('a resident picks a community, filters to meal assistance, opens a service 
   await expect(page).toHaveURL(/category=meal-assistance/);
   const cards = page.locator('.service-card');
   await expect(cards.first()).toBeVisible();
+  await expect(page.locator('.result-count')).toBeVisible();
+  await serviceNames(page);
   for (const badge of await page.locator('.service-card .badge.category').allTextContents()) {
     expect(badge).toBe('助餐');
   }
@@ -40,13 +42,13 @@ test('a resident picks a community, filters to meal assistance, opens a service 
   await expect(page.getByText('服务时间')).toBeVisible();
   await expect(page.getByText('服务对象')).toBeVisible();
   await expect(page.getByText('该机构的其他服务')).toBeVisible();
-  await expectAccessible(page, 'service page');
+  await expectAccessible(page, 'service page', info);
 
   // The provider's page.
   await page.locator('.detail-facts').getByRole('link').first().click();
   await expect(page).toHaveURL(/\/organizations\/\d+/);
   await expect(page.getByRole('heading', { name: '提供的服务' })).toBeVisible();
-  await expectAccessible(page, 'organization page');
+  await expectAccessible(page, 'organization page', info);
 });
 
 test('the chosen place is remembered on the next visit', async ({ page }, info) => {
@@ -67,25 +69,28 @@ test('text search finds a Chinese substring and the result page survives a reloa
   await page.getByLabel('搜索服务').fill('助浴');
   await page.getByRole('button', { name: '查找' }).click();
   await expect(page).toHaveURL(/q=%E5%8A%A9%E6%B5%B4/);
-  const names = await page.locator('.service-card h3').allTextContents();
+  const names = await serviceNames(page);
   expect(names.length).toBeGreaterThan(0);
+  for (const name of names) expect(name).toContain('助浴');
   await page.reload();
-  expect(await page.locator('.service-card h3').allTextContents()).toEqual(names);
+  expect(await serviceNames(page)).toEqual(names);
 });
 
 test('paging keeps the search in the URL', async ({ page }, info) => {
   await page.goto('/?group=elder-care&limit=5');
   await ready(page, info);
-  const first = await page.locator('.service-card h3').allTextContents();
+  const first = await serviceNames(page);
   await page.getByRole('link', { name: /下一页/ }).click();
   await expect(page).toHaveURL(/offset=5/);
   await expect(page).toHaveURL(/group=elder-care/);
-  const second = await page.locator('.service-card h3').allTextContents();
+  await expect(page.locator('.result-count')).toContainText('第 6–10 项');
+  const second = await serviceNames(page);
   expect(second.length).toBe(5);
   expect(second).not.toEqual(first);
   await page.getByRole('link', { name: /上一页/ }).click();
   await expect(page).not.toHaveURL(/offset=5/);
-  expect(await page.locator('.service-card h3').allTextContents()).toEqual(first);
+  await expect(page.locator('.result-count')).toContainText('第 1–5 项');
+  expect(await serviceNames(page)).toEqual(first);
 });
 
 test('the English switch translates the site and is remembered', async ({ page }, info) => {
@@ -96,7 +101,7 @@ test('the English switch translates the site and is remembered', async ({ page }
   await expect(page).toHaveURL(/place=3/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Services near you');
   await expect(page.locator('.service-card .distance dd').first()).toHaveText(/\d+ m$|km$/);
-  await expectAccessible(page, 'home in English');
+  await expectAccessible(page, 'home in English', info);
   await page.locator('.service-card a').first().click();
   await expect(page.getByRole('link', { name: /^Call / })).toBeVisible();
   await page.getByRole('button', { name: /中文/ }).click();
@@ -129,7 +134,7 @@ test('elder mode makes text and targets larger and is remembered', async ({ page
     const box = (await button.boundingBox())!;
     expect(box.height).toBeGreaterThanOrEqual(60);
   }
-  await expectAccessible(page, 'home in elder mode');
+  await expectAccessible(page, 'home in elder mode', info);
   await page.goto('/settings');
   await expect(page.locator('html')).toHaveClass(/elder/);
   await page.getByRole('button', { name: '关闭长辈版' }).first().click();
@@ -146,14 +151,14 @@ test('touch targets are at least 44 by 44 pixels', async ({ page }, info) => {
   }
 });
 
-test('settings and a missing page are accessible; the missing page says 404', async ({ page }) => {
+test('settings and a missing page are accessible; the missing page says 404', async ({ page }, info) => {
   await page.goto('/settings');
   await expect(page.getByRole('heading', { name: '设置' })).toBeVisible();
-  await expectAccessible(page, 'settings');
+  await expectAccessible(page, 'settings', info);
   const response = await page.goto('/services/999999');
   expect(response?.status()).toBe(404);
   await expect(page.getByRole('heading', { name: '找不到这个页面' })).toBeVisible();
-  await expectAccessible(page, 'not found');
+  await expectAccessible(page, 'not found', info);
   const nowhere = await page.goto('/no/such/page');
   expect(nowhere?.status()).toBe(404);
 });
