@@ -25,6 +25,8 @@ pub enum Command {
     Migrate,
     /// Load the demo data into the configured database (idempotent) and exit.
     DemoData,
+    /// Fill the database with a generated city (deterministic from --seed) and exit.
+    Generate(crate::generate::CitySize),
 }
 
 #[derive(Debug, Clone, clap::Args)]

@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod generate;
 pub mod prefs;
 pub mod rest;
 pub mod router;

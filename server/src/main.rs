@@ -21,6 +21,12 @@ async fn main() -> anyhow::Result<()> {
             let outcome = demo::load(&store).await?;
             tracing::info!(?outcome, "demo data");
         }
+        Some(Command::Generate(size)) => {
+            store.migrate().await?;
+            let started = std::time::Instant::now();
+            let outcome = doorstep_server::generate::generate(&store, size).await?;
+            tracing::info!(?outcome, seconds = started.elapsed().as_secs_f64(), "generated city");
+        }
         None | Some(Command::Serve) => {
             if config.migrate_on_start {
                 store.migrate().await?;

@@ -444,6 +444,12 @@ async fn the_openapi_document_describes_every_endpoint(engine: Engine) {
     ] {
         assert!(doc["paths"][path]["get"].is_object(), "{path} documented");
     }
+    // Every reference resolves, so schema-driven tools see the whole contract.
+    let text = doc.to_string();
+    for reference in text.split("\"#/components/schemas/").skip(1) {
+        let name = &reference[..reference.find('"').unwrap()];
+        assert!(doc["components"]["schemas"][name].is_object(), "unresolved $ref {name}");
+    }
     let reference = app.get("/api/v1/docs").await;
     assert_eq!(reference.status().as_u16(), 200);
     assert!(reference.text().await.unwrap().contains("/api/v1/services/{id}"));

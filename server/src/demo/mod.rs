@@ -4,7 +4,7 @@
 //! Loading is idempotent and atomic: the whole set goes in one transaction that first
 //! claims its name in `data_loads`, so a second run (or a concurrent one) changes nothing.
 
-mod catalog;
+pub(crate) mod catalog;
 mod grid;
 
 use crate::store::migrate::now_millis;

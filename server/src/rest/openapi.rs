@@ -2,6 +2,8 @@
 //! it cannot drift from the code.
 
 use super::error::{ErrorBody, ErrorDetail};
+use super::params::{CategoryParam, CostParam, GroupParam};
+use app::domain::lang::Lang;
 use super::services;
 use axum::Json;
 use utoipa::OpenApi;
@@ -15,7 +17,8 @@ use utoipa::OpenApi;
         version = "1.0.0"
     ),
     paths(services::search, services::service, services::organization, services::categories, services::grid),
-    components(schemas(ErrorBody, ErrorDetail)),
+    // Parameter schemas are not collected from the paths automatically: list them here.
+    components(schemas(ErrorBody, ErrorDetail, GroupParam, CostParam, CategoryParam, Lang)),
     tags((name = "directory", description = "Finding services near home"))
 )]
 pub struct ApiDoc;
