@@ -78,8 +78,9 @@ CREATE TABLE services (
     capacity            BIGINT CHECK (capacity > 0),
     CHECK (cost_kind = 'free' OR (price_fen IS NOT NULL AND price_unit_zh IS NOT NULL AND price_unit_en IS NOT NULL))
 );
--- Radius search narrows by a latitude band first, then longitude.
-CREATE INDEX services_position ON services (latitude, longitude);
+-- Radius search narrows by a latitude band first, then longitude; with the id the index
+-- alone answers which services are within the radius and in what order.
+CREATE INDEX services_position ON services (latitude, longitude, id);
 CREATE INDEX services_organization ON services (organization_id);
 CREATE INDEX services_category ON services (category_slug);
 CREATE INDEX services_name_zh ON services (name_zh, id);

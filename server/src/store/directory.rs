@@ -75,7 +75,10 @@ fn search_filter(search: &ServiceSearch, plane: Option<&LocalPlane>, params: &mu
         conditions.push(format!("s.category_slug IN ({})", list.join(", ")));
     }
     if let Some(group) = search.group {
-        conditions.push(format!("c.group_slug = {}", params.text(group.slug())));
+        conditions.push(format!(
+            "s.category_slug IN (SELECT slug FROM categories WHERE group_slug = {})",
+            params.text(group.slug())
+        ));
     }
     if let Some(cost) = search.cost {
         conditions.push(format!("s.cost_kind = {}", params.text(cost.slug())));
@@ -149,26 +152,30 @@ impl SqlStore {
 impl DirectoryStore for SqlStore {
     async fn search_services(&self, search: &ServiceSearch) -> Result<SearchPage, StoreError> {
         let plane = search.near.map(LocalPlane::new);
-        let mut params = Params::default();
-        let (filter, distance) = search_filter(search, plane.as_ref(), &mut params);
 
         let mut count_params = Params::default();
         let (count_filter, _) = search_filter(search, plane.as_ref(), &mut count_params);
-        let count_sql = format!("SELECT COUNT(*) FROM {SUMMARY_JOINS} {count_filter}");
+        let count_sql = format!("SELECT COUNT(*) FROM services s {count_filter}");
         let total: i64 = sqlx::query_with(&count_sql, count_params.into_arguments())
             .fetch_one(self.pool())
             .await
             .and_then(|row| row.try_get(0))
             .map_err(failed)?;
 
-        let order = match &distance {
-            Some(d2) => format!("{d2}, s.id"),
-            None => format!("s.name_{}, s.id", sfx(search.lang)),
-        };
+        // Two steps in one statement: pick the page's ids from `services` alone (the
+        // position index covers the radius filter and the distance), then join the
+        // details for those few rows only. Sorting thousands of narrow rows is cheap;
+        // sorting them with every joined column was not.
+        let mut params = Params::default();
+        let (filter, distance) = search_filter(search, plane.as_ref(), &mut params);
+        let sort_key = distance.unwrap_or_else(|| format!("s.name_{}", sfx(search.lang)));
         let limit = params.int(i64::from(search.paging.limit()));
         let offset = params.int(search.paging.offset() as i64);
         let sql = format!(
-            "SELECT {} FROM {SUMMARY_JOINS} {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
+            "SELECT {} FROM (SELECT s.id AS page_id, {sort_key} AS sort_key FROM services s {filter} \
+             ORDER BY sort_key, s.id LIMIT {limit} OFFSET {offset}) page \
+             JOIN services s ON s.id = page.page_id JOIN organizations o ON o.id = s.organization_id \
+             JOIN categories c ON c.slug = s.category_slug ORDER BY page.sort_key, page.page_id",
             summary_columns(search.lang)
         );
         let items = self.summaries(&sql, params, plane.as_ref()).await?;
