@@ -16,6 +16,12 @@ test('a resident picks a community, filters to meal assistance, opens a service 
   await expect(page.locator('.service-card').first()).toContainText('米');
   await expectAccessible(page, 'home near Nanqiao', info);
 
+  // Then narrow down to the courtyard inside that community.
+  await page.locator('details.location > summary, section.location details > summary').first().click();
+  await page.getByLabel('选择社区或小区').selectOption({ label: '南桥街12号院' });
+  await page.getByRole('button', { name: '就在这里找' }).click();
+  await expect(page.getByText('附近 南桥街12号院')).toBeVisible();
+
   // What: filter to one category.
   await page.locator('details.filters > summary').click();
   await page.getByLabel('服务项目').selectOption({ label: '助餐' });

@@ -21,6 +21,7 @@ CREATE TABLE grid_units (
     sort_order  BIGINT NOT NULL DEFAULT 0
 );
 CREATE INDEX grid_units_parent ON grid_units (parent_id, sort_order);
+CREATE INDEX grid_units_kind ON grid_units (kind, sort_order);
 
 CREATE TABLE categories (
     slug        TEXT PRIMARY KEY,

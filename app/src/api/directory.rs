@@ -34,7 +34,9 @@ pub struct CommunityChoice {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchOptions {
     pub categories: Vec<Category>,
-    pub communities: Vec<CommunityChoice>,
+    pub communities: Vec<PlaceChoice>,
+    /// The community of the current place, with the places in it to narrow down to.
+    pub chosen_community: Option<CommunityChoice>,
 }
 
 /// Runs a directory search from a raw query string (`lat=..&lon=..&category=..`), the same
@@ -83,9 +85,9 @@ pub async fn find_services(query: String) -> Result<SearchView, AppError> {
     )
 }
 
-/// The categories and home places the search form offers.
+/// The categories and home places the search form offers, given the current place.
 #[server(prefix = "/api/fn", endpoint = "search_options")]
-pub async fn load_search_options() -> Result<SearchOptions, AppError> {
+pub async fn load_search_options(place: Option<i64>) -> Result<SearchOptions, AppError> {
     use super::context::{store, with_status};
     use crate::domain::use_cases;
     use crate::prefs::Prefs;
@@ -95,23 +97,17 @@ pub async fn load_search_options() -> Result<SearchOptions, AppError> {
             let store = store()?;
             let lang = Prefs::current().lang;
             let categories = use_cases::categories(store.as_ref(), lang).await?;
-            let communities = use_cases::home_places(store.as_ref(), lang)
-                .await?
-                .into_iter()
-                .map(|(community, places)| CommunityChoice {
-                    community: PlaceChoice {
-                        id: community.id,
-                        name: community.name,
-                    },
-                    places: places
-                        .into_iter()
-                        .map(|p| PlaceChoice { id: p.id, name: p.name })
-                        .collect(),
-                })
-                .collect();
+            let places = use_cases::home_places(store.as_ref(), place, lang).await?;
+            let choice = |u: crate::domain::grid::GridUnit| PlaceChoice { id: u.id, name: u.name };
+            let communities = places.communities.into_iter().map(choice).collect();
+            let chosen_community = places.chosen_community.map(|(community, places)| CommunityChoice {
+                community: choice(community),
+                places: places.into_iter().map(choice).collect(),
+            });
             Ok(SearchOptions {
                 categories,
                 communities,
+                chosen_community,
             })
         }
         .await,

@@ -49,6 +49,10 @@ pub trait DirectoryStore: Send + Sync {
     async fn categories(&self, lang: Lang) -> Result<Vec<Category>, StoreError>;
     /// Every grid unit, parents before children, siblings in display order.
     async fn grid_units(&self, lang: Lang) -> Result<Vec<GridUnit>, StoreError>;
+    /// Every community, in display order.
+    async fn communities(&self, lang: Lang) -> Result<Vec<GridUnit>, StoreError>;
+    /// The courtyards, estates and resident units of one community, zone by zone.
+    async fn home_places_in(&self, community_id: i64, lang: Lang) -> Result<Vec<GridUnit>, StoreError>;
     /// One grid unit (for resolving a chosen home place).
     async fn grid_unit(&self, id: i64, lang: Lang) -> Result<Option<GridUnit>, StoreError>;
     /// Answers when the database does.

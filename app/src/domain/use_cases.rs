@@ -72,71 +72,39 @@ pub async fn grid_tree(store: &dyn DirectoryStore, lang: Lang) -> Result<Vec<Gri
     Ok(build_tree(store.grid_units(lang).await?))
 }
 
-/// The places a resident can pick as home, grouped under their community, for the
-/// location picker: `(community, [its courtyards, estates and units])`.
-pub async fn home_places(store: &dyn DirectoryStore, lang: Lang) -> Result<Vec<(GridUnit, Vec<GridUnit>)>, AppError> {
-    let units = store.grid_units(lang).await?;
-    Ok(group_home_places(units))
+/// What the location picker offers: every community, and the places inside the community
+/// of the current choice (so a resident narrows community → courtyard in two steps, which
+/// needs no script and keeps the page small in a city of thousands of courtyards).
+pub struct HomePlaces {
+    pub communities: Vec<GridUnit>,
+    pub chosen_community: Option<(GridUnit, Vec<GridUnit>)>,
 }
 
-/// Pure part of [`home_places`]: communities in order, each with the level-3 places below it.
-pub fn group_home_places(units: Vec<GridUnit>) -> Vec<(GridUnit, Vec<GridUnit>)> {
-    use super::grid::GridKind;
-    use std::collections::HashMap;
-    let parent_of: HashMap<i64, Option<i64>> = units.iter().map(|u| (u.id, u.parent_id)).collect();
-    let community_of = |mut id: i64| -> Option<i64> {
-        // Walk up at most the grid's depth.
-        for _ in 0..8 {
-            let parent = (*parent_of.get(&id)?)?;
-            if units.iter().any(|u| u.id == parent && u.kind == GridKind::Community) {
-                return Some(parent);
-            }
-            id = parent;
+pub async fn home_places(store: &dyn DirectoryStore, chosen: Option<i64>, lang: Lang) -> Result<HomePlaces, AppError> {
+    let communities = store.communities(lang).await?;
+    let mut community = None;
+    let mut next = chosen;
+    // Walk up from the chosen place to its community (at most the grid's depth).
+    for _ in 0..6 {
+        let Some(id) = next else { break };
+        let Some(unit) = store.grid_unit(id, lang).await? else {
+            break;
+        };
+        if unit.kind == super::grid::GridKind::Community {
+            community = Some(unit);
+            break;
         }
-        None
+        next = unit.parent_id;
+    }
+    let chosen_community = match community {
+        Some(c) => {
+            let places = store.home_places_in(c.id, lang).await?;
+            Some((c, places))
+        }
+        None => None,
     };
-    let mut places: HashMap<i64, Vec<GridUnit>> = HashMap::new();
-    for unit in units.iter().filter(|u| u.kind.level() == 3) {
-        if let Some(c) = community_of(unit.id) {
-            places.entry(c).or_default().push(unit.clone());
-        }
-    }
-    units
-        .iter()
-        .filter(|u| u.kind == GridKind::Community)
-        .map(|c| (c.clone(), places.remove(&c.id).unwrap_or_default()))
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::grid::GridKind;
-
-    fn unit(id: i64, parent: Option<i64>, kind: GridKind) -> GridUnit {
-        GridUnit {
-            id,
-            parent_id: parent,
-            kind,
-            name: format!("u{id}"),
-            latitude: 30.6,
-            longitude: 104.0,
-        }
-    }
-
-    #[test]
-    fn home_places_group_level_three_units_under_their_community() {
-        let grouped = group_home_places(vec![
-            unit(1, None, GridKind::Subdistrict),
-            unit(2, Some(1), GridKind::Community),
-            unit(3, Some(2), GridKind::Zone),
-            unit(4, Some(3), GridKind::Courtyard),
-            unit(5, Some(3), GridKind::Estate),
-            unit(6, Some(5), GridKind::Building),
-            unit(7, Some(1), GridKind::Community),
-        ]);
-        assert_eq!(grouped.len(), 2);
-        assert_eq!(grouped[0].1.iter().map(|u| u.id).collect::<Vec<_>>(), vec![4, 5]);
-        assert!(grouped[1].1.is_empty());
-    }
+    Ok(HomePlaces {
+        communities,
+        chosen_community,
+    })
 }

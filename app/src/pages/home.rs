@@ -20,15 +20,26 @@ pub fn HomePage() -> impl IntoView {
     let t = text(expect_context::<Prefs>().lang);
     let location = use_location();
     let search = Resource::new(move || location.search.get(), find_services);
-    let options = Resource::new(|| (), |_| load_search_options());
+    // The picker depends on the place the search ended up using (perhaps a remembered one).
+    let options = Resource::new(
+        move || match search.get() {
+            Some(Ok(view)) => match view.params.origin {
+                Some(Origin::Place(id)) => Some(id),
+                _ => None,
+            },
+            _ => None,
+        },
+        load_search_options,
+    );
 
     view! {
         <Title text=t.nav_home />
         <h1 class="page-title">{t.near_you}</h1>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
+                let result = search.await;
                 let options = options.await;
-                match search.await {
+                match result {
                     Err(error) => view! { <ErrorMessage error /> }.into_any(),
                     Ok(view) => {
                         let options = options.ok();
@@ -53,7 +64,9 @@ fn Directory(view: SearchView, options: Option<crate::api::directory::SearchOpti
         (Some(Origin::Position(_)), _) => format!("{} {}", t.near_place, t.my_position),
         _ => t.no_location_yet.to_owned(),
     };
-    let (categories, communities) = options.map(|o| (o.categories, o.communities)).unwrap_or_default();
+    let (categories, communities, chosen_community) = options
+        .map(|o| (o.categories, o.communities, o.chosen_community))
+        .unwrap_or_default();
     let selected_place = match params.origin {
         Some(Origin::Place(id)) => Some(id),
         _ => None,
@@ -82,7 +95,7 @@ fn Directory(view: SearchView, options: Option<crate::api::directory::SearchOpti
             </p>
             <details open=picker_open>
                 <summary>{if picker_open { t.where_are_you } else { t.change_place }}</summary>
-                <LocationPicker communities selected=selected_place />
+                <LocationPicker communities chosen_community selected=selected_place />
                 <GeoButton />
             </details>
         </section>

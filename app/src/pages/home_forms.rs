@@ -1,7 +1,7 @@
 //! The home page's forms: where the resident is, and what they look for. Both are GET
 //! forms whose fields are the search API's parameters.
 
-use crate::api::directory::CommunityChoice;
+use crate::api::directory::{CommunityChoice, PlaceChoice};
 use crate::components::client_only::ClientOnly;
 use crate::domain::catalog::{CategoryGroup, CostKind};
 use crate::domain::directory::Category;
@@ -14,34 +14,39 @@ use leptos_router::components::Form;
 /// Radii offered in the form, in metres.
 const RADII: [u32; 5] = [500, 1_000, 3_000, 5_000, 10_000];
 
-/// Choose a community, courtyard or estate. One select with a group per community, so it
-/// needs no script to narrow the second level.
+/// Choose a community, then (once one is chosen) a courtyard, estate or unit in it. A
+/// plain select in a GET form: each step is one submit, with or without JavaScript.
 #[component]
-pub fn LocationPicker(communities: Vec<CommunityChoice>, selected: Option<i64>) -> impl IntoView {
+pub fn LocationPicker(
+    communities: Vec<PlaceChoice>,
+    chosen_community: Option<CommunityChoice>,
+    selected: Option<i64>,
+) -> impl IntoView {
     let t = text(expect_context::<Prefs>().lang);
     let is = move |id: i64| selected == Some(id);
+    let narrow = chosen_community.filter(|c| !c.places.is_empty()).map(|c| {
+        view! {
+            <optgroup label=c.community.name.clone()>
+                {c.places
+                    .into_iter()
+                    .map(|p| view! { <option value=p.id.to_string() selected=is(p.id)>{p.name}</option> })
+                    .collect_view()}
+            </optgroup>
+        }
+    });
     view! {
         <Form method="GET" action="/" attr:class="stack">
             <label for="place">{t.choose_place}</label>
             <p class="hint" id="place-hint">{t.choose_place_hint}</p>
             <select id="place" name="place" aria-describedby="place-hint" required>
                 <option value="">{t.no_place}</option>
-                {communities
-                    .into_iter()
-                    .map(|c| {
-                        let label = c.community.name.clone();
-                        let group_label = label.clone();
-                        view! {
-                            <optgroup label=group_label>
-                                <option value=c.community.id.to_string() selected=is(c.community.id)>{label}</option>
-                                {c.places
-                                    .into_iter()
-                                    .map(|p| view! { <option value=p.id.to_string() selected=is(p.id)>{p.name}</option> })
-                                    .collect_view()}
-                            </optgroup>
-                        }
-                    })
-                    .collect_view()}
+                {narrow}
+                <optgroup label=t.community_list>
+                    {communities
+                        .into_iter()
+                        .map(|c| view! { <option value=c.id.to_string() selected=is(c.id)>{c.name}</option> })
+                        .collect_view()}
+                </optgroup>
             </select>
             <button type="submit" class="button">{t.use_this_place}</button>
         </Form>

@@ -112,6 +112,9 @@ impl<'a> Batch<'a> {
     }
 }
 
+/// `(code, short Chinese name, short English name, position, base grid unit id)`.
+type GeneratedOrg = (String, String, String, (f64, f64), i64);
+
 enum Value {
     Int(i64),
     OptInt(Option<i64>),
@@ -321,7 +324,7 @@ pub async fn generate(store: &SqlStore, size: CitySize) -> anyhow::Result<Genera
 
     // Organizations, each based at a level-3 place.
     let org_head = "INSERT INTO organizations (code, kind, name_zh, name_en, description_zh, description_en, phone, address_zh, address_en, community_id, latitude, longitude, verified)";
-    let mut orgs: Vec<(String, String, String, (f64, f64), i64)> = Vec::new();
+    let mut orgs: Vec<GeneratedOrg> = Vec::new();
     let mut batch = Batch::new(org_head, 13);
     for o in 0..size.organizations {
         let (code, p, ci) = &level3[rng.below(level3.len())];

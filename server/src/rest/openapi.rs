@@ -3,8 +3,8 @@
 
 use super::error::{ErrorBody, ErrorDetail};
 use super::params::{CategoryParam, CostParam, GroupParam};
-use app::domain::lang::Lang;
 use super::services;
+use app::domain::lang::Lang;
 use axum::Json;
 use utoipa::OpenApi;
 

@@ -361,6 +361,41 @@ impl DirectoryStore for SqlStore {
             .map_err(failed)
     }
 
+    async fn communities(&self, lang: Lang) -> Result<Vec<GridUnit>, StoreError> {
+        let sql = format!(
+            "SELECT id, parent_id, kind, name_{} AS name, latitude, longitude FROM grid_units \
+             WHERE kind = 'community' ORDER BY sort_order, id",
+            sfx(lang)
+        );
+        sqlx::query(&sql)
+            .fetch_all(self.pool())
+            .await
+            .map_err(failed)?
+            .iter()
+            .map(rows::grid_unit)
+            .collect::<Result<_, _>>()
+            .map_err(failed)
+    }
+
+    async fn home_places_in(&self, community_id: i64, lang: Lang) -> Result<Vec<GridUnit>, StoreError> {
+        let sql = format!(
+            "SELECT u.id, u.parent_id, u.kind, u.name_{} AS name, u.latitude, u.longitude FROM grid_units u \
+             JOIN grid_units z ON z.id = u.parent_id \
+             WHERE z.parent_id = $1 AND z.kind = 'zone' AND u.kind IN ('courtyard', 'estate', 'resident-unit') \
+             ORDER BY z.sort_order, z.id, u.sort_order, u.id",
+            sfx(lang)
+        );
+        sqlx::query(&sql)
+            .bind(community_id)
+            .fetch_all(self.pool())
+            .await
+            .map_err(failed)?
+            .iter()
+            .map(rows::grid_unit)
+            .collect::<Result<_, _>>()
+            .map_err(failed)
+    }
+
     async fn grid_unit(&self, id: i64, lang: Lang) -> Result<Option<GridUnit>, StoreError> {
         let sql = format!(
             "SELECT id, parent_id, kind, name_{} AS name, latitude, longitude FROM grid_units WHERE id = $1",

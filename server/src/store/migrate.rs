@@ -6,8 +6,10 @@
 //! - Tokens stand in for the few things the engines spell differently ([`dialect`]).
 //! - A checksum of each applied file is kept; a changed file stops the start-up, because
 //!   an applied migration must never be edited.
-//! - Two instances starting at once both try; the primary key on `schema_migrations`
-//!   lets one win and the other skip.
+//! - Two instances starting at once must not both apply a file. On PostgreSQL an advisory
+//!   lock serializes migrators (even `CREATE TABLE IF NOT EXISTS` races there); on SQLite
+//!   the database's single writer lock does. The primary key on `schema_migrations` is
+//!   the last guard: a version already claimed is skipped.
 
 use super::Engine;
 use sqlx::{AnyPool, Row};
@@ -46,8 +48,30 @@ fn checksum(sql: &str) -> String {
     format!("{hash:016x}")
 }
 
+/// Any fixed number: the key of the advisory lock all Doorstep migrators share.
+const MIGRATION_LOCK: i64 = 0x0D00_257E;
+
 /// Applies pending migrations; returns the versions it applied.
 pub async fn run(pool: &AnyPool, engine: Engine) -> anyhow::Result<Vec<i64>> {
+    let mut conn = pool.acquire().await?;
+    if engine == Engine::Postgres {
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(MIGRATION_LOCK)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let result = run_locked(&mut conn, engine).await;
+    if engine == Engine::Postgres {
+        sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(MIGRATION_LOCK)
+            .execute(&mut *conn)
+            .await?;
+    }
+    result
+}
+
+async fn run_locked(conn: &mut sqlx::AnyConnection, engine: Engine) -> anyhow::Result<Vec<i64>> {
+    use sqlx::Connection;
     sqlx::raw_sql(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
             version BIGINT PRIMARY KEY,
@@ -56,11 +80,11 @@ pub async fn run(pool: &AnyPool, engine: Engine) -> anyhow::Result<Vec<i64>> {
             applied_at BIGINT NOT NULL
         )",
     )
-    .execute(pool)
+    .execute(&mut *conn)
     .await?;
 
     let applied: Vec<(i64, String)> = sqlx::query("SELECT version, checksum FROM schema_migrations")
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?
         .iter()
         .map(|row| Ok((row.try_get::<i64, _>(0)?, row.try_get::<String, _>(1)?)))
@@ -78,7 +102,7 @@ pub async fn run(pool: &AnyPool, engine: Engine) -> anyhow::Result<Vec<i64>> {
             );
             continue;
         }
-        let mut tx = pool.begin().await?;
+        let mut tx = conn.begin().await?;
         // Claim the version first: a concurrent migrator blocks here, then finds it taken.
         let claimed = sqlx::query(
             "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)

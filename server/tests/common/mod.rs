@@ -58,7 +58,7 @@ fn unique_name(prefix: &str) -> String {
 pub struct TestDb {
     pub url: String,
     pub store: SqlStore,
-    _dir: Option<tempdir::TempDir>,
+    pub _dir: Option<tempdir::TempDir>,
 }
 
 pub async fn fresh_db(engine: Engine) -> TestDb {
