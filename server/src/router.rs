@@ -49,8 +49,33 @@ pub fn build(store: SqlStore, options: LeptosOptions) -> Router {
         .route("/healthz", get(healthz).with_state(store))
         .route("/prefs", post(prefs::update))
         .merge(pages)
+        .layer(axum::middleware::from_fn(cache_headers))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
+}
+
+/// Caching rules. The wasm, JS and CSS keep their names across builds, so browsers must
+/// revalidate them (a cheap 304 thanks to Last-Modified) rather than trust a stale copy
+/// that would fail to hydrate a newer page. Pages depend on the resident's cookies and
+/// language: private, revalidated, and varying on both.
+async fn cache_headers(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use http::header::{HeaderValue, CACHE_CONTROL, VARY};
+    let path = request.uri().path().to_owned();
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    if headers.contains_key(CACHE_CONTROL) {
+        return response;
+    }
+    if path.starts_with("/pkg/") {
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("public, no-cache"));
+    } else if path.starts_with("/api/") {
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        headers.append(VARY, HeaderValue::from_static("Accept-Language"));
+    } else if path != "/healthz" {
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+        headers.append(VARY, HeaderValue::from_static("Cookie, Accept-Language"));
+    }
+    response
 }
 
 /// 200 when the database answers, 503 when it does not.

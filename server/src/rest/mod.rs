@@ -28,6 +28,7 @@ pub fn routes() -> Router<Store> {
         .route("/organizations/{id}", get(services::organization))
         .route("/categories", get(services::categories))
         .route("/grid", get(services::grid))
+        .route("/version", get(services::version))
         .route("/openapi.json", get(openapi::document))
         .route("/docs", get(reference::page))
         .fallback(not_found)

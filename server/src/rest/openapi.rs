@@ -16,10 +16,10 @@ use utoipa::OpenApi;
                        Names come in Chinese (`lang=zh`, the default) or English (`lang=en`).",
         version = "1.0.0"
     ),
-    paths(services::search, services::service, services::organization, services::categories, services::grid),
+    paths(services::search, services::service, services::organization, services::categories, services::grid, services::version),
     // Parameter schemas are not collected from the paths automatically: list them here.
     components(schemas(ErrorBody, ErrorDetail, GroupParam, CostParam, CategoryParam, Lang)),
-    tags((name = "directory", description = "Finding services near home"))
+    tags((name = "directory", description = "Finding services near home"), (name = "meta", description = "About this server"))
 )]
 pub struct ApiDoc;
 

@@ -145,3 +145,19 @@ pub async fn grid(
         use_cases::grid_tree(store.as_ref(), request_lang(params.lang, &headers)).await?,
     ))
 }
+
+/// What is serving: the name and version of this build. Constant work: the benchmarks'
+/// ceiling for a JSON route on this server.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Version {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+#[utoipa::path(get, path = "/api/v1/version", tag = "meta", responses((status = 200, body = Version)))]
+pub async fn version() -> Json<Version> {
+    Json(Version {
+        name: "doorstep",
+        version: env!("CARGO_PKG_VERSION"),
+    })
+}

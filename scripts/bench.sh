@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Reproduces the figures in docs/PERFORMANCE.md: builds the release, generates the
+# 100,000-offering city into SQLite and PostgreSQL, and loads the release server with wrk
+# (50 connections, 2 threads) on loopback. Prints a table; takes about 5 minutes.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+ensure_rust_tools
+ensure_node_packages
+ensure_postgres
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+
+DURATION="${DURATION:-10s}"
+cargo leptos build --release
+bin="$CARGO_TARGET_DIR/release/doorstep"
+work="$(mktemp -d)"
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$work"' EXIT
+
+sqlite_url="sqlite://$work/city.db?mode=rwc"
+pg_db="doorstep_bench"
+psql -h 127.0.0.1 -U postgres -d test -qc "DROP DATABASE IF EXISTS $pg_db" -c "CREATE DATABASE $pg_db"
+pg_url="postgres://postgres@127.0.0.1:5432/$pg_db"
+
+for url in "$sqlite_url" "$pg_url"; do
+  log "generating the city into ${url%%:*}"
+  /usr/bin/time -f "generate: %e s, max RSS %M KB" env DATABASE_URL="$url" RUST_LOG=warn "$bin" generate --seed 1
+done
+
+# Points: the dense centre, a middle ring and the sparse edge of the generated city.
+centre="lat=30.6570&lon=104.0650"
+middle="lat=30.6900&lon=104.1000"
+edge="lat=30.5400&lon=103.9600"
+
+run() { # label url
+  local out
+  out="$(wrk -t2 -c50 -d"$DURATION" --latency "$2" 2>&1)"
+  local rps p50 p99
+  rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
+  p50="$(awk '$1=="50%" {print $2}' <<<"$out")"
+  p99="$(awk '$1=="99%" {print $2}' <<<"$out")"
+  printf '| %s | %s | %s | %s |\n' "$1" "$rps" "$p50" "$p99"
+}
+
+for engine in sqlite postgres; do
+  url="$sqlite_url"; [ "$engine" = postgres ] && url="$pg_url"
+  port="$(free_port)"
+  start=$(date +%s%N)
+  DATABASE_URL="$url" DOORSTEP_ADDR="127.0.0.1:$port" RUST_LOG=warn DOORSTEP_DB_MAX_CONNECTIONS=16 "$bin" &
+  pids+=($!)
+  wait_for_health "http://127.0.0.1:$port" 30
+  echo "start-up to first answer ($engine): $(( ($(date +%s%N) - start) / 1000000 )) ms (includes migration check)"
+  echo "idle RSS ($engine): $(ps -o rss= -p "${pids[-1]}") KB"
+  base="http://127.0.0.1:$port"
+  echo
+  echo "### $engine"
+  echo "| route | req/s | p50 | p99 |"
+  echo "| --- | --- | --- | --- |"
+  run "trivial JSON (/api/v1/version)" "$base/api/v1/version"
+  run "search, centre, 3 km" "$base/api/v1/services?$centre&radius_m=3000"
+  run "search, middle ring, 3 km" "$base/api/v1/services?$middle&radius_m=3000"
+  run "search, edge, 3 km" "$base/api/v1/services?$edge&radius_m=3000"
+  run "search, centre, 1 km" "$base/api/v1/services?$centre&radius_m=1000"
+  run "search, no position, by name" "$base/api/v1/services"
+  run "search, middle, category + cost" "$base/api/v1/services?$middle&category=meal-assistance&cost=subsidized"
+  run "search, middle, text 助餐" "$base/api/v1/services?$middle&q=%E5%8A%A9%E9%A4%90"
+  run "home page (SSR), middle ring" "$base/?$middle"
+  run "organization page (SSR)" "$base/organizations/100"
+  echo "RSS after load ($engine): $(ps -o rss= -p "${pids[-1]}") KB"
+  kill "${pids[-1]}"
+done
+
+pkg="$LEPTOS_SITE_ROOT/pkg"
+echo
+echo "wasm after wasm-opt: raw $(stat -c %s "$pkg/doorstep.wasm") B, gzip -9 $(gzip -9 -c "$pkg/doorstep.wasm" | wc -c) B, brotli $( (command -v brotli >/dev/null && brotli -c -q 11 "$pkg/doorstep.wasm" | wc -c) || echo n/a) B"
+echo "JS glue: raw $(stat -c %s "$pkg/doorstep.js") B, gzip -9 $(gzip -9 -c "$pkg/doorstep.js" | wc -c) B; CSS raw $(stat -c %s "$pkg/doorstep.css") B"
