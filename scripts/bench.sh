@@ -13,7 +13,7 @@ cargo leptos build --release
 bin="$CARGO_TARGET_DIR/release/doorstep"
 work="$(mktemp -d)"
 pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$work"' EXIT
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
 
 sqlite_url="sqlite://$work/city.db?mode=rwc"
 pg_db="doorstep_bench"

@@ -65,9 +65,9 @@ ensure_postgres() {
 # Waits until $1/healthz answers 200, or fails after $2 seconds.
 wait_for_health() {
   local url="$1" seconds="${2:-60}"
-  for _ in $(seq 1 "$seconds"); do
+  for _ in $(seq 1 $((seconds * 20))); do
     curl -fsS "$url/healthz" >/dev/null 2>&1 && return 0
-    sleep 1
+    sleep 0.05
   done
   echo "server at $url did not become healthy in ${seconds}s" >&2
   return 1

@@ -56,7 +56,10 @@ log "API fuzzing (schemathesis, driven by the OpenAPI document)"
 "$SCHEMATHESIS" run "$DOORSTEP_URL/api/v1/openapi.json" --url "$DOORSTEP_URL" \
   --checks all --exclude-checks positive_data_acceptance --max-examples 60 --seed 1 --no-color
 
-if grep -q "panicked" "$workdir/server.log"; then
+# Any panic fails the run, except Leptos' own "already been disposed" when a browser
+# abandons a page mid-render (leptos-rs/leptos#4590, #4829): the request is gone, the
+# server carries on, and nothing of ours is involved.
+if grep "panicked" -A1 "$workdir/server.log" | grep -v -e "panicked at .*reactive_graph" -e "already been disposed" -e '^--$' | grep -q .; then
   echo "the server panicked during the tests:" >&2
   grep -B2 -A8 panicked "$workdir/server.log" >&2
   exit 1

@@ -408,6 +408,13 @@ pub async fn generate(store: &SqlStore, size: CitySize) -> anyhow::Result<Genera
     }
     batch.flush(&mut tx).await?;
     tx.commit().await?;
+    // Fresh statistics for the planner, and (PostgreSQL) a visibility map so the position
+    // index can answer radius queries without visiting the table.
+    let maintenance = match store.engine() {
+        crate::store::Engine::Postgres => "VACUUM ANALYZE",
+        crate::store::Engine::Sqlite => "ANALYZE",
+    };
+    sqlx::raw_sql(maintenance).execute(store.pool()).await?;
     Ok(GenerateOutcome::Generated {
         grid_units,
         organizations: orgs.len(),
