@@ -39,3 +39,14 @@ export async function serviceNames(page: Page) {
   await expect(page.locator('.service-card').first()).toBeVisible();
   return page.locator('.service-card h3').allTextContents();
 }
+
+/** Opens a <details> panel (a native toggle, so it works with JavaScript off too). */
+export async function openPanel(page: Page, selector: string) {
+  const details = page.locator(selector);
+  await expect(async () => {
+    if ((await details.getAttribute('open')) === null) {
+      await details.locator('summary').first().click();
+    }
+    await expect(details).toHaveAttribute('open', /.*/, { timeout: 1_000 });
+  }).toPass({ timeout: 10_000 });
+}

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, hydrated, ready, serviceNames } from './helpers';
+import { expectAccessible, hydrated, openPanel, ready, serviceNames } from './helpers';
 
 test('a resident picks a community, filters to meal assistance, opens a service and sees the phone link', async ({ page }, info) => {
   await page.goto('/');
@@ -17,13 +17,13 @@ test('a resident picks a community, filters to meal assistance, opens a service 
   await expectAccessible(page, 'home near Nanqiao', info);
 
   // Then narrow down to the courtyard inside that community.
-  await page.locator('details.location > summary, section.location details > summary').first().click();
+  await openPanel(page, 'section.location details');
   await page.getByLabel('选择社区或小区').selectOption({ label: '南桥街12号院' });
   await page.getByRole('button', { name: '就在这里找' }).click();
   await expect(page.getByText('附近 南桥街12号院')).toBeVisible();
 
   // What: filter to one category.
-  await page.locator('details.filters > summary').click();
+  await openPanel(page, 'details.filters');
   await page.getByLabel('服务项目').selectOption({ label: '助餐' });
   await page.getByRole('button', { name: '查找' }).click();
   await expect(page).toHaveURL(/category=meal-assistance/);
@@ -71,7 +71,7 @@ test('the chosen place is remembered on the next visit', async ({ page }, info) 
 test('text search finds a Chinese substring and the result page survives a reload', async ({ page }, info) => {
   await page.goto('/?place=3');
   await ready(page, info);
-  await page.locator('details.filters > summary').click();
+  await openPanel(page, 'details.filters');
   await page.getByLabel('搜索服务').fill('助浴');
   await page.getByRole('button', { name: '查找' }).click();
   await expect(page).toHaveURL(/q=%E5%8A%A9%E6%B5%B4/);

@@ -15,6 +15,8 @@ pub struct SearchView {
     pub page: SearchPage,
     /// The chosen place's name, when the search is from a place on the grid.
     pub place_name: Option<String>,
+    /// What the search form offers for this search (categories, places to choose).
+    pub options: SearchOptions,
 }
 
 /// A place a resident can choose as home.
@@ -75,43 +77,44 @@ pub async fn find_services(query: String) -> Result<SearchView, AppError> {
                 }
                 other => other?,
             };
+            let place = match params.origin {
+                Some(crate::domain::search::Origin::Place(id)) => Some(id),
+                _ => None,
+            };
+            let options = search_options(store.as_ref(), place, lang).await?;
             Ok(SearchView {
                 params,
                 page,
                 place_name,
+                options,
             })
         }
         .await,
     )
 }
 
-/// The categories and home places the search form offers, given the current place.
-#[server(prefix = "/api/fn", endpoint = "search_options")]
-pub async fn load_search_options(place: Option<i64>) -> Result<SearchOptions, AppError> {
-    use super::context::{store, with_status};
+/// The categories and home places the search form offers, given the current place. Part
+/// of the search's answer, so the form always matches the results it came with.
+#[cfg(feature = "ssr")]
+async fn search_options(
+    store: &dyn crate::domain::store::DirectoryStore,
+    place: Option<i64>,
+    lang: crate::domain::lang::Lang,
+) -> Result<SearchOptions, AppError> {
     use crate::domain::use_cases;
-    use crate::prefs::Prefs;
-
-    with_status(
-        async {
-            let store = store()?;
-            let lang = Prefs::current().lang;
-            let categories = use_cases::categories(store.as_ref(), lang).await?;
-            let places = use_cases::home_places(store.as_ref(), place, lang).await?;
-            let choice = |u: crate::domain::grid::GridUnit| PlaceChoice { id: u.id, name: u.name };
-            let communities = places.communities.into_iter().map(choice).collect();
-            let chosen_community = places.chosen_community.map(|(community, places)| CommunityChoice {
-                community: choice(community),
-                places: places.into_iter().map(choice).collect(),
-            });
-            Ok(SearchOptions {
-                categories,
-                communities,
-                chosen_community,
-            })
-        }
-        .await,
-    )
+    let categories = use_cases::categories(store, lang).await?;
+    let places = use_cases::home_places(store, place, lang).await?;
+    let choice = |u: crate::domain::grid::GridUnit| PlaceChoice { id: u.id, name: u.name };
+    let communities = places.communities.into_iter().map(choice).collect();
+    let chosen_community = places.chosen_community.map(|(community, places)| CommunityChoice {
+        community: choice(community),
+        places: places.into_iter().map(choice).collect(),
+    });
+    Ok(SearchOptions {
+        categories,
+        communities,
+        chosen_community,
+    })
 }
 
 /// One service, with the distance from the remembered home if there is one.

@@ -4,7 +4,7 @@
 //! and reloaded, and the filter form is a plain GET form that works without JavaScript.
 
 use super::home_forms::{FilterForm, GeoButton, LocationPicker};
-use crate::api::directory::{find_services, load_search_options, SearchView};
+use crate::api::directory::{find_services, SearchView};
 use crate::components::pager::Pager;
 use crate::components::service_card::ServiceCard;
 use crate::components::status::{ErrorMessage, Loading};
@@ -20,31 +20,15 @@ pub fn HomePage() -> impl IntoView {
     let t = text(expect_context::<Prefs>().lang);
     let location = use_location();
     let search = Resource::new(move || location.search.get(), find_services);
-    // The picker depends on the place the search ended up using (perhaps a remembered one).
-    let options = Resource::new(
-        move || match search.get() {
-            Some(Ok(view)) => match view.params.origin {
-                Some(Origin::Place(id)) => Some(id),
-                _ => None,
-            },
-            _ => None,
-        },
-        load_search_options,
-    );
 
     view! {
         <Title text=t.nav_home />
         <h1 class="page-title">{t.near_you}</h1>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
-                let result = search.await;
-                let options = options.await;
-                match result {
+                match search.await {
                     Err(error) => view! { <ErrorMessage error /> }.into_any(),
-                    Ok(view) => {
-                        let options = options.ok();
-                        view! { <Directory view options /> }.into_any()
-                    }
+                    Ok(view) => view! { <Directory view /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -52,21 +36,21 @@ pub fn HomePage() -> impl IntoView {
 }
 
 #[component]
-fn Directory(view: SearchView, options: Option<crate::api::directory::SearchOptions>) -> impl IntoView {
+fn Directory(view: SearchView) -> impl IntoView {
     let t = text(expect_context::<Prefs>().lang);
     let SearchView {
         params,
         page,
         place_name,
+        options,
     } = view;
     let origin_line = match (params.origin, &place_name) {
         (Some(Origin::Place(_)), Some(name)) => format!("{} {name}", t.near_place),
         (Some(Origin::Position(_)), _) => format!("{} {}", t.near_place, t.my_position),
         _ => t.no_location_yet.to_owned(),
     };
-    let (categories, communities, chosen_community) = options
-        .map(|o| (o.categories, o.communities, o.chosen_community))
-        .unwrap_or_default();
+    let (categories, communities, chosen_community) =
+        (options.categories, options.communities, options.chosen_community);
     let selected_place = match params.origin {
         Some(Origin::Place(id)) => Some(id),
         _ => None,

@@ -7,7 +7,6 @@
 pub(crate) mod catalog;
 mod grid;
 
-use crate::store::migrate::now_millis;
 use crate::store::SqlStore;
 use catalog::{CATEGORIES, ORGANIZATIONS, TEMPLATES};
 use grid::GRID;
@@ -30,13 +29,7 @@ pub enum LoadOutcome {
 
 pub async fn load(store: &SqlStore) -> anyhow::Result<LoadOutcome> {
     let mut tx = store.pool().begin().await?;
-    let claimed = sqlx::query("INSERT INTO data_loads (name, loaded_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
-        .bind(DEMO_DATA_SET)
-        .bind(now_millis())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    if claimed == 0 {
+    if !crate::store::claim_data_load(&mut tx, DEMO_DATA_SET).await? {
         tx.rollback().await?;
         return Ok(LoadOutcome::AlreadyLoaded);
     }

@@ -15,7 +15,6 @@ mod rng;
 mod words;
 
 use crate::demo::catalog::{CATEGORIES, TEMPLATES};
-use crate::store::migrate::now_millis;
 use crate::store::SqlStore;
 use rng::Rng;
 use sqlx::any::AnyArguments;
@@ -152,13 +151,7 @@ pub async fn generate(store: &SqlStore, size: CitySize) -> anyhow::Result<Genera
     let mut rng = Rng::new(size.seed);
     let prefix = format!("gen{}-", size.seed);
     let mut tx = store.pool().begin().await?;
-    let claimed = sqlx::query("INSERT INTO data_loads (name, loaded_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
-        .bind(format!("generated-city-seed-{}", size.seed))
-        .bind(now_millis())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    if claimed == 0 {
+    if !crate::store::claim_data_load(&mut tx, &format!("generated-city-seed-{}", size.seed)).await? {
         tx.rollback().await?;
         return Ok(GenerateOutcome::AlreadyGenerated);
     }

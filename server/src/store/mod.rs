@@ -122,6 +122,19 @@ impl SqlStore {
     }
 }
 
+/// Claims a named data set (demo data, a generated city) inside `tx`. False when it was
+/// loaded before, or is being loaded by someone else who then commits: the caller should
+/// roll back. This row is what makes loading idempotent and safe to run twice at once.
+pub async fn claim_data_load(tx: &mut sqlx::Transaction<'_, sqlx::Any>, name: &str) -> Result<bool, sqlx::Error> {
+    let claimed = sqlx::query("INSERT INTO data_loads (name, loaded_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+        .bind(name)
+        .bind(migrate::now_millis())
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    Ok(claimed == 1)
+}
+
 /// Creates the folder of a SQLite file so a fresh checkout needs no set-up.
 fn ensure_sqlite_directory(url: &str) -> anyhow::Result<()> {
     let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
