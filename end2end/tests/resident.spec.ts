@@ -88,6 +88,7 @@ test('paging keeps the search in the URL', async ({ page }, info) => {
   const first = await serviceNames(page);
   await page.getByRole('link', { name: /下一页/ }).click();
   await expect(page).toHaveURL(/offset=5/);
+  await page.waitForLoadState('load');
   await expect(page).toHaveURL(/group=elder-care/);
   await expect(page.locator('.result-count')).toContainText('第 6–10 项');
   const second = await serviceNames(page);
@@ -95,6 +96,7 @@ test('paging keeps the search in the URL', async ({ page }, info) => {
   expect(second).not.toEqual(first);
   await page.getByRole('link', { name: /上一页/ }).click();
   await expect(page).not.toHaveURL(/offset=5/);
+  await page.waitForLoadState('load');
   await expect(page.locator('.result-count')).toContainText('第 1–5 项');
   expect(await serviceNames(page)).toEqual(first);
 });
@@ -126,10 +128,12 @@ test('an English browser gets English on its first visit', async ({ browser }, i
 test('elder mode makes text and targets larger and is remembered', async ({ page }, info) => {
   await page.goto('/?place=3');
   await ready(page, info);
+  await page.waitForLoadState('load');
   const base = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
   expect(base).toBeGreaterThanOrEqual(18);
   await page.getByRole('button', { name: '开启长辈版（大字）' }).click();
   await expect(page.locator('html')).toHaveClass(/elder/);
+  await page.waitForLoadState('load'); // the stylesheet, revalidated, may still be on its way
   const elder = await page.evaluate(() => ({
     text: parseFloat(getComputedStyle(document.querySelector('main p')!).fontSize),
     h1: parseFloat(getComputedStyle(document.querySelector('h1')!).fontSize),
