@@ -11,6 +11,8 @@ ensure_chromium
 ensure_postgres
 ensure_schemathesis
 
+logs="$(mktemp -d)"
+
 log "format"
 cargo fmt --all -- --check
 
@@ -24,7 +26,7 @@ psql -h 127.0.0.1 -U postgres -d test -Atc \
   while read -r db; do psql -h 127.0.0.1 -U postgres -d test -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null 2>&1 || true; done
 
 log "domain, storage and HTTP tests (SQLite and PostgreSQL)"
-cargo test --workspace --features app/ssr
+cargo test --workspace --features app/ssr 2>&1 | tee "$logs/cargo.log"
 
 log "release build"
 cargo leptos build --release
@@ -48,13 +50,14 @@ server_pid=$!
 wait_for_health "$DOORSTEP_URL" 60 || { cat "$workdir/server.log"; exit 1; }
 
 log "browser tests (Playwright in Debian's chromium)"
-(cd end2end && npx playwright test)
+(cd end2end && npx playwright test) 2>&1 | tee "$logs/playwright.log"
 
 log "API fuzzing (schemathesis, driven by the OpenAPI document)"
 # positive_data_acceptance is left out: OpenAPI cannot say that lat and lon come
 # together, so a schema-valid request with only one of them rightly gets a 400.
 "$SCHEMATHESIS" run "$DOORSTEP_URL/api/v1/openapi.json" --url "$DOORSTEP_URL" \
-  --checks all --exclude-checks positive_data_acceptance --max-examples 60 --seed 1 --no-color
+  --checks all --exclude-checks positive_data_acceptance --max-examples 60 --seed 1 --no-color 2>&1 |
+  tee "$logs/schemathesis.log"
 
 # Any panic fails the run, except Leptos' own "already been disposed" when a browser
 # abandons a page mid-render (leptos-rs/leptos#4590, #4829): the request is gone, the
@@ -64,4 +67,9 @@ if grep "panicked" -A1 "$workdir/server.log" | grep -v -e "panicked at .*reactiv
   grep -B2 -A8 panicked "$workdir/server.log" >&2
   exit 1
 fi
-log "all tests passed"
+rust=$(grep -o 'test result: ok. [0-9]* passed' "$logs/cargo.log" | awk '{ s += $4 } END { print s + 0 }')
+browser=$(grep -oE '^ +[0-9]+ passed' "$logs/playwright.log" | awk '{ s += $1 } END { print s + 0 }')
+fuzz=$(grep -oE '[0-9]+ generated, [0-9]+ passed' "$logs/schemathesis.log" | awk '{ s += $3 } END { print s + 0 }')
+rm -rf "$logs"
+log "all tests passed: $rust Rust tests, $browser browser tests, $fuzz schemathesis cases"
+echo "summary: $((rust + browser + fuzz)) passed, 0 failed"
