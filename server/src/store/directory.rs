@@ -115,6 +115,18 @@ impl SqlStore {
             .map_err(failed)
     }
 
+    /// Grid units from a query selecting `id, parent_id, kind, name, latitude, longitude`.
+    async fn grid_rows(&self, sql: &str, params: Params) -> Result<Vec<GridUnit>, StoreError> {
+        sqlx::query_with(sql, params.into_arguments())
+            .fetch_all(self.pool())
+            .await
+            .map_err(failed)?
+            .iter()
+            .map(rows::grid_unit)
+            .collect::<Result<_, _>>()
+            .map_err(failed)
+    }
+
     async fn grid_ref(&self, id: i64, lang: Lang) -> Result<GridRef, StoreError> {
         let unit = self
             .grid_unit(id, lang)
@@ -351,14 +363,7 @@ impl DirectoryStore for SqlStore {
             "SELECT id, parent_id, kind, name_{} AS name, latitude, longitude FROM grid_units ORDER BY sort_order, id",
             sfx(lang)
         );
-        sqlx::query(&sql)
-            .fetch_all(self.pool())
-            .await
-            .map_err(failed)?
-            .iter()
-            .map(rows::grid_unit)
-            .collect::<Result<_, _>>()
-            .map_err(failed)
+        self.grid_rows(&sql, Params::default()).await
     }
 
     async fn communities(&self, lang: Lang) -> Result<Vec<GridUnit>, StoreError> {
@@ -367,33 +372,20 @@ impl DirectoryStore for SqlStore {
              WHERE kind = 'community' ORDER BY sort_order, id",
             sfx(lang)
         );
-        sqlx::query(&sql)
-            .fetch_all(self.pool())
-            .await
-            .map_err(failed)?
-            .iter()
-            .map(rows::grid_unit)
-            .collect::<Result<_, _>>()
-            .map_err(failed)
+        self.grid_rows(&sql, Params::default()).await
     }
 
     async fn home_places_in(&self, community_id: i64, lang: Lang) -> Result<Vec<GridUnit>, StoreError> {
+        let mut params = Params::default();
+        let community = params.int(community_id);
         let sql = format!(
             "SELECT u.id, u.parent_id, u.kind, u.name_{} AS name, u.latitude, u.longitude FROM grid_units u \
              JOIN grid_units z ON z.id = u.parent_id \
-             WHERE z.parent_id = $1 AND z.kind = 'zone' AND u.kind IN ('courtyard', 'estate', 'resident-unit') \
+             WHERE z.parent_id = {community} AND z.kind = 'zone' AND u.kind IN ('courtyard', 'estate', 'resident-unit') \
              ORDER BY z.sort_order, z.id, u.sort_order, u.id",
             sfx(lang)
         );
-        sqlx::query(&sql)
-            .bind(community_id)
-            .fetch_all(self.pool())
-            .await
-            .map_err(failed)?
-            .iter()
-            .map(rows::grid_unit)
-            .collect::<Result<_, _>>()
-            .map_err(failed)
+        self.grid_rows(&sql, params).await
     }
 
     async fn grid_unit(&self, id: i64, lang: Lang) -> Result<Option<GridUnit>, StoreError> {
