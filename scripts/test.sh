@@ -53,10 +53,14 @@ log "browser tests (Playwright in Debian's chromium)"
 (cd end2end && npx playwright test) 2>&1 | tee "$logs/playwright.log"
 
 log "API fuzzing (schemathesis, driven by the OpenAPI document)"
-# positive_data_acceptance is left out: OpenAPI cannot say that lat and lon come
-# together, so a schema-valid request with only one of them rightly gets a 400.
+# Two checks are left out, each for a reason the query string cannot express:
+# positive_data_acceptance, because OpenAPI cannot say that lat and lon come together (a
+# schema-valid request with only one of them rightly gets a 400); negative_data_rejection,
+# because a query string has no types: its "wrong type" cases (`category=false`) arrive as
+# text that is a perfectly valid value. Server errors, status codes, content types and
+# response schemas are all still checked.
 "$SCHEMATHESIS" run "$DOORSTEP_URL/api/v1/openapi.json" --url "$DOORSTEP_URL" \
-  --checks all --exclude-checks positive_data_acceptance --max-examples 60 --seed 1 --no-color 2>&1 |
+  --checks all --exclude-checks positive_data_acceptance,negative_data_rejection --max-examples 60 --seed 1 --no-color 2>&1 |
   tee "$logs/schemathesis.log"
 
 # Any panic fails the run, except Leptos' own "already been disposed" when a browser

@@ -36,7 +36,7 @@ async fn home_page_is_chinese_by_default_and_english_for_english_browsers(engine
     let (_, page) = html(&app, "/", &[("Accept-Language", "en-US,en;q=0.9")]).await;
     assert!(page.contains(r#"<html lang="en""#));
     assert!(
-        page.contains("Seniors&#x27;s meals") || page.contains("Seniors' meals") || page.contains("Seniors&#39; meals")
+        page.contains("Seniors&#x27; meals") || page.contains("Seniors' meals") || page.contains("Seniors&#39; meals")
     );
     let (_, page) = html(&app, "/", &[("Accept-Language", "en"), ("Cookie", "doorstep_lang=zh")]).await;
     assert!(
@@ -118,6 +118,13 @@ async fn the_preference_form_sets_cookies_and_returns_only_to_local_pages(engine
     assert_eq!(response.status().as_u16(), 400);
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["error"]["field"], "lang");
+    // "Forget my location" on the settings page expires the remembered home.
+    let response = post("forget_home=1&return_to=%2Fsettings").await.unwrap();
+    assert_eq!(response.headers()["location"], "/settings");
+    assert!(response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .starts_with("doorstep_home=; Path=/; Max-Age=0"));
     let (_, page) = html(&app, "/settings", &[("Cookie", "doorstep_elder=1")]).await;
     assert!(page.contains(r#"class="elder""#));
 }

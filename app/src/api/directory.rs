@@ -66,7 +66,9 @@ pub async fn find_services(query: String) -> Result<SearchView, AppError> {
                 None => params.origin = request_cookie(HOME_COOKIE).as_deref().and_then(decode_home),
             }
             let place_name = match params.origin {
-                Some(crate::domain::search::Origin::Place(id)) => store.grid_unit(id, lang).await?.map(|u| u.name),
+                Some(crate::domain::search::Origin::Place(id)) => {
+                    use_cases::place_name(store.as_ref(), id, lang).await?
+                }
                 _ => None,
             };
             let page = match use_cases::search_services(store.as_ref(), params.clone(), lang).await {

@@ -77,14 +77,6 @@ impl GridKind {
                 | (Courtyard | Estate | ResidentUnit, Building)
         )
     }
-
-    /// A resident can say "I live here": places precise enough to search from.
-    pub fn is_home_place(self) -> bool {
-        matches!(
-            self,
-            GridKind::Community | GridKind::Courtyard | GridKind::Estate | GridKind::ResidentUnit
-        )
-    }
 }
 
 /// A grid unit with its children, as `GET /api/v1/grid` returns the tree.

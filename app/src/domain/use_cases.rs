@@ -29,6 +29,11 @@ pub async fn resolve_origin(
     }
 }
 
+/// The name of a place on the grid, if it exists (for "near …" on the home page).
+pub async fn place_name(store: &dyn DirectoryStore, id: i64, lang: Lang) -> Result<Option<String>, AppError> {
+    Ok(store.grid_unit(id, lang).await?.map(|unit| unit.name))
+}
+
 /// The directory search, for the home page and `GET /api/v1/services` alike.
 pub async fn search_services(
     store: &dyn DirectoryStore,
