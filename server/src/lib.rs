@@ -8,5 +8,6 @@ pub mod generate;
 pub mod prefs;
 pub mod rest;
 pub mod router;
+pub mod search_index;
 pub mod store;
 pub mod telemetry;

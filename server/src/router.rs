@@ -28,8 +28,8 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 }
 
 /// The whole application.
-pub fn build(store: SqlStore, options: LeptosOptions) -> Router {
-    let store: Store = Arc::new(store);
+pub fn build(sql: SqlStore, options: LeptosOptions) -> Router {
+    let store: Store = Arc::new(sql.clone());
     let context = {
         let store = store.clone();
         move || provide_context(store.clone())
@@ -46,7 +46,7 @@ pub fn build(store: SqlStore, options: LeptosOptions) -> Router {
 
     Router::new()
         .nest("/api/v1", rest::routes().with_state(store.clone()))
-        .route("/healthz", get(healthz).with_state(store))
+        .route("/healthz", get(healthz).with_state(sql))
         .route("/prefs", post(prefs::update))
         .merge(pages)
         .layer(axum::middleware::from_fn(cache_headers))
@@ -78,16 +78,29 @@ async fn cache_headers(request: axum::extract::Request, next: axum::middleware::
     response
 }
 
-/// 200 when the database answers, 503 when it does not.
-async fn healthz(State(store): State<Store>) -> (http::StatusCode, &'static str) {
+/// 200 when the database answers, 503 when it does not; says whether the search index
+/// is loaded (searches are answered either way).
+async fn healthz(State(store): State<SqlStore>) -> (http::StatusCode, String) {
+    use app::domain::store::DirectoryStore;
     match store.ping().await {
-        Ok(()) => (http::StatusCode::OK, "ok"),
-        Err(_) => (http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+        Ok(()) => {
+            let index = match store.index_status() {
+                Some(s) => format!("search index at version {} with {} services", s.version, s.services),
+                None => "search index not loaded yet".to_owned(),
+            };
+            (http::StatusCode::OK, format!("ok\n{index}\n"))
+        }
+        Err(_) => (
+            http::StatusCode::SERVICE_UNAVAILABLE,
+            "database unavailable\n".to_owned(),
+        ),
     }
 }
 
 /// Serves until Ctrl-C or SIGTERM.
 pub async fn serve(config: &Config, store: SqlStore) -> anyhow::Result<()> {
+    // Searches are answered by SQL until the index is built, so serve at once.
+    store.rebuild_index_in_background();
     let app = build(store, leptos_options(config));
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     tracing::info!(address = %listener.local_addr()?, "serving Doorstep");

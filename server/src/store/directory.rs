@@ -29,7 +29,7 @@ fn sfx(lang: Lang) -> &'static str {
 }
 
 /// The columns a [`ServiceSummary`] is read from; `s`, `o`, `c` are the joined tables.
-fn summary_columns(lang: Lang) -> String {
+pub(super) fn summary_columns(lang: Lang) -> String {
     let l = sfx(lang);
     format!(
         "s.id, s.name_{l} AS name, s.category_slug, c.name_{l} AS category_name, c.group_slug, \
@@ -38,7 +38,7 @@ fn summary_columns(lang: Lang) -> String {
     )
 }
 
-const SUMMARY_JOINS: &str =
+pub(super) const SUMMARY_JOINS: &str =
     "services s JOIN organizations o ON o.id = s.organization_id JOIN categories c ON c.slug = s.category_slug";
 
 /// The planar squared distance of [`LocalPlane::squared_distance_m2`] as SQL.
@@ -139,30 +139,9 @@ impl SqlStore {
         })
     }
 
-    /// Services of one organization, nearest or by name, optionally leaving one out.
-    async fn offerings_of(
-        &self,
-        organization_id: i64,
-        except: Option<i64>,
-        lang: Lang,
-        near: Option<Coordinates>,
-    ) -> Result<Vec<ServiceSummary>, StoreError> {
-        let mut params = Params::default();
-        let org = params.int(organization_id);
-        let except = params.int(except.unwrap_or(0));
-        let sql = format!(
-            "SELECT {} FROM {SUMMARY_JOINS} WHERE s.organization_id = {org} AND s.id <> {except} ORDER BY s.name_{}, s.id LIMIT 100",
-            summary_columns(lang),
-            sfx(lang)
-        );
-        let plane = near.map(LocalPlane::new);
-        self.summaries(&sql, params, plane.as_ref()).await
-    }
-}
-
-#[async_trait::async_trait]
-impl DirectoryStore for SqlStore {
-    async fn search_services(&self, search: &ServiceSearch) -> Result<SearchPage, StoreError> {
+    /// The directory search in SQL alone: the reference the index must agree with, and the
+    /// answer whenever the index is missing or stale.
+    pub async fn search_by_sql(&self, search: &ServiceSearch) -> Result<SearchPage, StoreError> {
         let plane = search.near.map(LocalPlane::new);
 
         let mut count_params = Params::default();
@@ -195,6 +174,37 @@ impl DirectoryStore for SqlStore {
             total: total.max(0) as u64,
             items,
         })
+    }
+
+    /// Services of one organization, nearest or by name, optionally leaving one out.
+    async fn offerings_of(
+        &self,
+        organization_id: i64,
+        except: Option<i64>,
+        lang: Lang,
+        near: Option<Coordinates>,
+    ) -> Result<Vec<ServiceSummary>, StoreError> {
+        let mut params = Params::default();
+        let org = params.int(organization_id);
+        let except = params.int(except.unwrap_or(0));
+        let sql = format!(
+            "SELECT {} FROM {SUMMARY_JOINS} WHERE s.organization_id = {org} AND s.id <> {except} ORDER BY s.name_{}, s.id LIMIT 100",
+            summary_columns(lang),
+            sfx(lang)
+        );
+        let plane = near.map(LocalPlane::new);
+        self.summaries(&sql, params, plane.as_ref()).await
+    }
+}
+
+#[async_trait::async_trait]
+impl DirectoryStore for SqlStore {
+    /// Through the in-process index when it is current, else by SQL (same answers).
+    async fn search_services(&self, search: &ServiceSearch) -> Result<SearchPage, StoreError> {
+        match self.search_by_index(search).await? {
+            Some(page) => Ok(page),
+            None => self.search_by_sql(search).await,
+        }
     }
 
     async fn service(

@@ -4,6 +4,8 @@
 //! - Each file in `server/migrations/` is applied once, in order, inside a transaction
 //!   together with its row in `schema_migrations`; a failure leaves nothing behind.
 //! - Tokens stand in for the few things the engines spell differently ([`dialect`]).
+//!   Where the difference is more than a word (triggers), a step has one file per
+//!   engine under the same version: still one history, every step on both engines.
 //! - A checksum of each applied file is kept; a changed file stops the start-up, because
 //!   an applied migration must never be edited.
 //! - Two instances starting at once must not both apply a file. On PostgreSQL an advisory
@@ -14,17 +16,49 @@
 use super::Engine;
 use sqlx::{AnyPool, Row};
 
+/// What a migration runs.
+enum Sql {
+    /// One file for both engines, with [`dialect`] tokens.
+    Portable(&'static str),
+    /// One file per engine, for what cannot be said portably.
+    PerEngine {
+        sqlite: &'static str,
+        postgres: &'static str,
+    },
+}
+
 struct Migration {
     version: i64,
     name: &'static str,
-    sql: &'static str,
+    sql: Sql,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "directory",
-    sql: include_str!("../../migrations/0001_directory.sql"),
-}];
+impl Migration {
+    /// The file as written for `engine` (what the checksum covers).
+    fn source(&self, engine: Engine) -> &'static str {
+        match (&self.sql, engine) {
+            (Sql::Portable(sql), _) => sql,
+            (Sql::PerEngine { sqlite, .. }, Engine::Sqlite) => sqlite,
+            (Sql::PerEngine { postgres, .. }, Engine::Postgres) => postgres,
+        }
+    }
+}
+
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "directory",
+        sql: Sql::Portable(include_str!("../../migrations/0001_directory.sql")),
+    },
+    Migration {
+        version: 2,
+        name: "directory_version",
+        sql: Sql::PerEngine {
+            sqlite: include_str!("../../migrations/0002_directory_version.sqlite.sql"),
+            postgres: include_str!("../../migrations/0002_directory_version.postgres.sql"),
+        },
+    },
+];
 
 /// The SQL for `engine`, with the portable tokens replaced.
 pub fn dialect(sql: &str, engine: Engine) -> String {
@@ -92,7 +126,8 @@ async fn run_locked(conn: &mut sqlx::AnyConnection, engine: Engine) -> anyhow::R
 
     let mut newly_applied = Vec::new();
     for migration in MIGRATIONS {
-        let sum = checksum(migration.sql);
+        let source = migration.source(engine);
+        let sum = checksum(source);
         if let Some((_, recorded)) = applied.iter().find(|(v, _)| *v == migration.version) {
             anyhow::ensure!(
                 *recorded == sum,
@@ -119,7 +154,7 @@ async fn run_locked(conn: &mut sqlx::AnyConnection, engine: Engine) -> anyhow::R
             tx.rollback().await?;
             continue;
         }
-        sqlx::raw_sql(&dialect(migration.sql, engine)).execute(&mut *tx).await?;
+        sqlx::raw_sql(&dialect(source, engine)).execute(&mut *tx).await?;
         tx.commit().await?;
         tracing::info!(version = migration.version, name = migration.name, "migration applied");
         newly_applied.push(migration.version);
@@ -143,7 +178,7 @@ mod tests {
         for engine in [Engine::Sqlite, Engine::Postgres] {
             for m in MIGRATIONS {
                 assert!(
-                    !dialect(m.sql, engine).contains("{{"),
+                    !dialect(m.source(engine), engine).contains("{{"),
                     "migration {} on {engine:?}",
                     m.version
                 );

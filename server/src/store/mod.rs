@@ -7,15 +7,19 @@
 //! - Errors are logged here with a reference; callers get [`StoreError`] without causes.
 
 mod directory;
+mod indexed_search;
 pub mod migrate;
 mod params;
 mod rows;
 
 use app::domain::store::StoreError;
+use indexed_search::IndexCache;
+pub use indexed_search::IndexStatus;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Which SQL engine a URL names.
@@ -59,11 +63,12 @@ impl StoreOptions {
     }
 }
 
-/// The SQL store. Cloning shares the pool.
+/// The SQL store. Cloning shares the pool and the search index.
 #[derive(Clone, Debug)]
 pub struct SqlStore {
     pool: AnyPool,
     engine: Engine,
+    index: Arc<IndexCache>,
 }
 
 impl SqlStore {
@@ -105,7 +110,11 @@ impl SqlStore {
             })
             .connect_with(connect)
             .await?;
-        Ok(Self { pool, engine })
+        Ok(Self {
+            pool,
+            engine,
+            index: Arc::default(),
+        })
     }
 
     pub fn engine(&self) -> Engine {

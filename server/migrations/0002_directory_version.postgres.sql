@@ -1,0 +1,23 @@
+-- A counter every change to what the search index holds (services, categories) bumps in
+-- the writing transaction itself. Instances compare it with the version their in-process
+-- index was built from, so a write through any instance (or by hand) is seen at once.
+-- Triggers rather than application code: no writer can forget, not even a psql session.
+-- Statement-level, so a bulk load bumps it once per statement. Concurrent writers of
+-- services queue on this one row until commit: fine for a directory edited by hand.
+CREATE TABLE directory_version (
+    id      BIGINT PRIMARY KEY CHECK (id = 1),
+    version BIGINT NOT NULL
+);
+INSERT INTO directory_version (id, version) VALUES (1, 1);
+
+CREATE FUNCTION bump_directory_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE directory_version SET version = version + 1 WHERE id = 1;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER services_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON services
+    FOR EACH STATEMENT EXECUTE FUNCTION bump_directory_version();
+CREATE TRIGGER categories_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON categories
+    FOR EACH STATEMENT EXECUTE FUNCTION bump_directory_version();

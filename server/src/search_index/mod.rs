@@ -1,0 +1,382 @@
+//! An in-process index of the directory for the resident's search: which services match,
+//! how many, and which come first, in microseconds at city scale.
+//!
+//! Design:
+//! - Pure data, no I/O: the store builds it from rows ([`SearchIndex::build`]) and answers
+//!   [`ServiceSearch`]es with ids; the store then reads those few rows' details. The store
+//!   also decides when an index is stale (`store::indexed_search`).
+//! - Same answers as the SQL search, by construction: the same bounding box and the same
+//!   [`LocalPlane`] squared distance (so float rounding agrees), the same order (distance
+//!   then id, or name bytes then id), the same lower-cased substring match. A property
+//!   test in `server/tests` compares both on random searches.
+//! - Services live in square cells of [`CELL_DEGREES`], stored cell by cell, column-wise
+//!   (ids, latitudes, longitudes, kinds apart) so scans read only what they test. Each
+//!   cell keeps its count per *kind* (category × cost): a cell wholly inside the circle
+//!   adds its counts without looking at a single service, so counting 45,000 services in
+//!   the city centre costs a few hundred additions plus the cells on the circle's edge.
+//! - The nearest page visits cells by their distance from the origin and stops once the
+//!   next cell is farther than the page's last service.
+
+mod text;
+
+use app::domain::catalog::{CategoryGroup, CostKind};
+use app::domain::geo::{BoundingBox, LocalPlane};
+use app::domain::lang::Lang;
+use app::domain::search::ServiceSearch;
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, HashMap};
+use text::{Needle, TextArena};
+
+/// Cell edge in degrees: ≈ 555 m north–south, ≈ 480 m east–west at Chengdu. Smaller
+/// cells mean fewer services scanned on the circle's edge but more cells to visit; a 3 km
+/// search visits ≈ 150.
+pub const CELL_DEGREES: f64 = 0.005;
+
+/// One service as the index needs it (from the `services` and `categories` tables).
+#[derive(Debug, Clone)]
+pub struct IndexedService {
+    pub id: i64,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub category: String,
+    pub group: CategoryGroup,
+    pub cost: CostKind,
+    pub name_zh: String,
+    pub name_en: String,
+    pub description_zh: String,
+    pub description_en: String,
+}
+
+/// What a search found: the total, and the ids of the requested page in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hits {
+    pub total: u64,
+    pub ids: Vec<i64>,
+}
+
+/// A category and cost pair; the filters on both are decided once per kind, not per row.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Kind {
+    category: String,
+    group: CategoryGroup,
+    cost: CostKind,
+}
+
+/// A cell: its services are `start..end` of the index's columns.
+#[derive(Debug, Clone)]
+struct Cell {
+    row: i32,
+    col: i32,
+    start: u32,
+    end: u32,
+    /// The box of the services actually in the cell (not the cell's nominal edges, whose
+    /// float rounding could disagree with the services' own coordinates).
+    bounds: BoundingBox,
+}
+
+#[derive(Debug, Default)]
+pub struct SearchIndex {
+    ids: Vec<i64>,
+    latitudes: Vec<f64>,
+    longitudes: Vec<f64>,
+    kinds: Vec<u16>,
+    kind_table: Vec<Kind>,
+    cells: Vec<Cell>,
+    /// `cell_counts[cell * kind_table.len() + kind]`.
+    cell_counts: Vec<u32>,
+    /// Services by name in each language (positions in the columns above).
+    by_name_zh: Vec<u32>,
+    by_name_en: Vec<u32>,
+    text: TextArena,
+}
+
+fn cell_of(latitude: f64, longitude: f64) -> (i32, i32) {
+    (
+        (latitude / CELL_DEGREES).floor() as i32,
+        (longitude / CELL_DEGREES).floor() as i32,
+    )
+}
+
+/// A squared distance that sorts (never NaN: coordinates are checked finite).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Ranked {
+    d2: f64,
+    id: i64,
+}
+
+impl Eq for Ranked {}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.d2.total_cmp(&other.d2).then(self.id.cmp(&other.id))
+    }
+}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// A search's filters, decided per kind up front.
+struct Filter<'a> {
+    allowed: Vec<bool>,
+    any_kind: bool,
+    needle: Option<Needle<'a>>,
+}
+
+impl SearchIndex {
+    pub fn build(mut services: Vec<IndexedService>) -> Self {
+        services.sort_by(|a, b| {
+            cell_of(a.latitude, a.longitude)
+                .cmp(&cell_of(b.latitude, b.longitude))
+                .then(a.id.cmp(&b.id))
+        });
+        let mut index = SearchIndex::default();
+        let mut kind_ids: HashMap<Kind, u16> = HashMap::new();
+        for s in &services {
+            let kind = Kind {
+                category: s.category.clone(),
+                group: s.group,
+                cost: s.cost,
+            };
+            let next = kind_ids.len() as u16;
+            let k = *kind_ids.entry(kind.clone()).or_insert_with(|| {
+                index.kind_table.push(kind);
+                next
+            });
+            index.ids.push(s.id);
+            index.latitudes.push(s.latitude);
+            index.longitudes.push(s.longitude);
+            index.kinds.push(k);
+            index
+                .text
+                .push(&[&s.name_zh, &s.name_en, &s.description_zh, &s.description_en]);
+        }
+
+        let kinds = index.kind_table.len();
+        let mut start = 0;
+        while start < services.len() {
+            let key = cell_of(services[start].latitude, services[start].longitude);
+            let mut end = start;
+            let mut bounds = BoundingBox {
+                min_lat: f64::INFINITY,
+                max_lat: f64::NEG_INFINITY,
+                min_lon: f64::INFINITY,
+                max_lon: f64::NEG_INFINITY,
+            };
+            let mut counts = vec![0u32; kinds];
+            while end < services.len() && cell_of(services[end].latitude, services[end].longitude) == key {
+                let (lat, lon) = (index.latitudes[end], index.longitudes[end]);
+                bounds.min_lat = bounds.min_lat.min(lat);
+                bounds.max_lat = bounds.max_lat.max(lat);
+                bounds.min_lon = bounds.min_lon.min(lon);
+                bounds.max_lon = bounds.max_lon.max(lon);
+                counts[usize::from(index.kinds[end])] += 1;
+                end += 1;
+            }
+            index.cells.push(Cell {
+                row: key.0,
+                col: key.1,
+                start: start as u32,
+                end: end as u32,
+                bounds,
+            });
+            index.cell_counts.extend(counts);
+            start = end;
+        }
+
+        // Byte order of the names is SQLite's BINARY and PostgreSQL's "C" collation.
+        let by_name = |name: fn(&IndexedService) -> &str| {
+            let mut order: Vec<u32> = (0..services.len() as u32).collect();
+            order.sort_by(|&a, &b| {
+                let (a, b) = (&services[a as usize], &services[b as usize]);
+                name(a).cmp(name(b)).then(a.id.cmp(&b.id))
+            });
+            order
+        };
+        index.by_name_zh = by_name(|s| &s.name_zh);
+        index.by_name_en = by_name(|s| &s.name_en);
+        index
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The page of ids and the total that the SQL search would return for `search`.
+    pub fn search(&self, search: &ServiceSearch) -> Hits {
+        let needle_text = search.text.as_ref().map(|t| t.as_str().to_lowercase());
+        let filter = Filter {
+            allowed: self
+                .kind_table
+                .iter()
+                .map(|k| {
+                    (search.categories.is_empty() || search.categories.iter().any(|c| c.as_str() == k.category))
+                        && search.group.is_none_or(|g| g == k.group)
+                        && search.cost.is_none_or(|c| c == k.cost)
+                })
+                .collect(),
+            any_kind: search.categories.is_empty() && search.group.is_none() && search.cost.is_none(),
+            needle: needle_text.as_deref().map(Needle::new),
+        };
+        match search.near {
+            Some(origin) => self.nearest(
+                &filter,
+                &LocalPlane::new(origin),
+                f64::from(search.radius.get()),
+                search,
+            ),
+            None => self.by_name(&filter, search),
+        }
+    }
+
+    fn matches(&self, filter: &Filter, i: usize) -> bool {
+        filter.allowed[usize::from(self.kinds[i])] && filter.needle.as_ref().is_none_or(|n| self.text.contains(i, n))
+    }
+
+    /// How many services of a cell pass the kind filter, from its counts alone.
+    fn counted(&self, filter: &Filter, cell: usize) -> u64 {
+        let kinds = self.kind_table.len();
+        let counts = &self.cell_counts[cell * kinds..(cell + 1) * kinds];
+        if filter.any_kind {
+            return counts.iter().map(|&c| u64::from(c)).sum();
+        }
+        counts
+            .iter()
+            .zip(&filter.allowed)
+            .filter(|(_, allowed)| **allowed)
+            .map(|(&c, _)| u64::from(c))
+            .sum()
+    }
+
+    fn nearest(&self, filter: &Filter, plane: &LocalPlane, radius: f64, search: &ServiceSearch) -> Hits {
+        let r2 = radius * radius;
+        let bb = plane.bounding_box(radius);
+        let within = |i: usize| {
+            let (lat, lon) = (self.latitudes[i], self.longitudes[i]);
+            lat >= bb.min_lat
+                && lat <= bb.max_lat
+                && lon >= bb.min_lon
+                && lon <= bb.max_lon
+                && plane.squared_distance_m2(lat, lon) <= r2
+        };
+
+        // The cells that may hold a match, nearest first, and whether all of each is inside.
+        let mut candidates: Vec<(f64, usize, bool)> = Vec::new();
+        let (row0, col0) = cell_of(bb.min_lat, bb.min_lon);
+        let (row1, col1) = cell_of(bb.max_lat, bb.max_lon);
+        for row in row0..=row1 {
+            let first = self.cells.partition_point(|c| (c.row, c.col) < (row, col0));
+            for (offset, cell) in self.cells[first..].iter().enumerate() {
+                if cell.row != row || cell.col > col1 {
+                    break;
+                }
+                let b = &cell.bounds;
+                let near = plane.squared_distance_m2(
+                    plane.origin.latitude().clamp(b.min_lat, b.max_lat),
+                    plane.origin.longitude().clamp(b.min_lon, b.max_lon),
+                );
+                if near > r2 {
+                    continue;
+                }
+                let far_lat = if plane.origin.latitude() - b.min_lat > b.max_lat - plane.origin.latitude() {
+                    b.min_lat
+                } else {
+                    b.max_lat
+                };
+                let far_lon = if plane.origin.longitude() - b.min_lon > b.max_lon - plane.origin.longitude() {
+                    b.min_lon
+                } else {
+                    b.max_lon
+                };
+                let inside = plane.squared_distance_m2(far_lat, far_lon) <= r2
+                    && b.min_lat >= bb.min_lat
+                    && b.max_lat <= bb.max_lat
+                    && b.min_lon >= bb.min_lon
+                    && b.max_lon <= bb.max_lon;
+                candidates.push((near, first + offset, inside));
+            }
+        }
+        candidates.sort_by(|a, b| a.0.total_cmp(&b.0));
+
+        let range = |cell: usize| self.cells[cell].start as usize..self.cells[cell].end as usize;
+        let mut total = 0u64;
+        for &(_, cell, inside) in &candidates {
+            total += if inside && filter.needle.is_none() {
+                self.counted(filter, cell)
+            } else {
+                range(cell).filter(|&i| within(i) && self.matches(filter, i)).count() as u64
+            };
+        }
+
+        let wanted = page_end(search, total);
+        let mut best: BinaryHeap<Ranked> = BinaryHeap::with_capacity(wanted + 1);
+        for &(near, cell, _) in &candidates {
+            if best.len() == wanted && best.peek().is_some_and(|worst| near > worst.d2) {
+                break;
+            }
+            for i in range(cell) {
+                if !(within(i) && self.matches(filter, i)) {
+                    continue;
+                }
+                let ranked = Ranked {
+                    d2: plane.squared_distance_m2(self.latitudes[i], self.longitudes[i]),
+                    id: self.ids[i],
+                };
+                if best.len() < wanted {
+                    best.push(ranked);
+                } else if best.peek().is_some_and(|worst| ranked < *worst) {
+                    best.pop();
+                    best.push(ranked);
+                }
+            }
+        }
+        let ids = best
+            .into_sorted_vec()
+            .into_iter()
+            .skip(search.paging.offset() as usize)
+            .map(|r| r.id)
+            .collect();
+        Hits { total, ids }
+    }
+
+    fn by_name(&self, filter: &Filter, search: &ServiceSearch) -> Hits {
+        let total = if filter.needle.is_none() {
+            (0..self.cells.len()).map(|cell| self.counted(filter, cell)).sum()
+        } else {
+            (0..self.len()).filter(|&i| self.matches(filter, i)).count() as u64
+        };
+        let order = match search.lang {
+            Lang::Zh => &self.by_name_zh,
+            Lang::En => &self.by_name_en,
+        };
+        let wanted = page_end(search, total);
+        let ids = order
+            .iter()
+            .map(|&i| i as usize)
+            .filter(|&i| self.matches(filter, i))
+            .take(wanted)
+            .skip(search.paging.offset() as usize)
+            .map(|i| self.ids[i])
+            .collect();
+        Hits { total, ids }
+    }
+}
+
+/// How many of the first results the page needs: up to its end, never past the total,
+/// and none when the page starts past the end.
+fn page_end(search: &ServiceSearch, total: u64) -> usize {
+    let offset = search.paging.offset();
+    if offset >= total {
+        return 0;
+    }
+    offset.saturating_add(u64::from(search.paging.limit())).min(total) as usize
+}
+
+#[cfg(test)]
+mod tests;

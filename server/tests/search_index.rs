@@ -1,0 +1,167 @@
+//! The in-process search index against the SQL search it replaces, on a real database of
+//! each engine: the same answers for many searches, and never a stale one after a write.
+
+mod common;
+
+use app::domain::geo::Coordinates;
+use app::domain::lang::Lang;
+use app::domain::search::{SearchParams, ServiceSearch};
+use common::fixtures::{self, Lcg, ServiceSpec};
+use common::Engine;
+use doorstep_server::store::SqlStore;
+
+const CENTRE: (f64, f64) = (30.6420, 104.0430);
+const CATEGORIES: [&str; 4] = ["meal-assistance", "home-care", "rehabilitation", "mobility"];
+const COSTS: [&str; 3] = ["free", "subsidized", "paid"];
+const NAMES: [(&str, &str); 5] = [
+    ("助餐点", "Meal point"),
+    ("康复站", "Rehab station"),
+    ("老年食堂", "Elder canteen"),
+    ("助浴服务", "Bathing help"),
+    ("MEAL 配送", "meal delivery"),
+];
+
+fn search(pairs: &[(&str, String)], near: Option<(f64, f64)>, lang: Lang) -> ServiceSearch {
+    SearchParams::from_pairs(pairs)
+        .unwrap()
+        .resolve(near.map(|(lat, lon)| Coordinates::new(lat, lon).unwrap()), lang)
+}
+
+/// Random searches from a seed: positions, radii, filters, text, pages, languages.
+fn searches(seed: u64, count: usize) -> Vec<ServiceSearch> {
+    let mut rng = Lcg(seed);
+    (0..count)
+        .map(|_| {
+            let mut pairs = vec![
+                ("radius_m", rng.pick(&["300", "1500", "3000", "9000"]).to_string()),
+                ("limit", rng.pick(&["1", "5", "20"]).to_string()),
+                ("offset", rng.pick(&["0", "0", "3", "17", "200"]).to_string()),
+            ];
+            if rng.next_f64() < 0.3 {
+                pairs.push(("category", rng.pick(&CATEGORIES).to_string()));
+            }
+            if rng.next_f64() < 0.2 {
+                pairs.push(("group", rng.pick(&["elder-care", "disability"]).to_string()));
+            }
+            if rng.next_f64() < 0.3 {
+                pairs.push(("cost", rng.pick(&COSTS).to_string()));
+            }
+            if rng.next_f64() < 0.3 {
+                pairs.push(("q", rng.pick(&["助餐", "meal", "站", "Canteen", "说明"]).to_string()));
+            }
+            let near = (rng.next_f64() < 0.8).then(|| {
+                (
+                    CENTRE.0 + (rng.next_f64() - 0.5) * 0.1,
+                    CENTRE.1 + (rng.next_f64() - 0.5) * 0.1,
+                )
+            });
+            let lang = if rng.next_f64() < 0.5 { Lang::Zh } else { Lang::En };
+            search(&pairs, near, lang)
+        })
+        .collect()
+}
+
+async fn city(store: &SqlStore, services: usize) -> fixtures::Fixture {
+    let fixture = fixtures::base(store).await;
+    let mut rng = Lcg(7);
+    for i in 0..services {
+        let (zh, en) = *rng.pick(&NAMES);
+        // Some services share a position, so the id must break ties.
+        let (lat, lon) = if i % 10 == 9 {
+            (CENTRE.0, CENTRE.1)
+        } else {
+            (
+                CENTRE.0 + (rng.next_f64() - 0.5) * 0.12,
+                CENTRE.1 + (rng.next_f64() - 0.5) * 0.12,
+            )
+        };
+        let mut spec = ServiceSpec::at(zh, en, lat, lon);
+        spec.category = *rng.pick(&CATEGORIES);
+        spec.cost = *rng.pick(&COSTS);
+        fixtures::service(store, &fixture, &format!("s{i}"), &spec).await;
+    }
+    fixture
+}
+
+async fn the_index_answers_every_search_as_sql_does(engine: Engine) {
+    let db = common::fresh_db(engine).await;
+    city(&db.store, 150).await;
+    let status = db.store.rebuild_index().await.unwrap();
+    assert_eq!(status.services, 150);
+    for (n, s) in searches(11, 300).iter().enumerate() {
+        let by_index = db.store.search_by_index(s).await.unwrap();
+        let by_sql = db.store.search_by_sql(s).await.unwrap();
+        assert_eq!(by_index.as_ref(), Some(&by_sql), "search {n}: {s:?}");
+    }
+}
+
+async fn after_any_write_the_index_is_refused_until_rebuilt(engine: Engine) {
+    let db = common::fresh_db(engine).await;
+    let fixture = city(&db.store, 30).await;
+    let store = &db.store;
+    let everything = search(
+        &[("radius_m", "50000".into()), ("limit", "100".into())],
+        Some(CENTRE),
+        Lang::Zh,
+    );
+    let pool = store.pool();
+
+    // Each kind of change the index depends on, made the way any writer would.
+    let added = fixtures::service(
+        store,
+        &fixture,
+        "new",
+        &ServiceSpec::at("新服务", "New", CENTRE.0, CENTRE.1),
+    )
+    .await;
+    let changes = [
+        format!("UPDATE services SET cost_kind = 'free', price_fen = NULL WHERE id = {added}"),
+        format!("UPDATE services SET name_zh = '改名' WHERE id = {added}"),
+        format!("DELETE FROM services WHERE id = {added}"),
+        "UPDATE categories SET group_slug = 'disability' WHERE slug = 'meal-assistance'".to_owned(),
+    ];
+    store.rebuild_index().await.unwrap();
+    for change in changes {
+        let before = store.index_status().unwrap().version;
+        assert!(store.search_by_index(&everything).await.unwrap().is_some());
+        sqlx::query(&change).execute(pool).await.unwrap();
+        // Stale: refused, not served.
+        assert_eq!(store.search_by_index(&everything).await.unwrap(), None, "{change}");
+        let status = store.rebuild_index().await.unwrap();
+        assert!(status.version > before, "{change} bumped the version");
+        assert_eq!(
+            store.search_by_index(&everything).await.unwrap(),
+            Some(store.search_by_sql(&everything).await.unwrap()),
+            "{change}"
+        );
+    }
+    // The category change moved meals to the disability group.
+    let disability = search(&[("group", "disability".into())], None, Lang::Zh);
+    let page = store.search_by_index(&disability).await.unwrap().unwrap();
+    assert!(page.items.iter().any(|s| s.category.slug == "meal-assistance"));
+}
+
+async fn a_search_while_the_index_is_missing_is_answered_by_sql_and_starts_a_build(engine: Engine) {
+    let db = common::fresh_db(engine).await;
+    city(&db.store, 10).await;
+    assert!(db.store.index_status().is_none());
+    let s = search(&[], Some(CENTRE), Lang::En);
+    use app::domain::store::DirectoryStore;
+    let page = db.store.search_services(&s).await.unwrap();
+    assert_eq!(page, db.store.search_by_sql(&s).await.unwrap());
+    // The background build finishes on its own.
+    for _ in 0..200 {
+        if db.store.index_status().is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(db.store.index_status().map(|s| s.services), Some(10));
+    assert_eq!(db.store.search_by_index(&s).await.unwrap(), Some(page));
+}
+
+on_both_engines!(
+    the_index_answers_every_search_as_sql_does,
+    after_any_write_the_index_is_refused_until_rebuilt,
+    a_search_while_the_index_is_missing_is_answered_by_sql_and_starts_a_build,
+);
