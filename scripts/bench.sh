@@ -30,14 +30,18 @@ centre="lat=30.6570&lon=104.0650"
 middle="lat=30.6900&lon=104.1000"
 edge="lat=30.5400&lon=103.9600"
 
-run() { # label url
+trivial_rps=""
+run() { # label url; the first run of each engine is the trivial route, the baseline
   local out
   out="$(wrk -t2 -c50 -d"$DURATION" --latency "$2" 2>&1)"
-  local rps p50 p99
+  local rps p50 p99 non2xx
   rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
   p50="$(awk '$1=="50%" {print $2}' <<<"$out")"
   p99="$(awk '$1=="99%" {print $2}' <<<"$out")"
-  printf '| %s | %s | %s | %s |\n' "$1" "$rps" "$p50" "$p99"
+  non2xx="$(awk '/Non-2xx/ {print $NF}' <<<"$out")"
+  [ -n "$trivial_rps" ] || trivial_rps="$rps"
+  printf '| %s | %.0f | %s | %s | %.1f %% |%s\n' "$1" "$rps" "$p50" "$p99" \
+    "$(awk -v a="$rps" -v b="$trivial_rps" 'BEGIN { print 100 * a / b }')" "${non2xx:+ $non2xx non-2xx!}"
 }
 
 for engine in sqlite postgres; do
@@ -48,12 +52,20 @@ for engine in sqlite postgres; do
   pids+=($!)
   wait_for_health "http://127.0.0.1:$port" 30
   echo "start-up to first answer ($engine): $(( ($(date +%s%N) - start) / 1000000 )) ms (includes migration check)"
-  echo "idle RSS ($engine): $(ps -o rss= -p "${pids[-1]}") KB"
+  echo "idle RSS before the search index is built ($engine): $(ps -o rss= -p "${pids[-1]}") KB"
+  # Searches are answered by SQL until the index is built in the background; wait for it.
+  for _ in $(seq 1 600); do
+    curl -fsS "http://127.0.0.1:$port/healthz" | grep -q "search index at version" && break
+    sleep 0.1
+  done
+  echo "search index built ($engine): $(( ($(date +%s%N) - start) / 1000000 )) ms after start"
+  echo "idle RSS with the index ($engine): $(ps -o rss= -p "${pids[-1]}") KB"
+  trivial_rps=""
   base="http://127.0.0.1:$port"
   echo
   echo "### $engine"
-  echo "| route | req/s | p50 | p99 |"
-  echo "| --- | --- | --- | --- |"
+  echo "| route | req/s | p50 | p99 | ratio to trivial |"
+  echo "| --- | --- | --- | --- | --- |"
   run "trivial JSON (/api/v1/version)" "$base/api/v1/version"
   run "search, centre, 3 km" "$base/api/v1/services?$centre&radius_m=3000"
   run "search, middle ring, 3 km" "$base/api/v1/services?$middle&radius_m=3000"
