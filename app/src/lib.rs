@@ -14,7 +14,9 @@ pub mod prefs;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Islands: the server renders every page whole; only `#[island]` widgets (the phone
+    // position button, read-aloud) come alive here.
+    leptos::mount::hydrate_islands();
     // A marker for browser tests (and curious developers): the page is now interactive.
     if let Some(root) = web_sys::window()
         .and_then(|w| w.document())

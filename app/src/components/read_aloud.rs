@@ -3,17 +3,18 @@
 //! can speak.
 
 use super::client_only::use_hydrated;
+use crate::domain::lang::Lang;
 use crate::i18n::text;
-use crate::prefs::Prefs;
 use leptos::prelude::*;
 
-#[component]
+/// An island: hydrated on its own; its props travel from the server as JSON.
+#[island]
 pub fn ReadAloud(
     /// The element whose text is read.
-    target_id: &'static str,
+    target_id: String,
+    lang: Lang,
 ) -> impl IntoView {
-    let prefs = expect_context::<Prefs>();
-    let t = text(prefs.lang);
+    let t = text(lang);
     let hydrated = use_hydrated();
     let (speaking, set_speaking) = signal(false);
     let available = move || hydrated.get() && speech::available();
@@ -22,14 +23,14 @@ pub fn ReadAloud(
             speech::stop();
             set_speaking.set(false);
         } else {
-            set_speaking.set(speech::speak(target_id, prefs.lang.html_tag(), move || {
+            set_speaking.set(speech::speak(&target_id, lang.html_tag(), move || {
                 set_speaking.set(false)
             }));
         }
     };
     view! {
         <Show when=available>
-            <button type="button" class="button secondary read-aloud" on:click=toggle>
+            <button type="button" class="button secondary read-aloud" on:click=toggle.clone()>
                 <span aria-hidden="true">"🔊 "</span>
                 {move || if speaking.get() { t.stop_reading } else { t.read_aloud }}
             </button>

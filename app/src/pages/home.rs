@@ -80,7 +80,7 @@ fn Directory(view: SearchView) -> impl IntoView {
             <details open=picker_open>
                 <summary>{if picker_open { t.where_are_you } else { t.change_place }}</summary>
                 <LocationPicker communities chosen_community selected=selected_place />
-                <GeoButton />
+                <GeoButton lang={expect_context::<Prefs>().lang} />
             </details>
         </section>
         <details class="panel filters" open=filters_open>

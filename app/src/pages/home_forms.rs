@@ -5,6 +5,7 @@ use crate::api::directory::{CommunityChoice, PlaceChoice};
 use crate::components::client_only::ClientOnly;
 use crate::domain::catalog::{CategoryGroup, CostKind};
 use crate::domain::directory::Category;
+use crate::domain::lang::Lang;
 use crate::domain::search::{Origin, SearchParams, DEFAULT_RADIUS_M};
 use crate::i18n::text;
 use crate::prefs::Prefs;
@@ -54,25 +55,24 @@ pub fn LocationPicker(
 }
 
 /// Use the phone's position (JavaScript only). On success, searches from there.
-#[component]
-pub fn GeoButton() -> impl IntoView {
-    let t = text(expect_context::<Prefs>().lang);
+/// An island: the language comes as a prop, since the server's context does not travel.
+#[island]
+pub fn GeoButton(lang: Lang) -> impl IntoView {
+    let t = text(lang);
     let (state, set_state) = signal(None::<&'static str>);
-    let navigate = leptos_router::hooks::use_navigate();
     let locate = move |_| {
         set_state.set(Some(t.locating));
-        let navigate = navigate.clone();
         geo::locate(move |position| match position {
             Some((lat, lon)) => {
                 set_state.set(None);
-                navigate(&format!("/?lat={lat:.6}&lon={lon:.6}"), Default::default());
+                geo::go_to(&format!("/?lat={lat:.6}&lon={lon:.6}"));
             }
             None => set_state.set(Some(t.location_failed)),
         });
     };
     view! {
         <ClientOnly>
-            <button type="button" class="button secondary geo-button" on:click=locate.clone()>
+            <button type="button" class="button secondary geo-button" on:click=locate>
                 <span aria-hidden="true">"🧭 "</span>
                 {t.use_my_location}
             </button>
@@ -188,6 +188,13 @@ mod geo {
             &options,
         );
     }
+
+    /// A full page load: the server renders the results.
+    pub fn go_to(url: &str) {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().set_href(url);
+        }
+    }
 }
 
 #[cfg(not(feature = "hydrate"))]
@@ -195,4 +202,6 @@ mod geo {
     pub fn locate(done: impl Fn(Option<(f64, f64)>) + Clone + 'static) {
         done(None)
     }
+
+    pub fn go_to(_url: &str) {}
 }

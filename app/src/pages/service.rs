@@ -125,7 +125,7 @@ fn ServiceView(service: ServiceDetail) -> impl IntoView {
                     <span aria-hidden="true">"📞 "</span>
                     {(t.call)(&service.phone)}
                 </a>
-                <ReadAloud target_id="service-text" />
+                <ReadAloud target_id={"service-text".to_owned()} lang={expect_context::<Prefs>().lang} />
             </div>
         </article>
         <section class="other-offerings" aria-labelledby="others-heading">
