@@ -73,7 +73,7 @@ fn benches(c: &mut Criterion) {
         .build()
         .unwrap();
     let store = store(&runtime);
-    let (_, services) = runtime.block_on(store.read_for_index()).unwrap();
+    let services = runtime.block_on(store.read_for_index()).unwrap().services;
 
     c.bench_function("index build, 100k offerings", |b| {
         b.iter_batched(

@@ -1,6 +1,7 @@
--- A counter every change to what the search index holds (services, categories) bumps in
--- the writing transaction itself. Instances compare it with the version their in-process
--- index was built from, so a write through any instance (or by hand) is seen at once.
+-- A counter every change to what the resident's directory shows (services, categories,
+-- organizations, the grid) bumps in the writing transaction itself. Instances compare it
+-- with the version their in-process snapshot was read at, so a write through any instance
+-- (or by hand) is seen at once.
 -- Triggers rather than application code: no writer can forget, not even a psql session.
 -- Statement-level, so a bulk load bumps it once per statement. Concurrent writers of
 -- services queue on this one row until commit: fine for a directory edited by hand.
@@ -20,4 +21,8 @@ $$;
 CREATE TRIGGER services_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON services
     FOR EACH STATEMENT EXECUTE FUNCTION bump_directory_version();
 CREATE TRIGGER categories_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON categories
+    FOR EACH STATEMENT EXECUTE FUNCTION bump_directory_version();
+CREATE TRIGGER organizations_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON organizations
+    FOR EACH STATEMENT EXECUTE FUNCTION bump_directory_version();
+CREATE TRIGGER grid_units_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON grid_units
     FOR EACH STATEMENT EXECUTE FUNCTION bump_directory_version();

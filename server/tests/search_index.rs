@@ -119,6 +119,11 @@ async fn after_any_write_the_index_is_refused_until_rebuilt(engine: Engine) {
         format!("UPDATE services SET name_zh = '改名' WHERE id = {added}"),
         format!("DELETE FROM services WHERE id = {added}"),
         "UPDATE categories SET group_slug = 'disability' WHERE slug = 'meal-assistance'".to_owned(),
+        // Result cards show the organization's name.
+        "UPDATE organizations SET name_en = 'Renamed' WHERE id IN (SELECT organization_id FROM services)".to_owned(),
+        "UPDATE categories SET name_zh = '新名' WHERE slug = 'home-care'".to_owned(),
+        // The place picker (cached by the same version) shows the grid.
+        "UPDATE grid_units SET sort_order = sort_order + 1".to_owned(),
     ];
     store.rebuild_index().await.unwrap();
     for change in changes {
@@ -139,6 +144,9 @@ async fn after_any_write_the_index_is_refused_until_rebuilt(engine: Engine) {
     let disability = search(&[("group", "disability".into())], None, Lang::Zh);
     let page = store.search_by_index(&disability).await.unwrap().unwrap();
     assert!(page.items.iter().any(|s| s.category.slug == "meal-assistance"));
+    let english = search(&[("radius_m", "50000".into())], Some(CENTRE), Lang::En);
+    let page = store.search_by_index(&english).await.unwrap().unwrap();
+    assert!(page.items.iter().all(|s| s.organization.name == "Renamed"));
 }
 
 async fn a_search_while_the_index_is_missing_is_answered_by_sql_and_starts_a_build(engine: Engine) {
@@ -160,8 +168,55 @@ async fn a_search_while_the_index_is_missing_is_answered_by_sql_and_starts_a_bui
     assert_eq!(db.store.search_by_index(&s).await.unwrap(), Some(page));
 }
 
+/// Categories and the grid, as the search form and the place picker read them, on a small
+/// generated city (its grid has every level, sort orders and both languages).
+async fn the_snapshot_answers_grid_and_category_reads_as_sql_does(engine: Engine) {
+    use app::domain::store::DirectoryStore;
+    use doorstep_server::generate::{generate, CitySize};
+    let db = common::fresh_db(engine).await;
+    let size = CitySize {
+        seed: 3,
+        communities: 4,
+        organizations: 10,
+        services: 50,
+    };
+    generate(&db.store, size).await.unwrap();
+    db.store.rebuild_index().await.unwrap();
+    let store = &db.store;
+    for lang in [Lang::Zh, Lang::En] {
+        assert_eq!(
+            store.categories(lang).await.unwrap(),
+            store.categories_by_sql(lang).await.unwrap()
+        );
+        let units = store.grid_units(lang).await.unwrap();
+        assert!(units.len() > 20, "a whole grid: {}", units.len());
+        assert_eq!(units, store.grid_units_by_sql(lang).await.unwrap());
+        let communities = store.communities(lang).await.unwrap();
+        assert_eq!(communities.len(), 4);
+        assert_eq!(communities, store.communities_by_sql(lang).await.unwrap());
+        for community in &communities {
+            let places = store.home_places_in(community.id, lang).await.unwrap();
+            assert!(!places.is_empty());
+            assert_eq!(places, store.home_places_in_by_sql(community.id, lang).await.unwrap());
+        }
+        for id in units.iter().map(|u| u.id).chain([0, 999_999]) {
+            assert_eq!(
+                store.grid_unit(id, lang).await.unwrap(),
+                store.grid_unit_by_sql(id, lang).await.unwrap()
+            );
+        }
+    }
+    // And these reads came from the snapshot, not SQL: it is current.
+    assert!(store
+        .search_by_index(&search(&[], None, Lang::Zh))
+        .await
+        .unwrap()
+        .is_some());
+}
+
 on_both_engines!(
     the_index_answers_every_search_as_sql_does,
+    the_snapshot_answers_grid_and_category_reads_as_sql_does,
     after_any_write_the_index_is_refused_until_rebuilt,
     a_search_while_the_index_is_missing_is_answered_by_sql_and_starts_a_build,
 );

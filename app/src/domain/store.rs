@@ -9,7 +9,7 @@ use super::search::ServiceSearch;
 use std::sync::Arc;
 
 /// A persistence failure. Its cause is logged by the store; callers only learn the kind.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
     /// The database did not answer in time or refused connections.
     #[error("the database is unavailable")]

@@ -3,8 +3,8 @@
 //!
 //! Design:
 //! - Pure data, no I/O: the store builds it from rows ([`SearchIndex::build`]) and answers
-//!   [`ServiceSearch`]es with ids; the store then reads those few rows' details. The store
-//!   also decides when an index is stale (`store::indexed_search`).
+//!   [`ServiceSearch`]es with ids; the store then shows those services' cards. The store
+//!   also decides when an index is stale (`store::directory_cache`).
 //! - Same answers as the SQL search, by construction: the same bounding box and the same
 //!   [`LocalPlane`] squared distance (so float rounding agrees), the same order (distance
 //!   then id, or name bytes then id), the same lower-cased substring match. A property

@@ -347,6 +347,53 @@ impl DirectoryStore for SqlStore {
     }
 
     async fn categories(&self, lang: Lang) -> Result<Vec<Category>, StoreError> {
+        match self.current_snapshot().await? {
+            Some(snapshot) => Ok(snapshot.categories.all(lang)),
+            None => self.categories_by_sql(lang).await,
+        }
+    }
+
+    async fn grid_units(&self, lang: Lang) -> Result<Vec<GridUnit>, StoreError> {
+        match self.current_snapshot().await? {
+            Some(snapshot) => Ok(snapshot.grid.all(lang)),
+            None => self.grid_units_by_sql(lang).await,
+        }
+    }
+
+    async fn communities(&self, lang: Lang) -> Result<Vec<GridUnit>, StoreError> {
+        match self.current_snapshot().await? {
+            Some(snapshot) => Ok(snapshot.grid.communities(lang)),
+            None => self.communities_by_sql(lang).await,
+        }
+    }
+
+    async fn home_places_in(&self, community_id: i64, lang: Lang) -> Result<Vec<GridUnit>, StoreError> {
+        match self.current_snapshot().await? {
+            Some(snapshot) => Ok(snapshot.grid.home_places_in(community_id, lang)),
+            None => self.home_places_in_by_sql(community_id, lang).await,
+        }
+    }
+
+    async fn grid_unit(&self, id: i64, lang: Lang) -> Result<Option<GridUnit>, StoreError> {
+        match self.current_snapshot().await? {
+            Some(snapshot) => Ok(snapshot.grid.unit(id, lang)),
+            None => self.grid_unit_by_sql(id, lang).await,
+        }
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1")
+            .fetch_one(self.pool())
+            .await
+            .map(|_| ())
+            .map_err(failed)
+    }
+}
+
+/// The same reads straight from SQL: the fallback while no current snapshot is loaded, and
+/// the reference the snapshot is tested against.
+impl SqlStore {
+    pub async fn categories_by_sql(&self, lang: Lang) -> Result<Vec<Category>, StoreError> {
         let sql = format!(
             "SELECT slug, group_slug, name_{} AS name FROM categories ORDER BY sort_order, slug",
             sfx(lang)
@@ -368,7 +415,7 @@ impl DirectoryStore for SqlStore {
             .map_err(failed)
     }
 
-    async fn grid_units(&self, lang: Lang) -> Result<Vec<GridUnit>, StoreError> {
+    pub async fn grid_units_by_sql(&self, lang: Lang) -> Result<Vec<GridUnit>, StoreError> {
         let sql = format!(
             "SELECT id, parent_id, kind, name_{} AS name, latitude, longitude FROM grid_units ORDER BY sort_order, id",
             sfx(lang)
@@ -376,7 +423,7 @@ impl DirectoryStore for SqlStore {
         self.grid_rows(&sql, Params::default()).await
     }
 
-    async fn communities(&self, lang: Lang) -> Result<Vec<GridUnit>, StoreError> {
+    pub async fn communities_by_sql(&self, lang: Lang) -> Result<Vec<GridUnit>, StoreError> {
         let sql = format!(
             "SELECT id, parent_id, kind, name_{} AS name, latitude, longitude FROM grid_units \
              WHERE kind = 'community' ORDER BY sort_order, id",
@@ -385,7 +432,7 @@ impl DirectoryStore for SqlStore {
         self.grid_rows(&sql, Params::default()).await
     }
 
-    async fn home_places_in(&self, community_id: i64, lang: Lang) -> Result<Vec<GridUnit>, StoreError> {
+    pub async fn home_places_in_by_sql(&self, community_id: i64, lang: Lang) -> Result<Vec<GridUnit>, StoreError> {
         let mut params = Params::default();
         let community = params.int(community_id);
         let sql = format!(
@@ -398,7 +445,7 @@ impl DirectoryStore for SqlStore {
         self.grid_rows(&sql, params).await
     }
 
-    async fn grid_unit(&self, id: i64, lang: Lang) -> Result<Option<GridUnit>, StoreError> {
+    pub async fn grid_unit_by_sql(&self, id: i64, lang: Lang) -> Result<Option<GridUnit>, StoreError> {
         let sql = format!(
             "SELECT id, parent_id, kind, name_{} AS name, latitude, longitude FROM grid_units WHERE id = $1",
             sfx(lang)
@@ -409,13 +456,5 @@ impl DirectoryStore for SqlStore {
             .await
             .map_err(failed)?;
         row.as_ref().map(rows::grid_unit).transpose().map_err(failed)
-    }
-
-    async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1")
-            .fetch_one(self.pool())
-            .await
-            .map(|_| ())
-            .map_err(failed)
     }
 }

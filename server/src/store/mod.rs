@@ -6,15 +6,18 @@
 //!   differences are tokens the migrator substitutes ([`migrate`]).
 //! - Errors are logged here with a reference; callers get [`StoreError`] without causes.
 
+mod coalesced_read;
 mod directory;
-mod indexed_search;
+mod directory_cache;
 pub mod migrate;
 mod params;
 mod rows;
+mod snapshot;
 
 use app::domain::store::StoreError;
-use indexed_search::IndexCache;
-pub use indexed_search::IndexStatus;
+use directory_cache::DirectoryCache;
+pub use directory_cache::IndexStatus;
+pub use snapshot::DirectoryRead;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 use std::str::FromStr;
@@ -68,7 +71,7 @@ impl StoreOptions {
 pub struct SqlStore {
     pool: AnyPool,
     engine: Engine,
-    index: Arc<IndexCache>,
+    cache: Arc<DirectoryCache>,
 }
 
 impl SqlStore {
@@ -113,7 +116,7 @@ impl SqlStore {
         Ok(Self {
             pool,
             engine,
-            index: Arc::default(),
+            cache: Arc::default(),
         })
     }
 

@@ -20,7 +20,7 @@ pub fn service_summary(row: &AnyRow, plane: Option<&LocalPlane>) -> Result<Servi
     let longitude: f64 = row.try_get("longitude")?;
     let price_fen: Option<i64> = row.try_get("price_fen")?;
     let price_unit: Option<String> = row.try_get("price_unit")?;
-    let distance_m = plane.map(|p| rounded_metres(p.squared_distance_m2(latitude, longitude).sqrt()));
+    let distance_m = distance_m(plane, latitude, longitude);
     Ok(ServiceSummary {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
@@ -43,6 +43,11 @@ pub fn service_summary(row: &AnyRow, plane: Option<&LocalPlane>) -> Result<Servi
         },
         distance_m,
     })
+}
+
+/// Whole metres from the search's origin, computed as the SQL search orders by it.
+pub fn distance_m(plane: Option<&LocalPlane>, latitude: f64, longitude: f64) -> Option<u32> {
+    plane.map(|p| rounded_metres(p.squared_distance_m2(latitude, longitude).sqrt()))
 }
 
 pub fn grid_unit(row: &AnyRow) -> Result<GridUnit, sqlx::Error> {

@@ -1,0 +1,140 @@
+//! Every service's search-result card, in both languages, so that an indexed search reads
+//! nothing but the directory version from the database. Organizations and categories are
+//! shared (`Arc`) by their services, so 100,000 cards cost tens of megabytes, not hundreds.
+
+use super::super::rows;
+use super::Localized;
+use app::domain::catalog::{CategoryGroup, CostKind};
+use app::domain::directory::{CategoryRef, OrganizationRef, Price, ServiceSummary};
+use app::domain::geo::LocalPlane;
+use app::domain::lang::Lang;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+#[derive(Debug)]
+struct Category {
+    slug: String,
+    name: Localized,
+    group: CategoryGroup,
+}
+
+#[derive(Debug)]
+struct Organization {
+    id: i64,
+    name: Localized,
+}
+
+#[derive(Debug)]
+struct Card {
+    name: Localized,
+    category: Arc<Category>,
+    organization: Arc<Organization>,
+    latitude: f64,
+    longitude: f64,
+    address: Localized,
+    cost: CostKind,
+    price_fen: Option<i64>,
+    price_unit_zh: Option<Box<str>>,
+    price_unit_en: Option<Box<str>>,
+}
+
+/// The columns [`Cards::add`] reads, for a `FROM services s JOIN organizations o
+/// JOIN categories c` query.
+pub const COLUMNS: &str = "s.id, s.name_zh, s.name_en, s.category_slug, c.name_zh AS category_name_zh, \
+     c.name_en AS category_name_en, c.group_slug, s.organization_id, o.name_zh AS organization_name_zh, \
+     o.name_en AS organization_name_en, s.latitude, s.longitude, s.address_zh, s.address_en, s.cost_kind, \
+     s.price_fen, s.price_unit_zh, s.price_unit_en";
+
+#[derive(Debug, Default)]
+pub struct Cards {
+    cards: HashMap<i64, Card>,
+    categories: HashMap<String, Arc<Category>>,
+    organizations: HashMap<i64, Arc<Organization>>,
+}
+
+impl Cards {
+    /// Adds the service in `row` (read with [`COLUMNS`]).
+    pub fn add(&mut self, row: &AnyRow) -> Result<(), sqlx::Error> {
+        let slug: String = row.try_get("category_slug")?;
+        let category = match self.categories.get(&slug) {
+            Some(category) => category.clone(),
+            None => {
+                let group: String = row.try_get("group_slug")?;
+                let category = Arc::new(Category {
+                    slug: slug.clone(),
+                    name: Localized::read(row, "category_name")?,
+                    group: CategoryGroup::parse(&group).ok_or_else(|| rows::corrupt("group_slug", &group))?,
+                });
+                self.categories.insert(slug, category.clone());
+                category
+            }
+        };
+        let organization_id: i64 = row.try_get("organization_id")?;
+        let organization = match self.organizations.get(&organization_id) {
+            Some(organization) => organization.clone(),
+            None => {
+                let organization = Arc::new(Organization {
+                    id: organization_id,
+                    name: Localized::read(row, "organization_name")?,
+                });
+                self.organizations.insert(organization_id, organization.clone());
+                organization
+            }
+        };
+        let cost: String = row.try_get("cost_kind")?;
+        let price_fen: Option<i64> = row.try_get("price_fen")?;
+        let unit_zh: Option<String> = row.try_get("price_unit_zh")?;
+        let unit_en: Option<String> = row.try_get("price_unit_en")?;
+        let card = Card {
+            name: Localized::read(row, "name")?,
+            category,
+            organization,
+            latitude: row.try_get("latitude")?,
+            longitude: row.try_get("longitude")?,
+            address: Localized::read(row, "address")?,
+            cost: CostKind::parse(&cost).ok_or_else(|| rows::corrupt("cost_kind", &cost))?,
+            price_fen,
+            price_unit_zh: unit_zh.map(Into::into),
+            price_unit_en: unit_en.map(Into::into),
+        };
+        self.cards.insert(row.try_get("id")?, card);
+        Ok(())
+    }
+
+    /// The card of service `id` as [`rows::service_summary`] would read it.
+    pub fn summary(&self, id: i64, lang: Lang, plane: Option<&LocalPlane>) -> Option<ServiceSummary> {
+        let card = self.cards.get(&id)?;
+        let unit = match lang {
+            Lang::Zh => card.price_unit_zh.as_ref(),
+            Lang::En => card.price_unit_en.as_ref(),
+        };
+        Some(ServiceSummary {
+            id,
+            name: card.name.get(lang),
+            category: CategoryRef {
+                slug: card.category.slug.clone(),
+                name: card.category.name.get(lang),
+                group: card.category.group,
+            },
+            organization: OrganizationRef {
+                id: card.organization.id,
+                name: card.organization.name.get(lang),
+            },
+            latitude: card.latitude,
+            longitude: card.longitude,
+            address: card.address.get(lang),
+            cost: card.cost,
+            // As the SQL path: a price only when the amount and this language's unit are set.
+            price: match (card.price_fen, unit) {
+                (Some(amount_fen), Some(unit)) => Some(Price {
+                    amount_fen,
+                    unit: unit.to_string(),
+                }),
+                _ => None,
+            },
+            distance_m: rows::distance_m(plane, card.latitude, card.longitude),
+        })
+    }
+}
