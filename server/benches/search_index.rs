@@ -34,6 +34,10 @@ fn cases() -> Vec<(String, ServiceSearch)> {
             search(&[("radius_m", "3000")], Some((lat, lon))),
         ));
     }
+    cases.push((
+        "centre 1 km".into(),
+        search(&[("radius_m", "1000")], Some((POINTS[0].1, POINTS[0].2))),
+    ));
     let middle = Some((POINTS[1].1, POINTS[1].2));
     cases.push((
         "middle category+cost".into(),

@@ -2,6 +2,12 @@ use clap::Parser;
 use doorstep_server::config::{Cli, Command};
 use doorstep_server::{demo, router, store::SqlStore, telemetry};
 
+/// glibc's malloc spent ~40 % of a page render's CPU under load (contention between
+/// worker threads, consolidation of freed page buffers); mimalloc's per-thread heaps do
+/// not (docs/PERFORMANCE.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();

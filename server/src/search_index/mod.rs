@@ -11,11 +11,13 @@
 //!   test in `server/tests` compares both on random searches.
 //! - Services live in square cells of [`CELL_DEGREES`], stored cell by cell, column-wise
 //!   (ids, latitudes, longitudes, kinds apart) so scans read only what they test. Each
-//!   cell keeps its count per *kind* (category × cost): a cell wholly inside the circle
-//!   adds its counts without looking at a single service, so counting 45,000 services in
-//!   the city centre costs a few hundred additions plus the cells on the circle's edge.
-//! - The nearest page visits cells by their distance from the origin and stops once the
-//!   next cell is farther than the page's last service.
+//!   cell keeps its count per *kind* (category × cost) and its total: a cell wholly inside
+//!   the circle adds its counts without looking at a single service, so counting 45,000
+//!   services in the city centre costs a few thousand additions plus the services in the
+//!   thin band of cells the circle's edge crosses.
+//! - The nearest page takes cells from a heap ordered by their distance from the origin
+//!   and stops once the next cell is farther than the page's last service; cells with no
+//!   match are never pushed.
 
 mod text;
 
@@ -23,14 +25,15 @@ use app::domain::catalog::{CategoryGroup, CostKind};
 use app::domain::geo::{BoundingBox, LocalPlane};
 use app::domain::lang::Lang;
 use app::domain::search::ServiceSearch;
-use std::cmp::Ordering;
+use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap};
 use text::{Needle, TextArena};
 
-/// Cell edge in degrees: ≈ 555 m north–south, ≈ 480 m east–west at Chengdu. Smaller
-/// cells mean fewer services scanned on the circle's edge but more cells to visit; a 3 km
-/// search visits ≈ 150.
-pub const CELL_DEGREES: f64 = 0.005;
+/// Cell edge in degrees: ≈ 111 m north–south, ≈ 96 m east–west at Chengdu. Smaller cells
+/// mean fewer services scanned in the band the circle's edge crosses, but more cells to
+/// visit: a 3 km search visits ≈ 3,400. Measured on the generated city (criterion, see
+/// docs/PERFORMANCE.md): 0.005° spent most of a centre search scanning that band.
+pub const CELL_DEGREES: f64 = 0.001;
 
 /// One service as the index needs it (from the `services` and `categories` tables).
 #[derive(Debug, Clone)]
@@ -84,6 +87,8 @@ pub struct SearchIndex {
     cells: Vec<Cell>,
     /// `cell_counts[cell * kind_table.len() + kind]`.
     cell_counts: Vec<u32>,
+    /// Services per cell, whatever their kind.
+    cell_totals: Vec<u32>,
     /// Services by name in each language (positions in the columns above).
     by_name_zh: Vec<u32>,
     by_name_en: Vec<u32>,
@@ -121,6 +126,8 @@ impl PartialOrd for Ranked {
 /// A search's filters, decided per kind up front.
 struct Filter<'a> {
     allowed: Vec<bool>,
+    /// The kinds that pass, to add up a cell's counts for them alone.
+    allowed_kinds: Vec<usize>,
     any_kind: bool,
     needle: Option<Needle<'a>>,
 }
@@ -182,6 +189,7 @@ impl SearchIndex {
                 end: end as u32,
                 bounds,
             });
+            index.cell_totals.push(counts.iter().sum());
             index.cell_counts.extend(counts);
             start = end;
         }
@@ -211,16 +219,18 @@ impl SearchIndex {
     /// The page of ids and the total that the SQL search would return for `search`.
     pub fn search(&self, search: &ServiceSearch) -> Hits {
         let needle_text = search.text.as_ref().map(|t| t.as_str().to_lowercase());
+        let allowed: Vec<bool> = self
+            .kind_table
+            .iter()
+            .map(|k| {
+                (search.categories.is_empty() || search.categories.iter().any(|c| c.as_str() == k.category))
+                    && search.group.is_none_or(|g| g == k.group)
+                    && search.cost.is_none_or(|c| c == k.cost)
+            })
+            .collect();
         let filter = Filter {
-            allowed: self
-                .kind_table
-                .iter()
-                .map(|k| {
-                    (search.categories.is_empty() || search.categories.iter().any(|c| c.as_str() == k.category))
-                        && search.group.is_none_or(|g| g == k.group)
-                        && search.cost.is_none_or(|c| c == k.cost)
-                })
-                .collect(),
+            allowed_kinds: (0..allowed.len()).filter(|&k| allowed[k]).collect(),
+            allowed,
             any_kind: search.categories.is_empty() && search.group.is_none() && search.cost.is_none(),
             needle: needle_text.as_deref().map(Needle::new),
         };
@@ -241,17 +251,11 @@ impl SearchIndex {
 
     /// How many services of a cell pass the kind filter, from its counts alone.
     fn counted(&self, filter: &Filter, cell: usize) -> u64 {
-        let kinds = self.kind_table.len();
-        let counts = &self.cell_counts[cell * kinds..(cell + 1) * kinds];
         if filter.any_kind {
-            return counts.iter().map(|&c| u64::from(c)).sum();
+            return u64::from(self.cell_totals[cell]);
         }
-        counts
-            .iter()
-            .zip(&filter.allowed)
-            .filter(|(_, allowed)| **allowed)
-            .map(|(&c, _)| u64::from(c))
-            .sum()
+        let counts = &self.cell_counts[cell * self.kind_table.len()..];
+        filter.allowed_kinds.iter().map(|&k| u64::from(counts[k])).sum()
     }
 
     fn nearest(&self, filter: &Filter, plane: &LocalPlane, radius: f64, search: &ServiceSearch) -> Hits {
@@ -266,8 +270,10 @@ impl SearchIndex {
                 && plane.squared_distance_m2(lat, lon) <= r2
         };
 
-        // The cells that may hold a match, nearest first, and whether all of each is inside.
-        let mut candidates: Vec<(f64, usize, bool)> = Vec::new();
+        // Count every cell the circle reaches; keep those with a match, by nearness.
+        let mut total = 0u64;
+        let mut candidates: Vec<Reverse<Ranked>> = Vec::new();
+        let range = |cell: usize| self.cells[cell].start as usize..self.cells[cell].end as usize;
         let (row0, col0) = cell_of(bb.min_lat, bb.min_lon);
         let (row1, col1) = cell_of(bb.max_lat, bb.max_lon);
         for row in row0..=row1 {
@@ -299,28 +305,32 @@ impl SearchIndex {
                     && b.max_lat <= bb.max_lat
                     && b.min_lon >= bb.min_lon
                     && b.max_lon <= bb.max_lon;
-                candidates.push((near, first + offset, inside));
+                let index = first + offset;
+                let found = if inside && filter.needle.is_none() {
+                    self.counted(filter, index)
+                } else {
+                    range(index).filter(|&i| within(i) && self.matches(filter, i)).count() as u64
+                };
+                if found > 0 {
+                    total += found;
+                    // A cell ranked by its nearest point; `id` is the cell's position.
+                    candidates.push(Reverse(Ranked {
+                        d2: near,
+                        id: index as i64,
+                    }));
+                }
             }
         }
-        candidates.sort_by(|a, b| a.0.total_cmp(&b.0));
 
-        let range = |cell: usize| self.cells[cell].start as usize..self.cells[cell].end as usize;
-        let mut total = 0u64;
-        for &(_, cell, inside) in &candidates {
-            total += if inside && filter.needle.is_none() {
-                self.counted(filter, cell)
-            } else {
-                range(cell).filter(|&i| within(i) && self.matches(filter, i)).count() as u64
-            };
-        }
-
+        // Nearest cells first (a heap: usually only the first few are needed).
+        let mut cells = BinaryHeap::from(candidates);
         let wanted = page_end(search, total);
         let mut best: BinaryHeap<Ranked> = BinaryHeap::with_capacity(wanted + 1);
-        for &(near, cell, _) in &candidates {
-            if best.len() == wanted && best.peek().is_some_and(|worst| near > worst.d2) {
+        while let Some(Reverse(Ranked { d2: near, id: cell })) = cells.pop() {
+            if best.len() == wanted && best.peek().is_none_or(|worst| near > worst.d2) {
                 break;
             }
-            for i in range(cell) {
+            for i in range(cell as usize) {
                 if !(within(i) && self.matches(filter, i)) {
                     continue;
                 }
