@@ -6,7 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_rust_tools
 ensure_node_packages
 ensure_postgres
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+command -v wrk >/dev/null && command -v brotli >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk brotli; }
 
 DURATION="${DURATION:-10s}"
 cargo leptos build --release

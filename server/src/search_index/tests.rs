@@ -90,7 +90,12 @@ fn oracle(services: &[IndexedService], search: &ServiceSearch) -> Hits {
 fn services_strategy() -> impl Strategy<Value = Vec<IndexedService>> {
     // A 10 km square around Chengdu's centre, with some services sharing a position
     // (ties must fall back to the id).
-    prop::collection::vec((0.0f64..0.09, 0.0f64..0.1, 0usize..75, any::<bool>()), 0..400).prop_map(|raw| {
+    services_within(0.09, 0.1)
+}
+
+/// Services in a square of `dlat` × `dlon` degrees from (30.6, 104.0).
+fn services_within(dlat: f64, dlon: f64) -> impl Strategy<Value = Vec<IndexedService>> {
+    prop::collection::vec((0.0f64..dlat, 0.0f64..dlon, 0usize..75, any::<bool>()), 0..400).prop_map(|raw| {
         let mut previous = (30.6, 104.0);
         raw.into_iter()
             .enumerate()
@@ -133,6 +138,24 @@ fn search_strategy() -> impl Strategy<Value = ServiceSearch> {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// Hundreds of services in a few cells, as in the city centre: whole cells counted from
+    /// their counts, pages found in the first zone.
+    #[test]
+    fn a_dense_centre_is_answered_as_filtering_and_sorting_everything_would(
+        services in services_within(0.004, 0.005),
+        near in (30.598f64..30.606, 103.998f64..104.007),
+        radius in prop::sample::select(vec![50u32, 150, 250, 400, 1_000]),
+        limit in 1u32..30,
+        category in prop::option::of(prop::sample::select(vec!["meals", "care"])),
+        text in prop::option::of(prop::sample::select(vec!["助餐", "meal"])),
+    ) {
+        let mut pairs = vec![("radius_m", radius.to_string()), ("limit", limit.to_string())];
+        pairs.extend(category.map(|c| ("category", c.to_owned())));
+        pairs.extend(text.map(|t| ("q", t.to_owned())));
+        let search = search(&pairs, Some(near), Lang::Zh);
+        prop_assert_eq!(SearchIndex::build(services.clone()).search(&search), oracle(&services, &search));
+    }
 
     #[test]
     fn the_index_answers_as_filtering_and_sorting_everything_would(
