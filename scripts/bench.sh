@@ -78,6 +78,7 @@ for engine in sqlite postgres; do
   run "organization page (SSR)" "$base/organizations/100"
   echo "RSS after load ($engine): $(ps -o rss= -p "${pids[-1]}") KB"
   kill "${pids[-1]}"
+  wait "${pids[-1]}" 2>/dev/null || true # so the next start-up is not measured against its exit
 done
 
 pkg="$LEPTOS_SITE_ROOT/pkg"
