@@ -11,22 +11,25 @@
 //!   test in `server/tests` compares both on random searches.
 //! - Services live in square cells of [`CELL_DEGREES`], stored cell by cell, column-wise
 //!   (ids, latitudes, longitudes, kinds apart) so scans read only what they test. Each
-//!   cell keeps its count per *kind* (category × cost) and its total: a cell wholly inside
-//!   the circle adds its counts without looking at a single service, so counting 45,000
-//!   services in the city centre costs a few thousand additions plus the services in the
-//!   thin band of cells the circle's edge crosses.
-//! - The nearest page takes cells from a heap ordered by their distance from the origin
-//!   and stops once the next cell is farther than the page's last service; cells with no
-//!   match are never pushed.
+//!   cell keeps its count per *kind* (category × cost) and its total: cells wholly inside
+//!   the circle are added from their counts (a row's run of them from prefix sums)
+//!   without looking at a single service, so counting 45,000 services in the city centre
+//!   costs a few hundred additions plus the services in the thin band of cells the
+//!   circle's edge crosses (`nearest.rs`).
+//! - The nearest page looks in a zone around the origin that widens until the page is
+//!   full and nothing outside could be nearer; inside a zone, cells come from a heap by
+//!   their distance and the scan stops once the next cell is farther than the page's last
+//!   service.
 
+mod build;
+mod nearest;
 mod text;
 
 use app::domain::catalog::{CategoryGroup, CostKind};
-use app::domain::geo::{BoundingBox, LocalPlane, METRES_PER_DEGREE};
+use app::domain::geo::{BoundingBox, LocalPlane};
 use app::domain::lang::Lang;
 use app::domain::search::ServiceSearch;
-use std::cmp::{Ordering, Reverse};
-use std::collections::{BinaryHeap, HashMap};
+use std::cmp::Ordering;
 use text::{Needle, TextArena};
 
 /// Cell edge in degrees: ≈ 111 m north–south, ≈ 96 m east–west at Chengdu. Smaller cells
@@ -34,14 +37,6 @@ use text::{Needle, TextArena};
 /// visit: a 3 km search visits ≈ 3,400. Measured on the generated city (criterion, see
 /// docs/PERFORMANCE.md): 0.005° spent most of a centre search scanning that band.
 pub const CELL_DEGREES: f64 = 0.001;
-
-/// The nearest page first looks this far (then three times farther, and so on): in the
-/// dense centre twenty services lie within a few dozen metres, at the edge it widens.
-const FIRST_ZONE_M: f64 = 300.0;
-
-/// Kept off the circle when deciding that a whole cell is inside it, so float rounding in
-/// the cell edges can never count a service the exact test would refuse.
-const INNER_MARGIN_M: f64 = 1.0;
 
 /// One service as the index needs it (from the `services` and `categories` tables).
 #[derive(Debug, Clone)]
@@ -148,94 +143,6 @@ struct Filter<'a> {
 }
 
 impl SearchIndex {
-    pub fn build(mut services: Vec<IndexedService>) -> Self {
-        services.sort_by(|a, b| {
-            cell_of(a.latitude, a.longitude)
-                .cmp(&cell_of(b.latitude, b.longitude))
-                .then(a.id.cmp(&b.id))
-        });
-        let mut index = SearchIndex::default();
-        let mut kind_ids: HashMap<Kind, u16> = HashMap::new();
-        for s in &services {
-            let kind = Kind {
-                category: s.category.clone(),
-                group: s.group,
-                cost: s.cost,
-            };
-            let next = kind_ids.len() as u16;
-            let k = *kind_ids.entry(kind.clone()).or_insert_with(|| {
-                index.kind_table.push(kind);
-                next
-            });
-            index.ids.push(s.id);
-            index.latitudes.push(s.latitude);
-            index.longitudes.push(s.longitude);
-            index.kinds.push(k);
-            index
-                .text
-                .push(&[&s.name_zh, &s.name_en, &s.description_zh, &s.description_en]);
-        }
-
-        let kinds = index.kind_table.len();
-        let mut start = 0;
-        while start < services.len() {
-            let key = cell_of(services[start].latitude, services[start].longitude);
-            let mut end = start;
-            let mut bounds = BoundingBox {
-                min_lat: f64::INFINITY,
-                max_lat: f64::NEG_INFINITY,
-                min_lon: f64::INFINITY,
-                max_lon: f64::NEG_INFINITY,
-            };
-            let mut counts = vec![0u32; kinds];
-            while end < services.len() && cell_of(services[end].latitude, services[end].longitude) == key {
-                let (lat, lon) = (index.latitudes[end], index.longitudes[end]);
-                bounds.min_lat = bounds.min_lat.min(lat);
-                bounds.max_lat = bounds.max_lat.max(lat);
-                bounds.min_lon = bounds.min_lon.min(lon);
-                bounds.max_lon = bounds.max_lon.max(lon);
-                counts[usize::from(index.kinds[end])] += 1;
-                end += 1;
-            }
-            index.cells.push(Cell {
-                row: key.0,
-                col: key.1,
-                start: start as u32,
-                end: end as u32,
-                bounds,
-            });
-            index.cell_totals.push(counts.iter().sum());
-            index.cell_counts.extend(counts);
-            start = end;
-        }
-
-        if let (Some(first), Some(last)) = (index.cells.first(), index.cells.last()) {
-            index.first_row = first.row;
-            index.row_starts = (first.row..=last.row + 1)
-                .map(|row| index.cells.partition_point(|c| c.row < row) as u32)
-                .collect();
-        }
-        index.cell_prefix = std::iter::once(0)
-            .chain(index.cell_totals.iter().scan(0u64, |sum, &n| {
-                *sum += u64::from(n);
-                Some(*sum)
-            }))
-            .collect();
-
-        // Byte order of the names is SQLite's BINARY and PostgreSQL's "C" collation.
-        let by_name = |name: fn(&IndexedService) -> &str| {
-            let mut order: Vec<u32> = (0..services.len() as u32).collect();
-            order.sort_by(|&a, &b| {
-                let (a, b) = (&services[a as usize], &services[b as usize]);
-                name(a).cmp(name(b)).then(a.id.cmp(&b.id))
-            });
-            order
-        };
-        index.by_name_zh = by_name(|s| &s.name_zh);
-        index.by_name_en = by_name(|s| &s.name_en);
-        index
-    }
-
     pub fn len(&self) -> usize {
         self.ids.len()
     }
@@ -284,169 +191,6 @@ impl SearchIndex {
         }
         let counts = &self.cell_counts[cell * self.kind_table.len()..];
         filter.allowed_kinds.iter().map(|&k| u64::from(counts[k])).sum()
-    }
-
-    /// The cells of `row` with columns in `cols`, as a range of positions in `cells`.
-    fn row_cells(&self, row: i32, cols: std::ops::RangeInclusive<i32>) -> std::ops::Range<usize> {
-        let Some(at) = usize::try_from(i64::from(row) - i64::from(self.first_row))
-            .ok()
-            .filter(|&at| at + 1 < self.row_starts.len())
-        else {
-            return 0..0;
-        };
-        let (start, end) = (self.row_starts[at] as usize, self.row_starts[at + 1] as usize);
-        let in_row = &self.cells[start..end];
-        let first = start + in_row.partition_point(|c| c.col < *cols.start());
-        let last = start + in_row.partition_point(|c| c.col <= *cols.end());
-        first..last.max(first)
-    }
-
-    /// The squared distance from the origin to the nearest point of a cell's services' box.
-    fn near_d2(&self, plane: &LocalPlane, cell: usize) -> f64 {
-        let b = &self.cells[cell].bounds;
-        plane.squared_distance_m2(
-            plane.origin.latitude().clamp(b.min_lat, b.max_lat),
-            plane.origin.longitude().clamp(b.min_lon, b.max_lon),
-        )
-    }
-
-    fn services_of(&self, cell: usize) -> std::ops::Range<usize> {
-        self.cells[cell].start as usize..self.cells[cell].end as usize
-    }
-
-    /// The columns of `row` whose whole nominal cell lies inside the circle (shrunk by
-    /// [`INNER_MARGIN_M`]), if any.
-    fn inner_columns(&self, plane: &LocalPlane, radius: f64, row: i32) -> Option<std::ops::RangeInclusive<i32>> {
-        if plane.metres_per_degree_lon < 1.0 {
-            return None;
-        }
-        let lat0 = plane.origin.latitude();
-        let (south, north) = (f64::from(row) * CELL_DEGREES, f64::from(row + 1) * CELL_DEGREES);
-        let dy = (south - lat0).abs().max((north - lat0).abs()) * METRES_PER_DEGREE;
-        let reach = radius - INNER_MARGIN_M;
-        if dy >= reach {
-            return None;
-        }
-        let half_width = (reach * reach - dy * dy).sqrt() / plane.metres_per_degree_lon;
-        let lon0 = plane.origin.longitude();
-        let first = ((lon0 - half_width) / CELL_DEGREES).ceil() as i32;
-        let last = ((lon0 + half_width) / CELL_DEGREES).floor() as i32 - 1;
-        (first <= last).then_some(first..=last)
-    }
-
-    fn nearest(&self, filter: &Filter, plane: &LocalPlane, radius: f64, search: &ServiceSearch) -> Hits {
-        let r2 = radius * radius;
-        let bb = plane.bounding_box(radius);
-        let within = |i: usize| {
-            let (lat, lon) = (self.latitudes[i], self.longitudes[i]);
-            lat >= bb.min_lat
-                && lat <= bb.max_lat
-                && lon >= bb.min_lon
-                && lon <= bb.max_lon
-                && plane.squared_distance_m2(lat, lon) <= r2
-        };
-        let matching = |cell: usize| {
-            self.services_of(cell)
-                .filter(|&i| within(i) && self.matches(filter, i))
-                .count()
-        };
-
-        // The total, row by row: the cells wholly inside the circle (by their nominal edges,
-        // less a metre for rounding) are added from their counts; the cells the circle's
-        // edge crosses are scanned service by service with the exact test.
-        let (row0, col0) = cell_of(bb.min_lat, bb.min_lon);
-        let (row1, col1) = cell_of(bb.max_lat, bb.max_lon);
-        let mut total = 0u64;
-        for row in row0..=row1 {
-            let all = self.row_cells(row, col0..=col1);
-            if all.is_empty() {
-                continue;
-            }
-            let inner = match self.inner_columns(plane, radius, row) {
-                Some(cols) => self.row_cells(row, cols),
-                None => all.end..all.end,
-            };
-            for cell in (all.start..inner.start).chain(inner.end..all.end) {
-                if self.near_d2(plane, cell) <= r2 {
-                    total += matching(cell) as u64;
-                }
-            }
-            total += match (&filter.needle, filter.any_kind) {
-                (None, true) => self.cell_prefix[inner.end] - self.cell_prefix[inner.start],
-                (None, false) => inner.clone().map(|cell| self.counted(filter, cell)).sum(),
-                (Some(_), _) => inner
-                    .clone()
-                    .flat_map(|cell| self.services_of(cell))
-                    .filter(|&i| self.matches(filter, i))
-                    .count() as u64,
-            };
-        }
-
-        // The page: nearest cells first, within a zone that widens until the page is full
-        // and no cell outside the zone could hold a nearer service.
-        let wanted = page_end(search, total);
-        let mut best: BinaryHeap<Ranked> = BinaryHeap::with_capacity(wanted + 1);
-        let mut zone = radius.min(FIRST_ZONE_M);
-        loop {
-            if wanted == 0 {
-                break;
-            }
-            best.clear();
-            let z2 = zone * zone;
-            let zb = plane.bounding_box(zone);
-            let (zrow0, zcol0) = cell_of(zb.min_lat, zb.min_lon);
-            let (zrow1, zcol1) = cell_of(zb.max_lat, zb.max_lon);
-            let mut cells: Vec<Reverse<Ranked>> = Vec::new();
-            for row in zrow0..=zrow1 {
-                for cell in self.row_cells(row, zcol0..=zcol1) {
-                    let near = self.near_d2(plane, cell);
-                    if near <= z2 && near <= r2 {
-                        // A cell ranked by its nearest point; `id` is the cell's position.
-                        cells.push(Reverse(Ranked {
-                            d2: near,
-                            id: cell as i64,
-                        }));
-                    }
-                }
-            }
-            let mut cells = BinaryHeap::from(cells);
-            while let Some(Reverse(Ranked { d2: near, id: cell })) = cells.pop() {
-                if best.len() == wanted && best.peek().is_none_or(|worst| near > worst.d2) {
-                    break;
-                }
-                for i in self.services_of(cell as usize) {
-                    if !(within(i) && self.matches(filter, i)) {
-                        continue;
-                    }
-                    let ranked = Ranked {
-                        d2: plane.squared_distance_m2(self.latitudes[i], self.longitudes[i]),
-                        id: self.ids[i],
-                    };
-                    if best.len() < wanted {
-                        best.push(ranked);
-                    } else if best.peek().is_some_and(|worst| ranked < *worst) {
-                        best.pop();
-                        best.push(ranked);
-                    }
-                }
-            }
-            // Done when the zone was the whole circle, or when every service outside the
-            // zone (farther than `zone`, less a metre for rounding) is farther than the
-            // page's last one.
-            let sure = (zone - INNER_MARGIN_M).max(0.0);
-            let full = best.len() == wanted && best.peek().is_some_and(|worst| worst.d2 < sure * sure);
-            if full || zone >= radius {
-                break;
-            }
-            zone = (zone * 3.0).min(radius);
-        }
-        let ids = best
-            .into_sorted_vec()
-            .into_iter()
-            .skip(search.paging.offset() as usize)
-            .map(|r| r.id)
-            .collect();
-        Hits { total, ids }
     }
 
     fn by_name(&self, filter: &Filter, search: &ServiceSearch) -> Hits {

@@ -1,0 +1,181 @@
+//! The radius search: the total by cells (whole cells from their counts, the band the
+//! circle's edge crosses service by service) and the nearest page from a widening zone.
+
+use super::{cell_of, page_end, Filter, Hits, Ranked, SearchIndex, CELL_DEGREES};
+use app::domain::geo::{LocalPlane, METRES_PER_DEGREE};
+use app::domain::search::ServiceSearch;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// The nearest page first looks this far (then three times farther, and so on): in the
+/// dense centre twenty services lie within a few dozen metres, at the edge it widens.
+const FIRST_ZONE_M: f64 = 300.0;
+
+/// Kept off the circle when deciding that a whole cell is inside it, so float rounding in
+/// the cell edges can never count a service the exact test would refuse.
+const INNER_MARGIN_M: f64 = 1.0;
+
+impl SearchIndex {
+    /// The cells of `row` with columns in `cols`, as a range of positions in `cells`.
+    fn row_cells(&self, row: i32, cols: std::ops::RangeInclusive<i32>) -> std::ops::Range<usize> {
+        let Some(at) = usize::try_from(i64::from(row) - i64::from(self.first_row))
+            .ok()
+            .filter(|&at| at + 1 < self.row_starts.len())
+        else {
+            return 0..0;
+        };
+        let (start, end) = (self.row_starts[at] as usize, self.row_starts[at + 1] as usize);
+        let in_row = &self.cells[start..end];
+        let first = start + in_row.partition_point(|c| c.col < *cols.start());
+        let last = start + in_row.partition_point(|c| c.col <= *cols.end());
+        first..last.max(first)
+    }
+
+    /// The squared distance from the origin to the nearest point of a cell's services' box.
+    fn near_d2(&self, plane: &LocalPlane, cell: usize) -> f64 {
+        let b = &self.cells[cell].bounds;
+        plane.squared_distance_m2(
+            plane.origin.latitude().clamp(b.min_lat, b.max_lat),
+            plane.origin.longitude().clamp(b.min_lon, b.max_lon),
+        )
+    }
+
+    fn services_of(&self, cell: usize) -> std::ops::Range<usize> {
+        self.cells[cell].start as usize..self.cells[cell].end as usize
+    }
+
+    /// The columns of `row` whose whole nominal cell lies inside the circle (shrunk by
+    /// [`INNER_MARGIN_M`]), if any.
+    fn inner_columns(&self, plane: &LocalPlane, radius: f64, row: i32) -> Option<std::ops::RangeInclusive<i32>> {
+        if plane.metres_per_degree_lon < 1.0 {
+            return None;
+        }
+        let lat0 = plane.origin.latitude();
+        let (south, north) = (f64::from(row) * CELL_DEGREES, f64::from(row + 1) * CELL_DEGREES);
+        let dy = (south - lat0).abs().max((north - lat0).abs()) * METRES_PER_DEGREE;
+        let reach = radius - INNER_MARGIN_M;
+        if dy >= reach {
+            return None;
+        }
+        let half_width = (reach * reach - dy * dy).sqrt() / plane.metres_per_degree_lon;
+        let lon0 = plane.origin.longitude();
+        let first = ((lon0 - half_width) / CELL_DEGREES).ceil() as i32;
+        let last = ((lon0 + half_width) / CELL_DEGREES).floor() as i32 - 1;
+        (first <= last).then_some(first..=last)
+    }
+
+    pub(super) fn nearest(&self, filter: &Filter, plane: &LocalPlane, radius: f64, search: &ServiceSearch) -> Hits {
+        let r2 = radius * radius;
+        let bb = plane.bounding_box(radius);
+        let within = |i: usize| {
+            let (lat, lon) = (self.latitudes[i], self.longitudes[i]);
+            lat >= bb.min_lat
+                && lat <= bb.max_lat
+                && lon >= bb.min_lon
+                && lon <= bb.max_lon
+                && plane.squared_distance_m2(lat, lon) <= r2
+        };
+        let matching = |cell: usize| {
+            self.services_of(cell)
+                .filter(|&i| within(i) && self.matches(filter, i))
+                .count()
+        };
+
+        // The total, row by row: the cells wholly inside the circle (by their nominal edges,
+        // less a metre for rounding) are added from their counts; the cells the circle's
+        // edge crosses are scanned service by service with the exact test.
+        let (row0, col0) = cell_of(bb.min_lat, bb.min_lon);
+        let (row1, col1) = cell_of(bb.max_lat, bb.max_lon);
+        let mut total = 0u64;
+        for row in row0..=row1 {
+            let all = self.row_cells(row, col0..=col1);
+            if all.is_empty() {
+                continue;
+            }
+            let inner = match self.inner_columns(plane, radius, row) {
+                Some(cols) => self.row_cells(row, cols),
+                None => all.end..all.end,
+            };
+            for cell in (all.start..inner.start).chain(inner.end..all.end) {
+                if self.near_d2(plane, cell) <= r2 {
+                    total += matching(cell) as u64;
+                }
+            }
+            total += match (&filter.needle, filter.any_kind) {
+                (None, true) => self.cell_prefix[inner.end] - self.cell_prefix[inner.start],
+                (None, false) => inner.clone().map(|cell| self.counted(filter, cell)).sum(),
+                (Some(_), _) => inner
+                    .clone()
+                    .flat_map(|cell| self.services_of(cell))
+                    .filter(|&i| self.matches(filter, i))
+                    .count() as u64,
+            };
+        }
+
+        // The page: nearest cells first, within a zone that widens until the page is full
+        // and no cell outside the zone could hold a nearer service.
+        let wanted = page_end(search, total);
+        let mut best: BinaryHeap<Ranked> = BinaryHeap::with_capacity(wanted + 1);
+        let mut zone = radius.min(FIRST_ZONE_M);
+        loop {
+            if wanted == 0 {
+                break;
+            }
+            best.clear();
+            let z2 = zone * zone;
+            let zb = plane.bounding_box(zone);
+            let (zrow0, zcol0) = cell_of(zb.min_lat, zb.min_lon);
+            let (zrow1, zcol1) = cell_of(zb.max_lat, zb.max_lon);
+            let mut cells: Vec<Reverse<Ranked>> = Vec::new();
+            for row in zrow0..=zrow1 {
+                for cell in self.row_cells(row, zcol0..=zcol1) {
+                    let near = self.near_d2(plane, cell);
+                    if near <= z2 && near <= r2 {
+                        // A cell ranked by its nearest point; `id` is the cell's position.
+                        cells.push(Reverse(Ranked {
+                            d2: near,
+                            id: cell as i64,
+                        }));
+                    }
+                }
+            }
+            let mut cells = BinaryHeap::from(cells);
+            while let Some(Reverse(Ranked { d2: near, id: cell })) = cells.pop() {
+                if best.len() == wanted && best.peek().is_none_or(|worst| near > worst.d2) {
+                    break;
+                }
+                for i in self.services_of(cell as usize) {
+                    if !(within(i) && self.matches(filter, i)) {
+                        continue;
+                    }
+                    let ranked = Ranked {
+                        d2: plane.squared_distance_m2(self.latitudes[i], self.longitudes[i]),
+                        id: self.ids[i],
+                    };
+                    if best.len() < wanted {
+                        best.push(ranked);
+                    } else if best.peek().is_some_and(|worst| ranked < *worst) {
+                        best.pop();
+                        best.push(ranked);
+                    }
+                }
+            }
+            // Done when the zone was the whole circle, or when every service outside the
+            // zone (farther than `zone`, less a metre for rounding) is farther than the
+            // page's last one.
+            let sure = (zone - INNER_MARGIN_M).max(0.0);
+            let full = best.len() == wanted && best.peek().is_some_and(|worst| worst.d2 < sure * sure);
+            if full || zone >= radius {
+                break;
+            }
+            zone = (zone * 3.0).min(radius);
+        }
+        let ids = best
+            .into_sorted_vec()
+            .into_iter()
+            .skip(search.paging.offset() as usize)
+            .map(|r| r.id)
+            .collect();
+        Hits { total, ids }
+    }
+}
