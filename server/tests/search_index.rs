@@ -214,8 +214,33 @@ async fn the_snapshot_answers_grid_and_category_reads_as_sql_does(engine: Engine
         .is_some());
 }
 
+/// The snapshot reads services a batch at a time (one statement for a whole city could
+/// outlast the statement timeout); batches must neither skip nor repeat a service.
+async fn a_snapshot_read_in_small_batches_holds_every_service_once(engine: Engine) {
+    use doorstep_server::store::DirectoryRead;
+    let db = common::fresh_db(engine).await;
+    city(&db.store, 30).await;
+    let ids = |read: &DirectoryRead| {
+        let mut ids: Vec<i64> = read.services.iter().map(|s| s.id).collect();
+        ids.sort();
+        ids
+    };
+    let whole = DirectoryRead::read_in_batches(db.store.pool(), db.store.engine(), 1_000)
+        .await
+        .unwrap();
+    assert_eq!(whole.services.len(), 30);
+    for batch in [1, 7, 10, 30] {
+        let read = DirectoryRead::read_in_batches(db.store.pool(), db.store.engine(), batch)
+            .await
+            .unwrap();
+        assert_eq!(ids(&read), ids(&whole), "batch {batch}");
+        assert_eq!(read.version, whole.version);
+    }
+}
+
 on_both_engines!(
     the_index_answers_every_search_as_sql_does,
+    a_snapshot_read_in_small_batches_holds_every_service_once,
     the_snapshot_answers_grid_and_category_reads_as_sql_does,
     after_any_write_the_index_is_refused_until_rebuilt,
     a_search_while_the_index_is_missing_is_answered_by_sql_and_starts_a_build,
