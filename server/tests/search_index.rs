@@ -168,9 +168,9 @@ async fn a_search_while_the_index_is_missing_is_answered_by_sql_and_starts_a_bui
     assert_eq!(db.store.search_by_index(&s).await.unwrap(), Some(page));
 }
 
-/// Categories and the grid, as the search form and the place picker read them, on a small
+/// Categories and the grid (search form, place picker) and organizations' offerings, on a small
 /// generated city (its grid has every level, sort orders and both languages).
-async fn the_snapshot_answers_grid_and_category_reads_as_sql_does(engine: Engine) {
+async fn the_snapshot_answers_grid_category_and_organization_reads_as_sql_does(engine: Engine) {
     use app::domain::store::DirectoryStore;
     use doorstep_server::generate::{generate, CitySize};
     let db = common::fresh_db(engine).await;
@@ -203,6 +203,29 @@ async fn the_snapshot_answers_grid_and_category_reads_as_sql_does(engine: Engine
             assert_eq!(
                 store.grid_unit(id, lang).await.unwrap(),
                 store.grid_unit_by_sql(id, lang).await.unwrap()
+            );
+        }
+    }
+    // Organization pages and a service's "other offerings", with and without a position.
+    use sqlx::Row;
+    let services = sqlx::query("SELECT id, organization_id FROM services ORDER BY id LIMIT 15")
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+    let near = Some(Coordinates::new(30.65, 104.06).unwrap());
+    for row in &services {
+        let (id, org): (i64, i64) = (row.get(0), row.get(1));
+        for (lang, near) in [(Lang::Zh, None), (Lang::En, near)] {
+            let page = store.organization(org, lang, near).await.unwrap().unwrap();
+            assert!(!page.offerings.is_empty());
+            assert_eq!(
+                page.offerings,
+                store.offerings_of_by_sql(org, None, lang, near).await.unwrap()
+            );
+            let service = store.service(id, lang, near).await.unwrap().unwrap();
+            assert_eq!(
+                service.other_offerings,
+                store.offerings_of_by_sql(org, Some(id), lang, near).await.unwrap()
             );
         }
     }
@@ -241,7 +264,7 @@ async fn a_snapshot_read_in_small_batches_holds_every_service_once(engine: Engin
 on_both_engines!(
     the_index_answers_every_search_as_sql_does,
     a_snapshot_read_in_small_batches_holds_every_service_once,
-    the_snapshot_answers_grid_and_category_reads_as_sql_does,
+    the_snapshot_answers_grid_category_and_organization_reads_as_sql_does,
     after_any_write_the_index_is_refused_until_rebuilt,
     a_search_while_the_index_is_missing_is_answered_by_sql_and_starts_a_build,
 );

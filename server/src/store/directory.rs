@@ -98,6 +98,9 @@ fn search_filter(search: &ServiceSearch, plane: Option<&LocalPlane>, params: &mu
     (clause, distance)
 }
 
+/// At most this many offerings on an organization's page (and as "other offerings").
+const OFFERINGS_SHOWN: usize = 100;
+
 impl SqlStore {
     async fn summaries(
         &self,
@@ -176,8 +179,28 @@ impl SqlStore {
         })
     }
 
-    /// Services of one organization, nearest or by name, optionally leaving one out.
+    /// Services of one organization by name (with their distance when `near` is given),
+    /// optionally leaving one out: from the snapshot when current.
     async fn offerings_of(
+        &self,
+        organization_id: i64,
+        except: Option<i64>,
+        lang: Lang,
+        near: Option<Coordinates>,
+    ) -> Result<Vec<ServiceSummary>, StoreError> {
+        match self.current_snapshot().await? {
+            Some(snapshot) => {
+                let plane = near.map(LocalPlane::new);
+                Ok(snapshot
+                    .cards
+                    .of_organization(organization_id, except, lang, plane.as_ref(), OFFERINGS_SHOWN))
+            }
+            None => self.offerings_of_by_sql(organization_id, except, lang, near).await,
+        }
+    }
+
+    /// [`offerings_of`](Self::offerings_of) in SQL alone (the fallback and the reference).
+    pub async fn offerings_of_by_sql(
         &self,
         organization_id: i64,
         except: Option<i64>,
@@ -188,7 +211,7 @@ impl SqlStore {
         let org = params.int(organization_id);
         let except = params.int(except.unwrap_or(0));
         let sql = format!(
-            "SELECT {} FROM {SUMMARY_JOINS} WHERE s.organization_id = {org} AND s.id <> {except} ORDER BY s.name_{}, s.id LIMIT 100",
+            "SELECT {} FROM {SUMMARY_JOINS} WHERE s.organization_id = {org} AND s.id <> {except} ORDER BY s.name_{}, s.id LIMIT {OFFERINGS_SHOWN}",
             summary_columns(lang),
             sfx(lang)
         );

@@ -50,6 +50,8 @@ pub const COLUMNS: &str = "s.id, s.name_zh, s.name_en, s.category_slug, c.name_z
 #[derive(Debug, Default)]
 pub struct Cards {
     cards: HashMap<i64, Card>,
+    /// Each organization's services, for its page and "other offerings".
+    by_organization: HashMap<i64, Vec<i64>>,
     categories: HashMap<String, Arc<Category>>,
     organizations: HashMap<i64, Arc<Organization>>,
 }
@@ -99,7 +101,9 @@ impl Cards {
             price_unit_zh: unit_zh.map(Into::into),
             price_unit_en: unit_en.map(Into::into),
         };
-        self.cards.insert(row.try_get("id")?, card);
+        let id: i64 = row.try_get("id")?;
+        self.cards.insert(id, card);
+        self.by_organization.entry(organization_id).or_default().push(id);
         Ok(())
     }
 
@@ -136,5 +140,35 @@ impl Cards {
             },
             distance_m: rows::distance_m(plane, card.latitude, card.longitude),
         })
+    }
+
+    /// Up to `limit` services of an organization by name in `lang` (byte order, then id:
+    /// the SQL path's `ORDER BY name, id` under SQLite's BINARY and PostgreSQL's "C"
+    /// collation), leaving out `except`.
+    pub fn of_organization(
+        &self,
+        organization_id: i64,
+        except: Option<i64>,
+        lang: Lang,
+        plane: Option<&LocalPlane>,
+        limit: usize,
+    ) -> Vec<ServiceSummary> {
+        let Some(ids) = self.by_organization.get(&organization_id) else {
+            return Vec::new();
+        };
+        let name = |id: &i64| {
+            let card = &self.cards[id];
+            match lang {
+                Lang::Zh => &card.name.zh,
+                Lang::En => &card.name.en,
+            }
+        };
+        let mut ids: Vec<i64> = ids.iter().copied().filter(|id| Some(*id) != except).collect();
+        // An organization offers tens of services: sorting them per request is cheap.
+        ids.sort_by(|a, b| name(a).cmp(name(b)).then(a.cmp(b)));
+        ids.into_iter()
+            .take(limit)
+            .filter_map(|id| self.summary(id, lang, plane))
+            .collect()
     }
 }
