@@ -107,7 +107,7 @@ fn a_write_through_one_instance_shows_in_the_other_instances_indexed_search_at_o
                 &ServiceSpec::at("新开的助餐点", "New meal point", 30.641, 104.05),
             )
             .await;
-            // … is in instance two's next answer, first by distance.
+            // … is in instance two's very next answer.
             let (status, list) = two.get_json(near).await;
             assert_eq!(status, 200);
             assert_eq!(list["total"].as_u64().unwrap(), total + 1, "round {round}");

@@ -62,7 +62,6 @@ impl SearchIndex {
                 end: end as u32,
                 bounds,
             });
-            index.cell_totals.push(counts.iter().sum());
             index.cell_counts.extend(counts);
             start = end;
         }
@@ -73,13 +72,6 @@ impl SearchIndex {
                 .map(|row| index.cells.partition_point(|c| c.row < row) as u32)
                 .collect();
         }
-        index.cell_prefix = std::iter::once(0)
-            .chain(index.cell_totals.iter().scan(0u64, |sum, &n| {
-                *sum += u64::from(n);
-                Some(*sum)
-            }))
-            .collect();
-
         // Byte order of the names is SQLite's BINARY and PostgreSQL's "C" collation.
         let by_name = |name: fn(&IndexedService) -> &str| {
             let mut order: Vec<u32> = (0..services.len() as u32).collect();

@@ -68,7 +68,9 @@ struct Kind {
     cost: CostKind,
 }
 
-/// A cell: its services are `start..end` of the index's columns.
+/// A cell: its services are `start..end` of the index's columns. Cells are stored in
+/// (row, col) order and their services back to back, so a run of cells holds the services
+/// from its first cell's `start` to its last cell's `end`: counted with one subtraction.
 #[derive(Debug, Clone)]
 struct Cell {
     row: i32,
@@ -90,11 +92,6 @@ pub struct SearchIndex {
     cells: Vec<Cell>,
     /// `cell_counts[cell * kind_table.len() + kind]`.
     cell_counts: Vec<u32>,
-    /// Services per cell, whatever their kind.
-    cell_totals: Vec<u32>,
-    /// `cell_prefix[c]`: services in the cells before cell `c` (so a run of cells in a row
-    /// is counted with one subtraction).
-    cell_prefix: Vec<u64>,
     /// The first row with a cell, and where each row's cells start in `cells` (one more
     /// entry than rows), so finding a row's cells needs no search over the whole city.
     first_row: i32,
@@ -184,10 +181,14 @@ impl SearchIndex {
         filter.allowed[usize::from(self.kinds[i])] && filter.needle.as_ref().is_none_or(|n| self.text.contains(i, n))
     }
 
+    fn services_of(&self, cell: usize) -> std::ops::Range<usize> {
+        self.cells[cell].start as usize..self.cells[cell].end as usize
+    }
+
     /// How many services of a cell pass the kind filter, from its counts alone.
     fn counted(&self, filter: &Filter, cell: usize) -> u64 {
         if filter.any_kind {
-            return u64::from(self.cell_totals[cell]);
+            return self.services_of(cell).len() as u64;
         }
         let counts = &self.cell_counts[cell * self.kind_table.len()..];
         filter.allowed_kinds.iter().map(|&k| u64::from(counts[k])).sum()

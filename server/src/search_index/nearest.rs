@@ -40,8 +40,12 @@ impl SearchIndex {
         )
     }
 
-    fn services_of(&self, cell: usize) -> std::ops::Range<usize> {
-        self.cells[cell].start as usize..self.cells[cell].end as usize
+    /// The services of a run of cells in one row (stored back to back).
+    fn services_of_run(&self, cells: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        match (cells.start < cells.end).then(|| (&self.cells[cells.start], &self.cells[cells.end - 1])) {
+            Some((first, last)) => first.start as usize..last.end as usize,
+            None => 0..0,
+        }
     }
 
     /// The columns of `row` whose whole nominal cell lies inside the circle (shrunk by
@@ -102,7 +106,7 @@ impl SearchIndex {
                 }
             }
             total += match (&filter.needle, filter.any_kind) {
-                (None, true) => self.cell_prefix[inner.end] - self.cell_prefix[inner.start],
+                (None, true) => self.services_of_run(inner.clone()).len() as u64,
                 (None, false) => inner.clone().map(|cell| self.counted(filter, cell)).sum(),
                 (Some(_), _) => inner
                     .clone()
