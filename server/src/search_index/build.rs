@@ -1,5 +1,5 @@
 //! Building the index from rows: services sorted into cells, counts per cell and kind,
-//! prefix sums and row offsets for the radius search, name orders for the by-name search.
+//! row offsets for the radius search, name orders for the by-name search.
 
 use super::{cell_of, Cell, IndexedService, Kind, SearchIndex};
 use app::domain::geo::BoundingBox;

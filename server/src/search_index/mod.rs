@@ -12,7 +12,7 @@
 //! - Services live in square cells of [`CELL_DEGREES`], stored cell by cell, column-wise
 //!   (ids, latitudes, longitudes, kinds apart) so scans read only what they test. Each
 //!   cell keeps its count per *kind* (category × cost) and its total: cells wholly inside
-//!   the circle are added from their counts (a row's run of them from prefix sums)
+//!   the circle are added from their counts (a row's run of them by one subtraction)
 //!   without looking at a single service, so counting 45,000 services in the city centre
 //!   costs a few hundred additions plus the services in the thin band of cells the
 //!   circle's edge crosses (`nearest.rs`).
