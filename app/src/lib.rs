@@ -4,8 +4,9 @@
 
 pub mod api;
 pub mod app;
+/// The pure domain crate, under the name the rest of the app uses.
+pub use doorstep_domain as domain;
 pub mod components;
-pub mod domain;
 pub mod i18n;
 pub mod pages;
 pub mod prefs;

@@ -7,6 +7,7 @@
 //! sides always agree, which hydration needs.
 
 use crate::domain::geo::Coordinates;
+use crate::domain::ids::GridUnitId;
 use crate::domain::lang::Lang;
 use crate::domain::search::Origin;
 
@@ -78,13 +79,14 @@ impl Prefs {
 pub fn encode_home(origin: Origin) -> String {
     match origin {
         Origin::Place(id) => format!("place:{id}"),
-        Origin::Position(p) => format!("pos:{:.5},{:.5}", p.latitude(), p.longitude()),
+        // Rounded to about 100 m before it is stored: a cookie is no place for a door.
+        Origin::Position(p) => format!("pos:{:.3},{:.3}", p.latitude(), p.longitude()),
     }
 }
 
 pub fn decode_home(value: &str) -> Option<Origin> {
     if let Some(id) = value.strip_prefix("place:") {
-        return id.parse().ok().filter(|id| *id > 0).map(Origin::Place);
+        return id.parse().ok().and_then(GridUnitId::new).map(Origin::Place);
     }
     let (lat, lon) = value.strip_prefix("pos:")?.split_once(',')?;
     Coordinates::new(lat.parse().ok()?, lon.parse().ok()?)
@@ -118,12 +120,14 @@ mod tests {
     #[test]
     fn home_round_trips_and_garbage_is_ignored() {
         for origin in [
-            Origin::Place(12),
-            Origin::Position(Coordinates::new(30.64321, 104.04321).unwrap()),
+            Origin::Place(GridUnitId::new(12).unwrap()),
+            Origin::Position(Coordinates::new(30.643, 104.043).unwrap()),
         ] {
             assert_eq!(decode_home(&encode_home(origin)), Some(origin));
         }
         assert_eq!(decode_home("place:-1"), None);
+        let exact = Origin::Position(Coordinates::new(30.643_214, 104.043_219).unwrap());
+        assert_eq!(encode_home(exact), "pos:30.643,104.043");
         assert_eq!(decode_home("pos:91,0"), None);
         assert_eq!(decode_home("nonsense"), None);
     }

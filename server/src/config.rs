@@ -63,12 +63,33 @@ pub struct Config {
     #[arg(long, env = "RUST_LOG", default_value = "info,sqlx=warn")]
     pub log: String,
 
+    /// Longest a request may take, in milliseconds, before it is answered 503.
+    #[arg(long, env = "DOORSTEP_REQUEST_TIMEOUT_MS", default_value_t = 15_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub request_timeout_ms: u64,
+
+    /// Most requests served at once by this instance; more wait for a turn.
+    #[arg(long, env = "DOORSTEP_MAX_CONCURRENT_REQUESTS", default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_concurrent_requests: u32,
+
+    /// The site is served over HTTPS (directly or behind a proxy): send HSTS and mark
+    /// the session cookie `Secure` with the `__Host-` prefix.
+    #[arg(long, env = "DOORSTEP_HTTPS", default_value_t = false, action = clap::ArgAction::Set)]
+    pub https: bool,
+
     /// Log as JSON lines (for log collectors) instead of text.
     #[arg(long, env = "DOORSTEP_LOG_JSON", default_value_t = false, action = clap::ArgAction::Set)]
     pub log_json: bool,
 }
 
 impl Config {
+    pub fn hardening(&self) -> crate::hardening::Hardening {
+        crate::hardening::Hardening {
+            request_timeout: Duration::from_millis(self.request_timeout_ms),
+            max_concurrent_requests: self.max_concurrent_requests as usize,
+            https: self.https,
+        }
+    }
+
     pub fn store_options(&self) -> crate::store::StoreOptions {
         crate::store::StoreOptions {
             database_url: self.database_url.clone(),

@@ -5,7 +5,9 @@
 pub mod config;
 pub mod demo;
 pub mod generate;
+pub mod hardening;
 pub mod prefs;
+pub mod request_context;
 pub mod rest;
 pub mod router;
 pub mod search_index;

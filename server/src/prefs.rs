@@ -1,8 +1,14 @@
-//! `POST /prefs`: the no-JavaScript way to change language or elder mode, or forget the
-//! remembered location. Sets cookies and sends the resident back where they were.
+//! `POST /prefs`: the no-JavaScript way to change language or elder mode, remember a
+//! place as home or forget it. Sets cookies and sends the resident back where they were
+//! (or, after choosing a place, to that place's results).
 
+use crate::store::SqlStore;
+use app::domain::ids::GridUnitId;
 use app::domain::lang::Lang;
-use app::prefs::{COOKIE_MAX_AGE_S, ELDER_COOKIE, HOME_COOKIE, LANG_COOKIE};
+use app::domain::search::Origin;
+use app::domain::store::Store;
+use app::prefs::{encode_home, COOKIE_MAX_AGE_S, ELDER_COOKIE, HOME_COOKIE, LANG_COOKIE};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use http::header::SET_COOKIE;
@@ -16,6 +22,7 @@ pub struct PrefsForm {
     lang: Option<String>,
     elder: Option<String>,
     forget_home: Option<String>,
+    home_place: Option<String>,
     return_to: Option<String>,
 }
 
@@ -35,11 +42,13 @@ fn cookie(name: &str, value: &str, max_age: u32) -> String {
     format!("{name}={value}; Path=/; Max-Age={max_age}; SameSite=Lax")
 }
 
-pub async fn update(Form(form): Form<PrefsForm>) -> Response {
+pub async fn update(State(sql): State<SqlStore>, Form(form): Form<PrefsForm>) -> Response {
+    let store: Store = std::sync::Arc::new(sql);
     let mut cookies = Vec::new();
+    let mut return_to = safe_return_path(form.return_to.as_deref()).to_owned();
     if let Some(lang) = form.lang.as_deref() {
         let Some(lang) = Lang::parse(lang) else {
-            return ApiError(FieldError::new("lang", "must be zh or en").into()).into_response();
+            return ApiError::from(FieldError::new("lang", "须为 zh 或 en", "must be zh or en")).into_response();
         };
         cookies.push(cookie(LANG_COOKIE, lang.code(), COOKIE_MAX_AGE_S));
     }
@@ -47,13 +56,28 @@ pub async fn update(Form(form): Form<PrefsForm>) -> Response {
         match elder {
             "1" => cookies.push(cookie(ELDER_COOKIE, "1", COOKIE_MAX_AGE_S)),
             "0" => cookies.push(cookie(ELDER_COOKIE, "", 0)),
-            _ => return ApiError(FieldError::new("elder", "must be 1 or 0").into()).into_response(),
+            _ => return ApiError::from(FieldError::new("elder", "须为 1 或 0", "must be 1 or 0")).into_response(),
+        }
+    }
+    if let Some(raw) = form.home_place.as_deref() {
+        let place = match GridUnitId::parse("home_place", raw) {
+            Ok(id) => Origin::Place(id),
+            Err(e) => return ApiError::from(e).into_response(),
+        };
+        // Only a place that exists is remembered.
+        let lang = app::domain::lang::Lang::default();
+        if let Err(e) = app::domain::use_cases::resolve_origin(store.as_ref(), Some(place), lang).await {
+            return ApiError(e).into_response();
+        }
+        cookies.push(cookie(HOME_COOKIE, &encode_home(place), COOKIE_MAX_AGE_S));
+        if form.return_to.is_none() {
+            return_to = format!("/?place={}", raw.trim());
         }
     }
     if form.forget_home.as_deref() == Some("1") {
         cookies.push(cookie(HOME_COOKIE, "", 0));
     }
-    let mut response = Redirect::to(safe_return_path(form.return_to.as_deref())).into_response();
+    let mut response = Redirect::to(&return_to).into_response();
     for c in cookies {
         if let Ok(value) = c.parse() {
             response.headers_mut().append(SET_COOKIE, value);

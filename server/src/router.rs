@@ -2,18 +2,23 @@
 //! pages and server functions, static files. Tests build the same router.
 
 use crate::config::Config;
+use crate::hardening::{csrf, headers, headers::ScriptNonce, limits, Hardening};
+use crate::request_context::{request_id_of, MakeId, REQUEST_ID};
 use crate::store::SqlStore;
 use crate::{prefs, rest};
 use app::app::{shell, App};
 use app::domain::store::Store;
 use axum::extract::State;
 use axum::routing::{get, post};
-use axum::Router;
+use axum::{middleware, Router};
 use leptos::config::LeptosOptions;
-use leptos::prelude::provide_context;
+use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
+use tokio::sync::Semaphore;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
 /// Leptos' site settings from our configuration, so the binary runs outside cargo-leptos.
@@ -27,12 +32,26 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .build()
 }
 
+/// The whole application, with the settings of `config`.
+pub fn build(sql: SqlStore, config: &Config) -> Router {
+    build_with(sql, leptos_options(config), config.hardening())
+}
+
 /// The whole application.
-pub fn build(sql: SqlStore, options: LeptosOptions) -> Router {
-    let store: Store = Arc::new(sql.clone());
+pub fn build_with(sql: SqlStore, options: LeptosOptions, hardening: Hardening) -> Router {
     let context = {
-        let store = store.clone();
-        move || provide_context(store.clone())
+        let sql = sql.clone();
+        move || {
+            // One store per request, pinned to one directory snapshot for the whole render.
+            provide_context::<Store>(Arc::new(sql.pinned()));
+            // This response's script nonce (the CSP header names it), in place of the one
+            // Leptos would make up. Static files are served without request parts.
+            if let Some(nonce) =
+                use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<ScriptNonce>().cloned())
+            {
+                provide_context(nonce.0);
+            }
+        }
     };
     let pages = Router::new()
         .leptos_routes_with_context(&options, generate_route_list(App), context.clone(), {
@@ -44,14 +63,33 @@ pub fn build(sql: SqlStore, options: LeptosOptions) -> Router {
         ))
         .with_state(options);
 
+    let permits = Arc::new(Semaphore::new(hardening.max_concurrent_requests));
+    // Layers run outside-in in the reverse of the order they are added: the request id
+    // is set first, errors are rendered with it, panics are caught inside the renderer,
+    // and the limits and CSRF check run before any handler.
     Router::new()
-        .nest("/api/v1", rest::routes().with_state(store.clone()))
+        .nest("/api/v1", rest::routes().with_state(sql.clone()))
+        .route("/prefs", post(prefs::update).with_state(sql.clone()))
         .route("/healthz", get(healthz).with_state(sql))
-        .route("/prefs", post(prefs::update))
         .merge(pages)
-        .layer(axum::middleware::from_fn(cache_headers))
+        .layer(middleware::from_fn(rest::error::server_fn_status))
+        .layer(middleware::from_fn(csrf::refuse_cross_site))
+        .layer(middleware::from_fn_with_state(permits, limits::concurrency))
+        .layer(middleware::from_fn_with_state(
+            hardening.request_timeout,
+            limits::timeout,
+        ))
+        .layer(CatchPanicLayer::custom(limits::panic_response))
+        .layer(middleware::from_fn(rest::error::render_errors))
+        .layer(middleware::from_fn(cache_headers))
+        .layer(middleware::from_fn_with_state(hardening, headers::security_headers))
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &http::Request<_>| {
+            let id = request_id_of(request.headers()).unwrap_or_default();
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), id = %id)
+        }))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
+        .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeId))
 }
 
 /// Caching rules. The wasm, JS and CSS keep their names across builds, so browsers must
@@ -101,7 +139,7 @@ async fn healthz(State(store): State<SqlStore>) -> (http::StatusCode, String) {
 pub async fn serve(config: &Config, store: SqlStore) -> anyhow::Result<()> {
     // Searches are answered by SQL until the index is built, so serve at once.
     store.rebuild_index_in_background();
-    let app = build(store, leptos_options(config));
+    let app = build(store, config);
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     tracing::info!(address = %listener.local_addr()?, "serving Doorstep");
     axum::serve(listener, app)

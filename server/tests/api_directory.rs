@@ -164,8 +164,10 @@ async fn filters_narrow_by_category_group_and_cost(engine: Engine) {
     assert_eq!(body["items"][0]["price"]["amount_fen"], 1500);
     let (_, body) = app.get_json("/api/v1/services?group=elder-care&cost=free").await;
     assert_eq!(body["total"], 1);
-    let (_, body) = app.get_json("/api/v1/services?category=no-such-category").await;
-    assert_eq!(body["total"], 0);
+    // A typo in a category is a 400 naming it, never an empty page that looks like "no
+    // services here".
+    let (status, body) = app.get_json("/api/v1/services?category=no-such-category").await;
+    assert_eq!((status, body["error"]["field"].as_str()), (400, Some("category")));
 }
 
 async fn text_search_matches_chinese_substrings_and_english_in_any_case(engine: Engine) {
@@ -275,6 +277,8 @@ async fn every_bad_parameter_is_a_400_naming_the_field(engine: Engine) {
         ("limit=101", "limit"),
         ("offset=-1", "offset"),
         ("offset=1.5", "offset"),
+        ("offset=1001", "offset"),
+        ("category=no-such-category", "category"),
         ("category=Not%20A%20Slug", "category"),
         ("group=children", "group"),
         ("cost=cheap", "cost"),
@@ -286,10 +290,24 @@ async fn every_bad_parameter_is_a_400_naming_the_field(engine: Engine) {
     for (query, field) in cases {
         let (status, body) = app.get_json(&format!("/api/v1/services?{query}")).await;
         assert_eq!(status, 400, "{query}");
-        assert_eq!(body["error"]["code"], "invalid_parameter", "{query}");
+        assert_eq!(body["error"]["code"], "validation", "{query}");
         assert_eq!(body["error"]["field"], field, "{query}");
+        assert_eq!(body["error"]["fields"][0]["field"], field, "{query}");
         assert!(!body["error"]["message"].as_str().unwrap().is_empty());
+        assert!(
+            body["error"]["request_id"].as_str().is_some_and(|id| !id.is_empty()),
+            "{query}"
+        );
     }
+    // The message speaks the request's language: Chinese by default, English when asked.
+    let (_, zh) = app.get_json("/api/v1/services?radius_m=0").await;
+    assert!(zh["error"]["message"].as_str().unwrap().contains("米"), "{zh}");
+    let (_, en) = app.get_json("/api/v1/services?radius_m=0&lang=en").await;
+    assert!(en["error"]["message"].as_str().unwrap().contains("metres"), "{en}");
+    // Too many parameters are refused before any is read.
+    let many: String = (0..50).map(|i| format!("x{i}=1&")).collect();
+    let (status, body) = app.get_json(&format!("/api/v1/services?{many}")).await;
+    assert_eq!((status, body["error"]["field"].as_str()), (400, Some("query")));
     let (status, body) = app.get_json(&format!("/api/v1/services?q={}", "长".repeat(101))).await;
     assert_eq!((status, body["error"]["field"].as_str()), (400, Some("q")));
 }

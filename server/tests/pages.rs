@@ -94,11 +94,12 @@ async fn service_and_organization_pages_render_and_unknown_ones_are_404(engine: 
 
 async fn the_preference_form_sets_cookies_and_returns_only_to_local_pages(engine: Engine) {
     let app = spawn(engine).await;
-    let post = |body: &'static str| {
+    fixtures::base(&app.db.store).await;
+    let post = |body: &str| {
         app.client
             .post(format!("{}/prefs", app.base))
             .header("Content-Type", "application/x-www-form-urlencoded")
-            .body(body)
+            .body(body.to_owned())
             .send()
     };
     let response = post("lang=en&return_to=%2Fservices%2F3%3Fx%3D1").await.unwrap();
@@ -125,6 +126,29 @@ async fn the_preference_form_sets_cookies_and_returns_only_to_local_pages(engine
         .to_str()
         .unwrap()
         .starts_with("doorstep_home=; Path=/; Max-Age=0"));
+    // Choosing a place remembers it and shows its results; an unknown place is refused
+    // and nothing is remembered.
+    let place = app.db.store.pool().clone();
+    let id: i64 = sqlx::query_scalar("SELECT MIN(id) FROM grid_units WHERE kind = 'community'")
+        .fetch_one(&place)
+        .await
+        .unwrap();
+    let response = post(&format!("home_place={id}")).await.unwrap();
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(response.headers()["location"], format!("/?place={id}").as_str());
+    assert!(response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .starts_with(&format!("doorstep_home=place:{id};")));
+    let response = post("home_place=999999").await.unwrap();
+    assert_eq!(response.status().as_u16(), 400);
+    assert!(response.headers().get("set-cookie").is_none());
+    // Searching from a place or a position (a GET) never changes what is remembered.
+    let response = app.get(&format!("/?place={id}")).await;
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(response.headers().get("set-cookie").is_none());
+    let response = app.get("/?lat=30.64&lon=104.05").await;
+    assert!(response.headers().get("set-cookie").is_none());
     let (_, page) = html(&app, "/settings", &[("Cookie", "doorstep_elder=1")]).await;
     assert!(page.contains(r#"class="elder""#));
 }

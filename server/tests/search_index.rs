@@ -4,6 +4,7 @@
 mod common;
 
 use app::domain::geo::Coordinates;
+use app::domain::ids::{GridUnitId, OrganizationId, ServiceId};
 use app::domain::lang::Lang;
 use app::domain::search::{SearchParams, ServiceSearch};
 use common::fixtures::{self, Lcg, ServiceSpec};
@@ -197,11 +198,14 @@ async fn the_snapshot_answers_grid_category_and_organization_reads_as_sql_does(e
         for community in &communities {
             let places = store.home_places_in(community.id, lang).await.unwrap();
             assert!(!places.is_empty());
-            assert_eq!(places, store.home_places_in_by_sql(community.id, lang).await.unwrap());
-        }
-        for id in units.iter().map(|u| u.id).chain([0, 999_999]) {
             assert_eq!(
-                store.grid_unit(id, lang).await.unwrap(),
+                places,
+                store.home_places_in_by_sql(community.id.get(), lang).await.unwrap()
+            );
+        }
+        for id in units.iter().map(|u| u.id.get()).chain([999_999]) {
+            assert_eq!(
+                store.grid_unit(GridUnitId::new(id).unwrap(), lang).await.unwrap(),
                 store.grid_unit_by_sql(id, lang).await.unwrap()
             );
         }
@@ -216,13 +220,21 @@ async fn the_snapshot_answers_grid_category_and_organization_reads_as_sql_does(e
     for row in &services {
         let (id, org): (i64, i64) = (row.get(0), row.get(1));
         for (lang, near) in [(Lang::Zh, None), (Lang::En, near)] {
-            let page = store.organization(org, lang, near).await.unwrap().unwrap();
+            let page = store
+                .organization(OrganizationId::new(org).unwrap(), lang, near)
+                .await
+                .unwrap()
+                .unwrap();
             assert!(!page.offerings.is_empty());
             assert_eq!(
                 page.offerings,
                 store.offerings_of_by_sql(org, None, lang, near).await.unwrap()
             );
-            let service = store.service(id, lang, near).await.unwrap().unwrap();
+            let service = store
+                .service(ServiceId::new(id).unwrap(), lang, near)
+                .await
+                .unwrap()
+                .unwrap();
             assert_eq!(
                 service.other_offerings,
                 store.offerings_of_by_sql(org, Some(id), lang, near).await.unwrap()

@@ -1,8 +1,9 @@
 //! The directory's server functions: search, service, organization, and the choices the
 //! search form offers.
 
+use super::error::FnError;
 use crate::domain::directory::{Category, OrganizationDetail, SearchPage, ServiceDetail};
-use crate::domain::error::AppError;
+use crate::domain::ids::{GridUnitId, OrganizationId, ServiceId};
 use crate::domain::search::SearchParams;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -22,7 +23,7 @@ pub struct SearchView {
 /// A place a resident can choose as home.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlaceChoice {
-    pub id: i64,
+    pub id: GridUnitId,
     pub name: String,
 }
 
@@ -42,28 +43,24 @@ pub struct SearchOptions {
 }
 
 /// Runs a directory search from a raw query string (`lat=..&lon=..&category=..`), the same
-/// parameters as `GET /api/v1/services`. Without a position it uses the remembered home;
-/// with one it remembers it.
+/// parameters as `GET /api/v1/services`. Without a position it uses the remembered home.
+/// It never changes what is remembered: that is an explicit POST to `/prefs`.
 #[server(prefix = "/api/fn", endpoint = "search")]
-pub async fn find_services(query: String) -> Result<SearchView, AppError> {
-    use super::context::{request_cookie, set_cookie, store, with_status};
+pub async fn find_services(query: String) -> Result<SearchView, FnError> {
+    use super::context::{request_cookie, store, with_status};
     use crate::domain::use_cases;
-    use crate::prefs::{decode_home, encode_home, Prefs, COOKIE_MAX_AGE_S, HOME_COOKIE};
+    use crate::prefs::{decode_home, Prefs, HOME_COOKIE};
 
     with_status(
         async {
-            let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&query)
-                .map_err(|_| crate::domain::validation::FieldError::new("query", "is not a valid query string"))?;
+            let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&query).map_err(|_| {
+                crate::domain::validation::FieldError::new("query", "查询字符串格式不对", "is not a valid query string")
+            })?;
             let mut params = SearchParams::from_pairs(&pairs)?;
             let store = store()?;
             let lang = params.lang.unwrap_or(Prefs::current().lang);
-            match params.origin {
-                Some(origin) => {
-                    // Resolve before remembering, so an unknown place is never remembered.
-                    use_cases::resolve_origin(store.as_ref(), Some(origin), lang).await?;
-                    set_cookie(HOME_COOKIE, &encode_home(origin), COOKIE_MAX_AGE_S);
-                }
-                None => params.origin = request_cookie(HOME_COOKIE).as_deref().and_then(decode_home),
+            if params.origin.is_none() {
+                params.origin = request_cookie(HOME_COOKIE).as_deref().and_then(decode_home);
             }
             let place_name = match params.origin {
                 Some(crate::domain::search::Origin::Place(id)) => {
@@ -73,7 +70,7 @@ pub async fn find_services(query: String) -> Result<SearchView, AppError> {
             };
             let page = match use_cases::search_services(store.as_ref(), params.clone(), lang).await {
                 // A remembered place that no longer exists: search without it.
-                Err(AppError::Validation(e)) if e.field == "place" => {
+                Err(e) if e.refuses("place") => {
                     params.origin = None;
                     use_cases::search_services(store.as_ref(), params.clone(), lang).await?
                 }
@@ -100,9 +97,9 @@ pub async fn find_services(query: String) -> Result<SearchView, AppError> {
 #[cfg(feature = "ssr")]
 async fn search_options(
     store: &dyn crate::domain::store::DirectoryStore,
-    place: Option<i64>,
+    place: Option<GridUnitId>,
     lang: crate::domain::lang::Lang,
-) -> Result<SearchOptions, AppError> {
+) -> Result<SearchOptions, crate::domain::error::AppError> {
     use crate::domain::use_cases;
     let categories = use_cases::categories(store, lang).await?;
     let places = use_cases::home_places(store, place, lang).await?;
@@ -121,7 +118,7 @@ async fn search_options(
 
 /// One service, with the distance from the remembered home if there is one.
 #[server(prefix = "/api/fn", endpoint = "service")]
-pub async fn load_service(id: i64) -> Result<ServiceDetail, AppError> {
+pub async fn load_service(id: ServiceId) -> Result<ServiceDetail, FnError> {
     use super::context::{store, with_status};
     use crate::domain::use_cases;
     use crate::prefs::Prefs;
@@ -131,7 +128,7 @@ pub async fn load_service(id: i64) -> Result<ServiceDetail, AppError> {
             let store = store()?;
             let lang = Prefs::current().lang;
             let near = remembered_position(store.as_ref(), lang).await;
-            use_cases::service_detail(store.as_ref(), id, lang, near).await
+            Ok(use_cases::service_detail(store.as_ref(), id, lang, near).await?)
         }
         .await,
     )
@@ -139,7 +136,7 @@ pub async fn load_service(id: i64) -> Result<ServiceDetail, AppError> {
 
 /// One organization and its offerings.
 #[server(prefix = "/api/fn", endpoint = "organization")]
-pub async fn load_organization(id: i64) -> Result<OrganizationDetail, AppError> {
+pub async fn load_organization(id: OrganizationId) -> Result<OrganizationDetail, FnError> {
     use super::context::{store, with_status};
     use crate::domain::use_cases;
     use crate::prefs::Prefs;
@@ -149,7 +146,7 @@ pub async fn load_organization(id: i64) -> Result<OrganizationDetail, AppError> 
             let store = store()?;
             let lang = Prefs::current().lang;
             let near = remembered_position(store.as_ref(), lang).await;
-            use_cases::organization_detail(store.as_ref(), id, lang, near).await
+            Ok(use_cases::organization_detail(store.as_ref(), id, lang, near).await?)
         }
         .await,
     )

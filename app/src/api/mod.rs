@@ -5,3 +5,4 @@
 #[cfg(feature = "ssr")]
 mod context;
 pub mod directory;
+pub mod error;

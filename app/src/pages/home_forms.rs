@@ -16,15 +16,17 @@ use leptos_router::components::Form;
 const RADII: [u32; 5] = [500, 1_000, 3_000, 5_000, 10_000];
 
 /// Choose a community, then (once one is chosen) a courtyard, estate or unit in it. A
-/// plain select in a GET form: each step is one submit, with or without JavaScript.
+/// plain select in a form: each step is one submit, with or without JavaScript. Choosing
+/// is a POST to `/prefs`, which remembers the place as home and shows its results
+/// (`/?place=ID`); a GET never changes what is remembered.
 #[component]
 pub fn LocationPicker(
     communities: Vec<PlaceChoice>,
     chosen_community: Option<CommunityChoice>,
-    selected: Option<i64>,
+    selected: Option<crate::domain::ids::GridUnitId>,
 ) -> impl IntoView {
     let t = text(expect_context::<Prefs>().lang);
-    let is = move |id: i64| selected == Some(id);
+    let is = move |id: crate::domain::ids::GridUnitId| selected == Some(id);
     let narrow = chosen_community.filter(|c| !c.places.is_empty()).map(|c| {
         view! {
             <optgroup label=c.community.name.clone()>
@@ -36,10 +38,10 @@ pub fn LocationPicker(
         }
     });
     view! {
-        <Form method="GET" action="/" attr:class="stack">
+        <form method="post" action="/prefs" class="stack">
             <label for="place">{t.choose_place}</label>
             <p class="hint" id="place-hint">{t.choose_place_hint}</p>
-            <select id="place" name="place" aria-describedby="place-hint" required>
+            <select id="place" name="home_place" aria-describedby="place-hint" required>
                 <option value="">{t.no_place}</option>
                 {narrow}
                 <optgroup label=t.community_list>
@@ -50,7 +52,7 @@ pub fn LocationPicker(
                 </optgroup>
             </select>
             <button type="submit" class="button">{t.use_this_place}</button>
-        </Form>
+        </form>
     }
 }
 
@@ -65,7 +67,8 @@ pub fn GeoButton(lang: Lang) -> impl IntoView {
         geo::locate(move |position| match position {
             Some((lat, lon)) => {
                 set_state.set(None);
-                geo::go_to(&format!("/?lat={lat:.6}&lon={lon:.6}"));
+                // About 100 m: enough to find services nearby, not enough to find a door.
+                geo::go_to(&format!("/?lat={lat:.3}&lon={lon:.3}"));
             }
             None => set_state.set(Some(t.location_failed)),
         });
@@ -87,8 +90,8 @@ pub fn FilterForm(params: SearchParams, categories: Vec<Category>) -> impl IntoV
     let t = text(expect_context::<Prefs>().lang);
     let origin_fields = match params.origin {
         Some(Origin::Position(p)) => view! {
-            <input type="hidden" name="lat" value=format!("{:.6}", p.latitude()) />
-            <input type="hidden" name="lon" value=format!("{:.6}", p.longitude()) />
+            <input type="hidden" name="lat" value=format!("{:.3}", p.latitude()) />
+            <input type="hidden" name="lon" value=format!("{:.3}", p.longitude()) />
         }
         .into_any(),
         Some(Origin::Place(id)) => view! { <input type="hidden" name="place" value=id.to_string() /> }.into_any(),

@@ -6,5 +6,5 @@ use leptos::prelude::*;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
-    view! { <ErrorMessage error=AppError::not_found("page") /> }
+    view! { <ErrorMessage error=AppError::not_found("页面", "page").into() /> }
 }

@@ -19,7 +19,7 @@ pub fn OrganizationPage() -> impl IntoView {
         |id| async move {
             match id {
                 Some(id) => load_organization(id).await,
-                None => Err(crate::domain::error::AppError::not_found("organization")),
+                None => Err(crate::domain::error::AppError::not_found("机构", "organization").into()),
             }
         },
     );

@@ -13,8 +13,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 /// The id in the path, if it is a positive whole number.
-pub fn path_id(raw: Option<String>) -> Option<i64> {
-    raw?.parse::<i64>().ok().filter(|id| *id > 0)
+pub fn path_id<Id: TryFrom<i64>>(raw: Option<String>) -> Option<Id> {
+    Id::try_from(raw?.parse::<i64>().ok()?).ok()
 }
 
 #[component]
@@ -25,7 +25,7 @@ pub fn ServicePage() -> impl IntoView {
         |id| async move {
             match id {
                 Some(id) => load_service(id).await,
-                None => Err(crate::domain::error::AppError::not_found("service")),
+                None => Err(crate::domain::error::AppError::not_found("服务", "service").into()),
             }
         },
     );
@@ -148,12 +148,13 @@ fn ServiceView(service: ServiceDetail) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::path_id;
+    use crate::domain::ids::ServiceId;
 
     #[test]
     fn only_positive_whole_numbers_are_ids() {
-        assert_eq!(path_id(Some("42".into())), Some(42));
-        assert_eq!(path_id(Some("0".into())), None);
-        assert_eq!(path_id(Some("4x".into())), None);
-        assert_eq!(path_id(None), None);
+        assert_eq!(path_id::<ServiceId>(Some("42".into())).map(ServiceId::get), Some(42));
+        assert_eq!(path_id::<ServiceId>(Some("0".into())), None);
+        assert_eq!(path_id::<ServiceId>(Some("4x".into())), None);
+        assert_eq!(path_id::<ServiceId>(None), None);
     }
 }

@@ -10,18 +10,21 @@ pub mod error;
 pub mod openapi;
 mod params;
 mod reference;
+pub mod schema;
 mod services;
 
+use crate::store::SqlStore;
 use app::domain::lang::Lang;
 use app::domain::store::Store;
 use app::domain::validation::FieldError;
+use axum::extract::FromRequestParts;
 use axum::routing::get;
 use axum::Router;
 use error::ApiError;
 use http::HeaderMap;
 
 /// The API's routes, relative to `/api/v1` where the router nests them.
-pub fn routes() -> Router<Store> {
+pub fn routes() -> Router<SqlStore> {
     Router::new()
         .route("/services", get(services::search))
         .route("/services/{id}", get(services::service))
@@ -34,14 +37,25 @@ pub fn routes() -> Router<Store> {
         .fallback(not_found)
 }
 
+/// The store for one request, pinned to one directory snapshot for all its reads.
+pub struct RequestStore(pub Store);
+
+impl FromRequestParts<SqlStore> for RequestStore {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(_parts: &mut http::request::Parts, sql: &SqlStore) -> Result<Self, Self::Rejection> {
+        Ok(RequestStore(std::sync::Arc::new(sql.pinned())))
+    }
+}
+
 async fn not_found() -> ApiError {
-    ApiError(app::domain::error::AppError::not_found("endpoint"))
+    ApiError(app::domain::error::AppError::not_found("接口", "endpoint"))
 }
 
 /// Query-string pairs; a malformed string is a 400 on `query`.
 pub(crate) fn query_pairs(raw: Option<&str>) -> Result<Vec<(String, String)>, ApiError> {
     serde_urlencoded::from_str(raw.unwrap_or_default())
-        .map_err(|_| ApiError(FieldError::new("query", "is not a valid query string").into()))
+        .map_err(|_| ApiError(FieldError::new("query", "查询字符串格式不对", "is not a valid query string").into()))
 }
 
 /// `lang=` if given, else the `Accept-Language` header.
@@ -57,9 +71,9 @@ pub(crate) fn request_lang(explicit: Option<Lang>, headers: &HeaderMap) -> Lang 
 }
 
 /// A path id: a positive whole number, else a 400 naming `id`.
-pub(crate) fn path_id(raw: &str) -> Result<i64, ApiError> {
+pub(crate) fn path_id<Id: TryFrom<i64>>(raw: &str) -> Result<Id, ApiError> {
     raw.parse::<i64>()
         .ok()
-        .filter(|id| *id > 0)
-        .ok_or_else(|| ApiError(FieldError::new("id", "must be a positive whole number").into()))
+        .and_then(|id| Id::try_from(id).ok())
+        .ok_or_else(|| ApiError(FieldError::new("id", "须为正整数编号", "must be a positive whole number").into()))
 }

@@ -1,10 +1,10 @@
 //! The OpenAPI 3.1 description of `/api/v1`, generated from the handlers' annotations so
 //! it cannot drift from the code.
 
-use super::error::{ErrorBody, ErrorDetail};
+use super::error::{ErrorBody, ErrorDetail, FieldDetail};
 use super::params::{CategoryParam, CostParam, GroupParam};
+use super::schema::Lang;
 use super::services;
-use app::domain::lang::Lang;
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -18,7 +18,7 @@ use utoipa::OpenApi;
     ),
     paths(services::search, services::service, services::organization, services::categories, services::grid, services::version),
     // Parameter schemas are not collected from the paths automatically: list them here.
-    components(schemas(ErrorBody, ErrorDetail, GroupParam, CostParam, CategoryParam, Lang)),
+    components(schemas(ErrorBody, ErrorDetail, FieldDetail, GroupParam, CostParam, CategoryParam, Lang)),
     tags((name = "directory", description = "Finding services near home"), (name = "meta", description = "About this server"))
 )]
 pub struct ApiDoc;

@@ -2,14 +2,14 @@
 
 use super::error::{ApiError, ErrorBody};
 use super::params::{CategoryParam, CostParam, GroupParam};
-use super::{path_id, query_pairs, request_lang};
+use super::schema;
+use super::{path_id, query_pairs, request_lang, RequestStore};
 use app::domain::directory::{Category, OrganizationDetail, SearchPage, ServiceDetail};
 use app::domain::grid::GridNode;
-use app::domain::lang::Lang;
+use app::domain::ids::{OrganizationId, ServiceId};
 use app::domain::search::SearchParams;
-use app::domain::store::Store;
 use app::domain::use_cases;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, RawQuery};
 use axum::Json;
 use http::HeaderMap;
 
@@ -28,17 +28,17 @@ use http::HeaderMap;
         ("cost" = Option<CostParam>, Query, description = "`free`, `subsidized` or `paid`; empty for any."),
         ("q" = Option<String>, Query, description = "Text in Chinese or English names and descriptions (≤ 100 characters).", max_length = 100),
         ("limit" = Option<u32>, Query, description = "Page size.", minimum = 1, maximum = 100),
-        ("offset" = Option<u64>, Query, description = "Items to skip.", minimum = 0, maximum = 1000000000),
-        ("lang" = Option<Lang>, Query, description = "`zh` or `en`; defaults to Accept-Language, then Chinese."),
+        ("offset" = Option<u64>, Query, description = "Items to skip (at most 1,000: narrow the search to see further).", minimum = 0, maximum = 1000),
+        ("lang" = Option<schema::Lang>, Query, description = "`zh` or `en`; defaults to Accept-Language, then Chinese."),
     ),
     responses(
-        (status = 200, description = "A page of services and the total count.", body = SearchPage),
+        (status = 200, description = "A page of services and the total count.", body = schema::SearchPage),
         (status = 400, description = "A parameter is malformed or out of range.", body = ErrorBody),
         (status = 503, description = "The database is unavailable.", body = ErrorBody),
     )
 )]
 pub async fn search(
-    State(store): State<Store>,
+    RequestStore(store): RequestStore,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Json<SearchPage>, ApiError> {
@@ -56,21 +56,21 @@ pub async fn search(
         ("id" = i64, Path, description = "Service id.", minimum = 1),
         ("lat" = Option<f64>, Query, description = "Latitude, to get distances.", minimum = -90, maximum = 90),
         ("lon" = Option<f64>, Query, description = "Longitude, to get distances.", minimum = -180, maximum = 180),
-        ("lang" = Option<Lang>, Query, description = "`zh` or `en`."),
+        ("lang" = Option<schema::Lang>, Query, description = "`zh` or `en`."),
     ),
     responses(
-        (status = 200, body = ServiceDetail),
+        (status = 200, body = schema::ServiceDetail),
         (status = 400, body = ErrorBody),
         (status = 404, description = "No service has this id.", body = ErrorBody),
     )
 )]
 pub async fn service(
-    State(store): State<Store>,
+    RequestStore(store): RequestStore,
     Path(id): Path<String>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Json<ServiceDetail>, ApiError> {
-    let id = path_id(&id)?;
+    let id: ServiceId = path_id(&id)?;
     let params = SearchParams::from_pairs(&query_pairs(query.as_deref())?).map_err(|e| ApiError(e.into()))?;
     let lang = request_lang(params.lang, &headers);
     let near = use_cases::resolve_origin(store.as_ref(), params.origin, lang).await?;
@@ -84,21 +84,21 @@ pub async fn service(
     tag = "directory",
     params(
         ("id" = i64, Path, description = "Organization id.", minimum = 1),
-        ("lang" = Option<Lang>, Query, description = "`zh` or `en`."),
+        ("lang" = Option<schema::Lang>, Query, description = "`zh` or `en`."),
     ),
     responses(
-        (status = 200, body = OrganizationDetail),
+        (status = 200, body = schema::OrganizationDetail),
         (status = 400, body = ErrorBody),
         (status = 404, description = "No organization has this id.", body = ErrorBody),
     )
 )]
 pub async fn organization(
-    State(store): State<Store>,
+    RequestStore(store): RequestStore,
     Path(id): Path<String>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Json<OrganizationDetail>, ApiError> {
-    let id = path_id(&id)?;
+    let id: OrganizationId = path_id(&id)?;
     let params = SearchParams::from_pairs(&query_pairs(query.as_deref())?).map_err(|e| ApiError(e.into()))?;
     let lang = request_lang(params.lang, &headers);
     let near = use_cases::resolve_origin(store.as_ref(), params.origin, lang).await?;
@@ -112,11 +112,11 @@ pub async fn organization(
     get,
     path = "/api/v1/categories",
     tag = "directory",
-    params(("lang" = Option<Lang>, Query, description = "`zh` or `en`.")),
-    responses((status = 200, body = Vec<Category>), (status = 400, body = ErrorBody))
+    params(("lang" = Option<schema::Lang>, Query, description = "`zh` or `en`.")),
+    responses((status = 200, body = Vec<schema::Category>), (status = 400, body = ErrorBody))
 )]
 pub async fn categories(
-    State(store): State<Store>,
+    RequestStore(store): RequestStore,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Vec<Category>>, ApiError> {
@@ -132,11 +132,11 @@ pub async fn categories(
     get,
     path = "/api/v1/grid",
     tag = "directory",
-    params(("lang" = Option<Lang>, Query, description = "`zh` or `en`.")),
-    responses((status = 200, body = Vec<GridNode>), (status = 400, body = ErrorBody))
+    params(("lang" = Option<schema::Lang>, Query, description = "`zh` or `en`.")),
+    responses((status = 200, body = Vec<schema::GridNode>), (status = 400, body = ErrorBody))
 )]
 pub async fn grid(
-    State(store): State<Store>,
+    RequestStore(store): RequestStore,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Vec<GridNode>>, ApiError> {

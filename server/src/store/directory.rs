@@ -14,6 +14,7 @@ use app::domain::directory::{
 };
 use app::domain::geo::{Coordinates, LocalPlane, METRES_PER_DEGREE};
 use app::domain::grid::{GridKind, GridUnit};
+use app::domain::ids::{GridUnitId, OrganizationId, ServiceId};
 use app::domain::lang::Lang;
 use app::domain::search::ServiceSearch;
 use app::domain::store::{DirectoryStore, StoreError};
@@ -132,7 +133,7 @@ impl SqlStore {
 
     async fn grid_ref(&self, id: i64, lang: Lang) -> Result<GridRef, StoreError> {
         let unit = self
-            .grid_unit(id, lang)
+            .grid_unit(GridUnitId::from_row(id), lang)
             .await?
             .ok_or_else(|| failed(corrupt("grid_unit_id", &id.to_string())))?;
         Ok(GridRef {
@@ -232,10 +233,11 @@ impl DirectoryStore for SqlStore {
 
     async fn service(
         &self,
-        id: i64,
+        service_id: ServiceId,
         lang: Lang,
         near: Option<Coordinates>,
     ) -> Result<Option<ServiceDetail>, StoreError> {
+        let id = service_id.get();
         let l = sfx(lang);
         let mut params = Params::default();
         let id_param = params.int(id);
@@ -292,7 +294,7 @@ impl DirectoryStore for SqlStore {
             .map(|r| {
                 let kind: String = r.try_get("kind")?;
                 Ok(GridRef {
-                    id: r.try_get("id")?,
+                    id: GridUnitId::from_row(r.try_get("id")?),
                     kind: GridKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?,
                     name: r.try_get("name")?,
                 })
@@ -301,7 +303,9 @@ impl DirectoryStore for SqlStore {
             .map_err(failed)?;
 
         let place = self.grid_ref(grid_unit_id, lang).await?;
-        let other_offerings = self.offerings_of(summary.organization.id, Some(id), lang, near).await?;
+        let other_offerings = self
+            .offerings_of(summary.organization.id.get(), Some(id), lang, near)
+            .await?;
         Ok(Some(ServiceDetail {
             summary,
             description,
@@ -318,10 +322,11 @@ impl DirectoryStore for SqlStore {
 
     async fn organization(
         &self,
-        id: i64,
+        organization_id: OrganizationId,
         lang: Lang,
         near: Option<Coordinates>,
     ) -> Result<Option<OrganizationDetail>, StoreError> {
+        let id = organization_id.get();
         let l = sfx(lang);
         let mut params = Params::default();
         let id_param = params.int(id);
@@ -355,7 +360,7 @@ impl DirectoryStore for SqlStore {
         let community = self.grid_ref(community_id, lang).await?;
         let offerings = self.offerings_of(id, None, lang, near).await?;
         Ok(Some(OrganizationDetail {
-            id,
+            id: organization_id,
             name,
             kind,
             description,
@@ -390,14 +395,16 @@ impl DirectoryStore for SqlStore {
         }
     }
 
-    async fn home_places_in(&self, community_id: i64, lang: Lang) -> Result<Vec<GridUnit>, StoreError> {
+    async fn home_places_in(&self, community_id: GridUnitId, lang: Lang) -> Result<Vec<GridUnit>, StoreError> {
+        let community_id = community_id.get();
         match self.current_snapshot().await? {
             Some(snapshot) => Ok(snapshot.grid.home_places_in(community_id, lang)),
             None => self.home_places_in_by_sql(community_id, lang).await,
         }
     }
 
-    async fn grid_unit(&self, id: i64, lang: Lang) -> Result<Option<GridUnit>, StoreError> {
+    async fn grid_unit(&self, id: GridUnitId, lang: Lang) -> Result<Option<GridUnit>, StoreError> {
+        let id = id.get();
         match self.current_snapshot().await? {
             Some(snapshot) => Ok(snapshot.grid.unit(id, lang)),
             None => self.grid_unit_by_sql(id, lang).await,

@@ -24,6 +24,10 @@ use app::domain::search::ServiceSearch;
 use app::domain::store::StoreError;
 use std::sync::{Arc, RwLock};
 
+/// How long a read waits for the database to say which directory version is current.
+/// The query is a primary-key read of one row: seconds mean the database is stuck.
+const VERSION_READ_DEADLINE: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// The current snapshot, shared by every request of this process.
 #[derive(Default)]
 pub(crate) struct DirectoryCache {
@@ -59,9 +63,19 @@ pub struct IndexStatus {
 }
 
 impl SqlStore {
+    /// The snapshot this store answers from: for a store pinned to one request
+    /// ([`SqlStore::pinned`]), the one found current at its first read, for every later
+    /// read of that request too (a page never mixes versions); otherwise the current one.
+    pub(super) async fn current_snapshot(&self) -> Result<Option<Arc<Snapshot>>, StoreError> {
+        match &self.pinned {
+            Some(cell) => cell.get_or_try_init(|| self.fresh_snapshot()).await.cloned(),
+            None => self.fresh_snapshot().await,
+        }
+    }
+
     /// The snapshot, if it is as current as the database at some moment after this call
     /// began; else `None` (a rebuild is then under way, and the caller should ask SQL).
-    pub(super) async fn current_snapshot(&self) -> Result<Option<Arc<Snapshot>>, StoreError> {
+    async fn fresh_snapshot(&self) -> Result<Option<Arc<Snapshot>>, StoreError> {
         let Some(snapshot) = self.cache.snapshot() else {
             self.rebuild_index_in_background();
             return Ok(None);
@@ -97,16 +111,22 @@ impl SqlStore {
     }
 
     /// The database's `directory_version` as of some moment after this call began.
+    /// Every read of the directory waits on it, so it has a deadline of its own: a stuck
+    /// database fails requests with "unavailable" instead of piling them up.
     async fn directory_version(&self) -> Result<i64, StoreError> {
-        self.cache
-            .version
-            .get(|| async {
-                sqlx::query_scalar("SELECT version FROM directory_version WHERE id = 1")
-                    .fetch_one(self.pool())
-                    .await
-                    .map_err(failed)
-            })
-            .await
+        let read = self.cache.version.get(|| async {
+            sqlx::query_scalar("SELECT version FROM directory_version WHERE id = 1")
+                .fetch_one(self.pool())
+                .await
+                .map_err(failed)
+        });
+        match tokio::time::timeout(VERSION_READ_DEADLINE, read).await {
+            Ok(version) => version,
+            Err(_) => {
+                tracing::warn!("directory_version did not answer in time");
+                Err(StoreError::Unavailable)
+            }
+        }
     }
 
     /// What the loaded index holds, if one is loaded.

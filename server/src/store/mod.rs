@@ -67,11 +67,23 @@ impl StoreOptions {
 }
 
 /// The SQL store. Cloning shares the pool and the search index.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SqlStore {
     pool: AnyPool,
     engine: Engine,
     cache: Arc<DirectoryCache>,
+    /// Set on a store made for one request: the directory snapshot it settled on.
+    pinned: Option<Arc<tokio::sync::OnceCell<Option<Arc<snapshot::Snapshot>>>>>,
+}
+
+impl std::fmt::Debug for SqlStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqlStore")
+            .field("engine", &self.engine)
+            .field("cache", &self.cache)
+            .field("pinned", &self.pinned.is_some())
+            .finish()
+    }
 }
 
 impl SqlStore {
@@ -117,7 +129,18 @@ impl SqlStore {
             pool,
             engine,
             cache: Arc::default(),
+            pinned: None,
         })
+    }
+
+    /// A store for one request or page render: its first directory read settles which
+    /// snapshot (or SQL) answers, and every later read of the request uses the same, so
+    /// one version query serves the whole request and a page never mixes versions.
+    pub fn pinned(&self) -> SqlStore {
+        SqlStore {
+            pinned: Some(Arc::default()),
+            ..self.clone()
+        }
     }
 
     pub fn engine(&self) -> Engine {
@@ -180,12 +203,16 @@ static NEXT_REFERENCE: AtomicU64 = AtomicU64::new(1);
 
 /// Logs a database error and turns it into a [`StoreError`] the caller may show.
 pub(crate) fn failed(error: sqlx::Error) -> StoreError {
-    match error {
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+    match classify(&error) {
+        Failure::Unavailable => {
             tracing::error!(%error, "database unavailable");
             StoreError::Unavailable
         }
-        error => {
+        Failure::Constraint(constraint) => {
+            tracing::info!(%error, constraint, "constraint refused a write");
+            StoreError::Constraint(constraint)
+        }
+        Failure::Other => {
             let millis = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.as_millis())
@@ -195,6 +222,55 @@ pub(crate) fn failed(error: sqlx::Error) -> StoreError {
             StoreError::Failed { reference }
         }
     }
+}
+
+enum Failure {
+    /// Worth retrying shortly: the database is slow, locked or unreachable.
+    Unavailable,
+    /// A constraint refused the write; carries the constraint's name where known.
+    Constraint(String),
+    Other,
+}
+
+/// Sorts an engine's error into what the caller can act on. SQLSTATE codes for
+/// PostgreSQL; SQLite's (extended) result codes, which sqlx reports as the code.
+fn classify(error: &sqlx::Error) -> Failure {
+    match error {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::WorkerCrashed => {
+            Failure::Unavailable
+        }
+        sqlx::Error::Database(db) => {
+            let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
+            match code.as_str() {
+                // PostgreSQL: statement timeout / cancelled, lock not available, deadlock,
+                // serialization failure, connection failures, too many connections,
+                // shutting down.
+                "57014" | "55P03" | "40P01" | "40001" | "57P01" | "57P02" | "57P03" | "53300" => Failure::Unavailable,
+                c if c.starts_with("08") => Failure::Unavailable,
+                // SQLite: SQLITE_BUSY and SQLITE_LOCKED with their extended codes.
+                "5" | "6" | "261" | "517" | "262" => Failure::Unavailable,
+                // PostgreSQL integrity violations (23xxx) and SQLite's constraint codes.
+                c if c.starts_with("23") || c == "19" || c == "1555" || c == "2067" || c == "787" || c == "275" => {
+                    Failure::Constraint(
+                        db.constraint()
+                            .map(str::to_owned)
+                            .unwrap_or_else(|| constraint_of_message(db.message())),
+                    )
+                }
+                _ => Failure::Other,
+            }
+        }
+        _ => Failure::Other,
+    }
+}
+
+/// SQLite names no constraint; its message says which columns ("UNIQUE constraint
+/// failed: people.login"), which is what callers match on.
+fn constraint_of_message(message: &str) -> String {
+    message
+        .split_once("failed: ")
+        .map(|(_, columns)| columns.to_owned())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use app::domain::catalog::{CategoryGroup, CostKind};
 use app::domain::directory::{CategoryRef, OrganizationRef, Price, ServiceSummary};
 use app::domain::geo::{rounded_metres, LocalPlane};
 use app::domain::grid::{GridKind, GridUnit};
+use app::domain::ids::{GridUnitId, OrganizationId, ServiceId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -22,7 +23,7 @@ pub fn service_summary(row: &AnyRow, plane: Option<&LocalPlane>) -> Result<Servi
     let price_unit: Option<String> = row.try_get("price_unit")?;
     let distance_m = distance_m(plane, latitude, longitude);
     Ok(ServiceSummary {
-        id: row.try_get("id")?,
+        id: ServiceId::from_row(row.try_get("id")?),
         name: row.try_get("name")?,
         category: CategoryRef {
             slug: row.try_get("category_slug")?,
@@ -30,7 +31,7 @@ pub fn service_summary(row: &AnyRow, plane: Option<&LocalPlane>) -> Result<Servi
             group: CategoryGroup::parse(&group).ok_or_else(|| corrupt("group_slug", &group))?,
         },
         organization: OrganizationRef {
-            id: row.try_get("organization_id")?,
+            id: OrganizationId::from_row(row.try_get("organization_id")?),
             name: row.try_get("organization_name")?,
         },
         latitude,
@@ -53,8 +54,8 @@ pub fn distance_m(plane: Option<&LocalPlane>, latitude: f64, longitude: f64) -> 
 pub fn grid_unit(row: &AnyRow) -> Result<GridUnit, sqlx::Error> {
     let kind: String = row.try_get("kind")?;
     Ok(GridUnit {
-        id: row.try_get("id")?,
-        parent_id: row.try_get("parent_id")?,
+        id: GridUnitId::from_row(row.try_get("id")?),
+        parent_id: row.try_get::<Option<i64>, _>("parent_id")?.map(GridUnitId::from_row),
         kind: GridKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?,
         name: row.try_get("name")?,
         latitude: row.try_get("latitude")?,

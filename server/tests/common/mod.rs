@@ -125,8 +125,15 @@ pub async fn spawn(engine: Engine) -> TestApp {
 }
 
 pub async fn spawn_with(db: TestDb) -> TestApp {
-    let cli = Cli::try_parse_from(["doorstep", "--addr", "127.0.0.1:0", "--database-url", &db.url]).unwrap();
-    let app = router::build(db.store.clone(), router::leptos_options(&cli.config));
+    spawn_configured(db, &[]).await
+}
+
+/// A server with extra command-line options (`--request-timeout-ms 500`, …).
+pub async fn spawn_configured(db: TestDb, options: &[&str]) -> TestApp {
+    let mut args = vec!["doorstep", "--addr", "127.0.0.1:0", "--database-url", &db.url];
+    args.extend_from_slice(options);
+    let cli = Cli::try_parse_from(args).unwrap();
+    let app = router::build(db.store.clone(), &cli.config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });

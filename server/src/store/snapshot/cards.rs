@@ -7,6 +7,7 @@ use super::Localized;
 use app::domain::catalog::{CategoryGroup, CostKind};
 use app::domain::directory::{CategoryRef, OrganizationRef, Price, ServiceSummary};
 use app::domain::geo::LocalPlane;
+use app::domain::ids::{OrganizationId, ServiceId};
 use app::domain::lang::Lang;
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -115,7 +116,7 @@ impl Cards {
             Lang::En => card.price_unit_en.as_ref(),
         };
         Some(ServiceSummary {
-            id,
+            id: ServiceId::from_row(id),
             name: card.name.get(lang),
             category: CategoryRef {
                 slug: card.category.slug.clone(),
@@ -123,7 +124,7 @@ impl Cards {
                 group: card.category.group,
             },
             organization: OrganizationRef {
-                id: card.organization.id,
+                id: OrganizationId::from_row(card.organization.id),
                 name: card.organization.name.get(lang),
             },
             latitude: card.latitude,

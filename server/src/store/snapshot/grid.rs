@@ -8,6 +8,7 @@ use super::Localized;
 use app::domain::catalog::CategoryGroup;
 use app::domain::directory::Category;
 use app::domain::grid::{GridKind, GridUnit};
+use app::domain::ids::GridUnitId;
 use app::domain::lang::Lang;
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -61,8 +62,8 @@ struct Unit {
 impl Unit {
     fn view(&self, lang: Lang) -> GridUnit {
         GridUnit {
-            id: self.id,
-            parent_id: self.parent_id,
+            id: GridUnitId::from_row(self.id),
+            parent_id: self.parent_id.map(GridUnitId::from_row),
             kind: self.kind,
             name: self.name.get(lang),
             latitude: self.latitude,

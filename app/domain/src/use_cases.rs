@@ -5,6 +5,7 @@ use super::directory::{Category, OrganizationDetail, SearchPage, ServiceDetail};
 use super::error::AppError;
 use super::geo::Coordinates;
 use super::grid::{build_tree, GridNode, GridUnit};
+use super::ids::{GridUnitId, OrganizationId, ServiceId};
 use super::lang::Lang;
 use super::search::{Origin, SearchParams};
 use super::store::DirectoryStore;
@@ -23,14 +24,14 @@ pub async fn resolve_origin(
             let unit = store
                 .grid_unit(id, lang)
                 .await?
-                .ok_or_else(|| FieldError::new("place", "no place on the grid has this id"))?;
+                .ok_or_else(|| FieldError::new("place", "网格上没有这个地点", "no place on the grid has this id"))?;
             Ok(Coordinates::new(unit.latitude, unit.longitude).ok())
         }
     }
 }
 
 /// The name of a place on the grid, if it exists (for "near …" on the home page).
-pub async fn place_name(store: &dyn DirectoryStore, id: i64, lang: Lang) -> Result<Option<String>, AppError> {
+pub async fn place_name(store: &dyn DirectoryStore, id: GridUnitId, lang: Lang) -> Result<Option<String>, AppError> {
     Ok(store.grid_unit(id, lang).await?.map(|unit| unit.name))
 }
 
@@ -41,32 +42,50 @@ pub async fn search_services(
     lang: Lang,
 ) -> Result<SearchPage, AppError> {
     let lang = params.lang.unwrap_or(lang);
+    if !params.categories.is_empty() {
+        // A typo in a category must not look like "no services here".
+        let known = store.categories(lang).await?;
+        if let Some(unknown) = params
+            .categories
+            .iter()
+            .find(|slug| !known.iter().any(|c| c.slug == slug.as_str()))
+        {
+            return Err(FieldError::with(
+                "category",
+                super::message::Message::owned(
+                    format!("没有“{unknown}”这个分类"),
+                    format!("there is no category {unknown:?}"),
+                ),
+            )
+            .into());
+        }
+    }
     let near = resolve_origin(store, params.origin, lang).await?;
     Ok(store.search_services(&params.resolve(near, lang)).await?)
 }
 
 pub async fn service_detail(
     store: &dyn DirectoryStore,
-    id: i64,
+    id: ServiceId,
     lang: Lang,
     near: Option<Coordinates>,
 ) -> Result<ServiceDetail, AppError> {
     store
         .service(id, lang, near)
         .await?
-        .ok_or_else(|| AppError::not_found("service"))
+        .ok_or_else(|| AppError::not_found("服务", "service"))
 }
 
 pub async fn organization_detail(
     store: &dyn DirectoryStore,
-    id: i64,
+    id: OrganizationId,
     lang: Lang,
     near: Option<Coordinates>,
 ) -> Result<OrganizationDetail, AppError> {
     store
         .organization(id, lang, near)
         .await?
-        .ok_or_else(|| AppError::not_found("organization"))
+        .ok_or_else(|| AppError::not_found("机构", "organization"))
 }
 
 pub async fn categories(store: &dyn DirectoryStore, lang: Lang) -> Result<Vec<Category>, AppError> {
@@ -85,7 +104,11 @@ pub struct HomePlaces {
     pub chosen_community: Option<(GridUnit, Vec<GridUnit>)>,
 }
 
-pub async fn home_places(store: &dyn DirectoryStore, chosen: Option<i64>, lang: Lang) -> Result<HomePlaces, AppError> {
+pub async fn home_places(
+    store: &dyn DirectoryStore,
+    chosen: Option<GridUnitId>,
+    lang: Lang,
+) -> Result<HomePlaces, AppError> {
     let communities = store.communities(lang).await?;
     let mut community = None;
     let mut next = chosen;

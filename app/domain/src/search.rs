@@ -8,7 +8,9 @@
 
 use super::catalog::{CategoryGroup, CategorySlug, CostKind};
 use super::geo::Coordinates;
+use super::ids::GridUnitId;
 use super::lang::Lang;
+use super::message::Message;
 use super::validation::FieldError;
 use serde::{Deserialize, Serialize};
 
@@ -16,12 +18,19 @@ pub const DEFAULT_RADIUS_M: u32 = 3_000;
 pub const MAX_RADIUS_M: u32 = 50_000;
 pub const DEFAULT_LIMIT: u32 = 20;
 pub const MAX_LIMIT: u32 = 100;
-pub const MAX_OFFSET: u64 = 1_000_000_000;
+/// Fifty pages of twenty: paging deeper than this is not browsing any more, and a
+/// resident who got there should narrow the search. A small bound keeps a crafted
+/// request from asking the store to skip millions of rows.
+pub const MAX_OFFSET: u64 = 1_000;
 pub const MAX_QUERY_CHARS: usize = 100;
 pub const MAX_CATEGORIES: usize = 20;
+/// More query-string pairs than any form or link of ours sends; a request with more is
+/// refused before its values are looked at.
+pub const MAX_PARAMETERS: usize = 40;
 
 /// Search radius in whole metres, 1..=50 000.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "u32", into = "u32")]
 pub struct RadiusM(u32);
 
 impl RadiusM {
@@ -33,17 +42,87 @@ impl RadiusM {
     }
 }
 
+impl TryFrom<u32> for RadiusM {
+    type Error = FieldError;
+    fn try_from(metres: u32) -> Result<Self, FieldError> {
+        Self::new(metres).ok_or_else(radius_refused)
+    }
+}
+
+impl From<RadiusM> for u32 {
+    fn from(r: RadiusM) -> u32 {
+        r.0
+    }
+}
+
+fn radius_refused() -> FieldError {
+    FieldError::with(
+        "radius_m",
+        Message::owned(
+            format!("须为 1 到 {MAX_RADIUS_M} 之间的整数（米）"),
+            format!("must be a whole number of metres from 1 to {MAX_RADIUS_M}"),
+        ),
+    )
+}
+
 impl Default for RadiusM {
     fn default() -> Self {
         Self(DEFAULT_RADIUS_M)
     }
 }
 
-/// A page of results: `limit` 1..=100 items starting at `offset`.
+/// A page of results: `limit` 1..=100 items starting at `offset` 0..=1 000.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawPaging", into = "RawPaging")]
 pub struct Paging {
     limit: u32,
     offset: u64,
+}
+
+/// [`Paging`] as it travels, before it is checked.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct RawPaging {
+    pub limit: u32,
+    pub offset: u64,
+}
+
+impl TryFrom<RawPaging> for Paging {
+    type Error = FieldError;
+    fn try_from(raw: RawPaging) -> Result<Self, FieldError> {
+        if !(1..=MAX_LIMIT).contains(&raw.limit) {
+            return Err(limit_refused());
+        }
+        Self::new(raw.limit, raw.offset).ok_or_else(offset_refused)
+    }
+}
+
+impl From<Paging> for RawPaging {
+    fn from(p: Paging) -> Self {
+        RawPaging {
+            limit: p.limit,
+            offset: p.offset,
+        }
+    }
+}
+
+fn limit_refused() -> FieldError {
+    FieldError::with(
+        "limit",
+        Message::owned(
+            format!("须为 1 到 {MAX_LIMIT} 之间的整数"),
+            format!("must be a whole number from 1 to {MAX_LIMIT}"),
+        ),
+    )
+}
+
+fn offset_refused() -> FieldError {
+    FieldError::with(
+        "offset",
+        Message::owned(
+            format!("须为 0 到 {MAX_OFFSET} 之间的整数；请缩小搜索范围"),
+            format!("must be a whole number from 0 to {MAX_OFFSET}; narrow the search to see further"),
+        ),
+    )
 }
 
 impl Paging {
@@ -56,10 +135,10 @@ impl Paging {
     pub fn offset(self) -> u64 {
         self.offset
     }
-    /// The page after this one, if `total` says there is one.
+    /// The page after this one, if `total` says there is one and it is within reach.
     pub fn next(self, total: u64) -> Option<Self> {
         let offset = self.offset + u64::from(self.limit);
-        (offset < total).then_some(Self { offset, ..self })
+        (offset < total && offset <= MAX_OFFSET).then_some(Self { offset, ..self })
     }
     /// The page before this one; never below zero.
     pub fn previous(self) -> Option<Self> {
@@ -82,11 +161,42 @@ impl Default for Paging {
 /// Free text to look for in names and descriptions, Chinese or English. Trimmed, 1–100
 /// characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct SearchText(String);
 
 impl SearchText {
+    pub fn new(raw: &str) -> Result<Self, FieldError> {
+        let text = raw.trim();
+        if text.is_empty() {
+            return Err(FieldError::new("q", "不能为空", "must not be empty"));
+        }
+        if text.chars().count() > MAX_QUERY_CHARS {
+            return Err(FieldError::with(
+                "q",
+                Message::owned(
+                    format!("最多 {MAX_QUERY_CHARS} 个字"),
+                    format!("must be at most {MAX_QUERY_CHARS} characters"),
+                ),
+            ));
+        }
+        Ok(Self(text.to_owned()))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+impl TryFrom<String> for SearchText {
+    type Error = FieldError;
+    fn try_from(raw: String) -> Result<Self, FieldError> {
+        Self::new(&raw)
+    }
+}
+
+impl From<SearchText> for String {
+    fn from(t: SearchText) -> String {
+        t.0
     }
 }
 
@@ -94,8 +204,8 @@ impl SearchText {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub enum Origin {
     Position(Coordinates),
-    /// A grid unit's id; the use case looks up its representative coordinate.
-    Place(i64),
+    /// A grid unit; the use case looks up its representative coordinate.
+    Place(GridUnitId),
 }
 
 /// A checked directory search.
@@ -129,6 +239,15 @@ impl SearchParams {
     /// Parses query-string pairs. Unknown parameters are ignored so that links can carry
     /// other state; known ones must be well formed.
     pub fn from_pairs<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> Result<Self, FieldError> {
+        if pairs.len() > MAX_PARAMETERS {
+            return Err(FieldError::with(
+                "query",
+                Message::owned(
+                    format!("参数太多（最多 {MAX_PARAMETERS} 个）"),
+                    format!("has too many parameters (at most {MAX_PARAMETERS})"),
+                ),
+            ));
+        }
         // Form fields (text and choices) may come empty, meaning "any". Numbers never do:
         // an empty number is as wrong as a misspelt one.
         let value = |name: &'static str, empty_means_absent: bool| -> Result<Option<&str>, FieldError> {
@@ -139,7 +258,7 @@ impl SearchParams {
                 .filter(|v| !(empty_means_absent && v.is_empty()));
             let first = values.next();
             if values.next().is_some() {
-                return Err(FieldError::new(name, "must be given at most once"));
+                return Err(FieldError::new(name, "只能给一次", "must be given at most once"));
             }
             Ok(first)
         };
@@ -148,14 +267,7 @@ impl SearchParams {
 
         let lat = number("lat")?.map(|v| parse_degrees("lat", v)).transpose()?;
         let lon = number("lon")?.map(|v| parse_degrees("lon", v)).transpose()?;
-        let place = number("place")?
-            .map(|v| {
-                v.parse::<i64>()
-                    .ok()
-                    .filter(|id| *id > 0)
-                    .ok_or_else(|| FieldError::new("place", "must be the positive id of a place on the grid"))
-            })
-            .transpose()?;
+        let place = number("place")?.map(|v| GridUnitId::parse("place", v)).transpose()?;
         let origin = match (lat, lon, place) {
             (Some(lat), Some(lon), _) => {
                 let position = Coordinates::new(lat, lon).map_err(|e| {
@@ -163,59 +275,93 @@ impl SearchParams {
                         super::geo::CoordinateError::Latitude => "lat",
                         super::geo::CoordinateError::Longitude => "lon",
                     };
-                    FieldError::new(field, e.to_string())
+                    match e {
+                        super::geo::CoordinateError::Latitude => FieldError::new(
+                            field,
+                            "纬度须在 -90 到 90 之间",
+                            "must be a latitude between -90 and 90",
+                        ),
+                        super::geo::CoordinateError::Longitude => FieldError::new(
+                            field,
+                            "经度须在 -180 到 180 之间",
+                            "must be a longitude between -180 and 180",
+                        ),
+                    }
                 })?;
                 Some(Origin::Position(position))
             }
-            (Some(_), None, _) => return Err(FieldError::new("lon", "lat and lon must be given together")),
-            (None, Some(_), _) => return Err(FieldError::new("lat", "lat and lon must be given together")),
+            (Some(_), None, _) => {
+                return Err(FieldError::new(
+                    "lon",
+                    "经纬度须同时提供",
+                    "lat and lon must be given together",
+                ))
+            }
+            (None, Some(_), _) => {
+                return Err(FieldError::new(
+                    "lat",
+                    "经纬度须同时提供",
+                    "lat and lon must be given together",
+                ))
+            }
             (None, None, place) => place.map(Origin::Place),
         };
 
         let radius = match number("radius_m")? {
             None => RadiusM::default(),
-            Some(v) => v.parse::<u32>().ok().and_then(RadiusM::new).ok_or_else(|| {
-                FieldError::new(
-                    "radius_m",
-                    format!("must be a whole number of metres from 1 to {MAX_RADIUS_M}"),
-                )
-            })?,
+            Some(v) => v
+                .parse::<u32>()
+                .ok()
+                .and_then(RadiusM::new)
+                .ok_or_else(radius_refused)?,
         };
 
         let categories = pairs
             .iter()
             .filter(|(k, v)| k.as_ref() == "category" && !v.as_ref().trim().is_empty())
             .map(|(_, v)| {
-                CategorySlug::parse(v.as_ref().trim()).map_err(|e| FieldError::new("category", e.to_string()))
+                CategorySlug::parse(v.as_ref().trim()).map_err(|_| {
+                    FieldError::new(
+                        "category",
+                        "分类编号由小写字母、数字和连字符组成，例如 meal-assistance",
+                        "a category is 1 to 40 lowercase letters, digits or hyphens, like meal-assistance",
+                    )
+                })
             })
             .collect::<Result<Vec<_>, _>>()?;
         if categories.len() > MAX_CATEGORIES {
-            return Err(FieldError::new(
+            return Err(FieldError::with(
                 "category",
-                format!("at most {MAX_CATEGORIES} categories at once"),
+                Message::owned(
+                    format!("一次最多选 {MAX_CATEGORIES} 个分类"),
+                    format!("at most {MAX_CATEGORIES} categories at once"),
+                ),
             ));
         }
 
         let group = single("group")?
             .map(|v| {
-                CategoryGroup::parse(v).ok_or_else(|| FieldError::new("group", "must be elder-care or disability"))
+                CategoryGroup::parse(v).ok_or_else(|| {
+                    FieldError::new(
+                        "group",
+                        "须为 elder-care（养老）或 disability（助残）",
+                        "must be elder-care or disability",
+                    )
+                })
             })
             .transpose()?;
         let cost = single("cost")?
-            .map(|v| CostKind::parse(v).ok_or_else(|| FieldError::new("cost", "must be free, subsidized or paid")))
-            .transpose()?;
-        let text = single("q")?
             .map(|v| {
-                if v.chars().count() > MAX_QUERY_CHARS {
-                    Err(FieldError::new(
-                        "q",
-                        format!("must be at most {MAX_QUERY_CHARS} characters"),
-                    ))
-                } else {
-                    Ok(SearchText(v.to_owned()))
-                }
+                CostKind::parse(v).ok_or_else(|| {
+                    FieldError::new(
+                        "cost",
+                        "须为 free、subsidized 或 paid",
+                        "must be free, subsidized or paid",
+                    )
+                })
             })
             .transpose()?;
+        let text = single("q")?.map(SearchText::new).transpose()?;
 
         let limit = match number("limit")? {
             None => DEFAULT_LIMIT,
@@ -223,19 +369,20 @@ impl SearchParams {
                 .parse::<u32>()
                 .ok()
                 .filter(|l| (1..=MAX_LIMIT).contains(l))
-                .ok_or_else(|| FieldError::new("limit", format!("must be a whole number from 1 to {MAX_LIMIT}")))?,
+                .ok_or_else(limit_refused)?,
         };
-        let offset =
-            match number("offset")? {
-                None => 0,
-                Some(v) => v.parse::<u64>().ok().filter(|o| *o <= MAX_OFFSET).ok_or_else(|| {
-                    FieldError::new("offset", format!("must be a whole number from 0 to {MAX_OFFSET}"))
-                })?,
-            };
+        let offset = match number("offset")? {
+            None => 0,
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|o| *o <= MAX_OFFSET)
+                .ok_or_else(offset_refused)?,
+        };
         let paging = Paging::new(limit, offset).expect("limit and offset were checked above");
 
         let lang = number("lang")?
-            .map(|v| Lang::parse(v).ok_or_else(|| FieldError::new("lang", "must be zh or en")))
+            .map(|v| Lang::parse(v).ok_or_else(|| FieldError::new("lang", "须为 zh 或 en", "must be zh or en")))
             .transpose()?;
 
         Ok(Self {
@@ -256,8 +403,9 @@ impl SearchParams {
         let mut pairs: Vec<(&str, String)> = Vec::new();
         match self.origin {
             Some(Origin::Position(p)) => {
-                pairs.push(("lat", format!("{:.6}", p.latitude())));
-                pairs.push(("lon", format!("{:.6}", p.longitude())));
+                // About 100 m: links and shared URLs never carry a door-exact position.
+                pairs.push(("lat", format!("{:.3}", p.latitude())));
+                pairs.push(("lon", format!("{:.3}", p.longitude())));
             }
             Some(Origin::Place(id)) => pairs.push(("place", id.to_string())),
             None => {}
@@ -306,9 +454,13 @@ impl SearchParams {
 }
 
 fn parse_degrees(field: &'static str, value: &str) -> Result<f64, FieldError> {
-    value
-        .parse::<f64>()
-        .map_err(|_| FieldError::new(field, "must be a decimal number of degrees (WGS84)"))
+    value.parse::<f64>().map_err(|_| {
+        FieldError::new(
+            field,
+            "须为以度为单位的小数（WGS84）",
+            "must be a decimal number of degrees (WGS84)",
+        )
+    })
 }
 
 /// Percent-encodes a query-string value (RFC 3986 unreserved characters pass through).
@@ -397,6 +549,52 @@ mod tests {
     }
 
     #[test]
+    fn checked_types_cannot_be_deserialized_invalid() {
+        assert!(serde_json::from_str::<RadiusM>("0").is_err());
+        assert!(serde_json::from_str::<RadiusM>("50001").is_err());
+        assert_eq!(serde_json::from_str::<RadiusM>("500").unwrap().get(), 500);
+        assert!(serde_json::from_str::<Paging>(r#"{"limit":0,"offset":0}"#).is_err());
+        assert!(serde_json::from_str::<Paging>(r#"{"limit":20,"offset":1001}"#).is_err());
+        assert_eq!(
+            serde_json::from_str::<Paging>(r#"{"limit":20,"offset":1000}"#).unwrap(),
+            Paging::new(20, 1000).unwrap()
+        );
+        assert!(serde_json::from_str::<SearchText>(r#""  ""#).is_err());
+        assert!(serde_json::from_str::<SearchText>(&format!("{:?}", "助".repeat(101))).is_err());
+        assert_eq!(
+            serde_json::from_str::<SearchText>(r#"" 助餐 ""#).unwrap().as_str(),
+            "助餐"
+        );
+        // A whole search survives a round trip, and one bad part spoils it.
+        let p = parse(&[("radius_m", "800"), ("q", "助餐"), ("offset", "40")]).unwrap();
+        let json = serde_json::to_string(&p).unwrap();
+        assert_eq!(serde_json::from_str::<SearchParams>(&json).unwrap(), p);
+        assert!(serde_json::from_str::<SearchParams>(&json.replace("800", "0")).is_err());
+    }
+
+    #[test]
+    fn paging_stops_at_the_deepest_offset() {
+        assert_eq!(field_of(&[("offset", "1001")]), "offset");
+        assert_eq!(Paging::new(20, 1000).unwrap().next(5000), None);
+        assert_eq!(Paging::new(20, 980).unwrap().next(5000).unwrap().offset(), 1000);
+    }
+
+    #[test]
+    fn too_many_parameters_are_refused_before_reading_them() {
+        let many: Vec<(String, String)> = (0..=MAX_PARAMETERS)
+            .map(|i| (format!("x{i}"), "1".to_owned()))
+            .collect();
+        assert_eq!(SearchParams::from_pairs(&many).unwrap_err().field, "query");
+    }
+
+    #[test]
+    fn refusals_speak_both_languages() {
+        let e = parse(&[("radius_m", "0")]).unwrap_err();
+        assert!(e.message(Lang::Zh).contains("米"));
+        assert!(e.message(Lang::En).contains("metres"));
+    }
+
+    #[test]
     fn categories_may_repeat() {
         let p = parse(&[("category", "meal-assistance"), ("category", "home-care")]).unwrap();
         assert_eq!(p.categories.len(), 2);
@@ -417,8 +615,8 @@ mod tests {
     #[test]
     fn query_string_round_trips_through_the_parser() {
         let original = parse(&[
-            ("lat", "30.641234"),
-            ("lon", "104.043210"),
+            ("lat", "30.641"),
+            ("lon", "104.043"),
             ("radius_m", "5000"),
             ("group", "elder-care"),
             ("category", "meal-assistance"),

@@ -9,7 +9,6 @@ use std::fmt;
 
 /// The two families of contracted-out services in DOMAIN.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum CategoryGroup {
     /// 养老
     #[serde(rename = "elder-care")]
@@ -36,7 +35,6 @@ impl CategoryGroup {
 
 /// How a service is paid for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum CostKind {
     /// 免费

@@ -1,10 +1,10 @@
 //! The four-level community grid (网格) of DOMAIN.md, with the district and subdistrict above it.
 
+use super::ids::GridUnitId;
 use serde::{Deserialize, Serialize};
 
 /// What a grid unit is. Level 3 has three kinds: courtyard, managed estate, resident unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum GridKind {
     /// 区
@@ -81,23 +81,21 @@ impl GridKind {
 
 /// A grid unit with its children, as `GET /api/v1/grid` returns the tree.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct GridNode {
-    pub id: i64,
+    pub id: GridUnitId,
     pub kind: GridKind,
     pub level: u8,
     pub name: String,
     pub latitude: f64,
     pub longitude: f64,
-    #[cfg_attr(feature = "ssr", schema(no_recursion))]
     pub children: Vec<GridNode>,
 }
 
 /// A flat grid row, as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GridUnit {
-    pub id: i64,
-    pub parent_id: Option<i64>,
+    pub id: GridUnitId,
+    pub parent_id: Option<GridUnitId>,
     pub kind: GridKind,
     pub name: String,
     pub latitude: f64,
@@ -108,13 +106,17 @@ pub struct GridUnit {
 /// missing become roots rather than vanish.
 pub fn build_tree(units: Vec<GridUnit>) -> Vec<GridNode> {
     use std::collections::HashMap;
-    let ids: std::collections::HashSet<i64> = units.iter().map(|u| u.id).collect();
-    let mut children: HashMap<Option<i64>, Vec<GridUnit>> = HashMap::new();
+    let ids: std::collections::HashSet<GridUnitId> = units.iter().map(|u| u.id).collect();
+    let mut children: HashMap<Option<GridUnitId>, Vec<GridUnit>> = HashMap::new();
     for unit in units {
         let parent = unit.parent_id.filter(|p| ids.contains(p));
         children.entry(parent).or_default().push(unit);
     }
-    fn attach(parent: Option<i64>, children: &mut HashMap<Option<i64>, Vec<GridUnit>>, depth: usize) -> Vec<GridNode> {
+    fn attach(
+        parent: Option<GridUnitId>,
+        children: &mut HashMap<Option<GridUnitId>, Vec<GridUnit>>,
+        depth: usize,
+    ) -> Vec<GridNode> {
         let Some(units) = children.remove(&parent) else {
             return Vec::new();
         };
@@ -145,8 +147,8 @@ mod tests {
 
     fn unit(id: i64, parent: Option<i64>, kind: GridKind) -> GridUnit {
         GridUnit {
-            id,
-            parent_id: parent,
+            id: GridUnitId::from_row(id),
+            parent_id: parent.map(GridUnitId::from_row),
             kind,
             name: format!("u{id}"),
             latitude: 30.6,
@@ -174,14 +176,14 @@ mod tests {
         ]);
         assert_eq!(tree.len(), 1);
         let sub = &tree[0].children[0];
-        assert_eq!(sub.children.iter().map(|c| c.id).collect::<Vec<_>>(), vec![3, 4]);
-        assert_eq!(sub.children[0].children[0].id, 5);
+        assert_eq!(sub.children.iter().map(|c| c.id.get()).collect::<Vec<_>>(), vec![3, 4]);
+        assert_eq!(sub.children[0].children[0].id.get(), 5);
     }
 
     #[test]
     fn orphans_become_roots() {
         let tree = build_tree(vec![unit(9, Some(42), GridKind::Zone)]);
-        assert_eq!(tree[0].id, 9);
+        assert_eq!(tree[0].id.get(), 9);
     }
 
     #[test]

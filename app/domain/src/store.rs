@@ -1,9 +1,11 @@
-//! The store port: what the directory needs from persistence. The server implements it
-//! over SQL (SQLite or PostgreSQL); the domain never sees SQL.
+//! The store ports: what the use cases need from persistence, one trait per area
+//! (the directory here; accounts in `accounts::store`). The server implements them over
+//! SQL (SQLite or PostgreSQL); the domain never sees SQL.
 
 use super::directory::{Category, OrganizationDetail, SearchPage, ServiceDetail};
 use super::geo::Coordinates;
 use super::grid::GridUnit;
+use super::ids::{GridUnitId, OrganizationId, ServiceId};
 use super::lang::Lang;
 use super::search::ServiceSearch;
 use std::sync::Arc;
@@ -14,6 +16,11 @@ pub enum StoreError {
     /// The database did not answer in time or refused connections.
     #[error("the database is unavailable")]
     Unavailable,
+    /// A constraint refused the write (a unique login taken, a row that no longer
+    /// exists); the use case decides what that means for the person. Carries the
+    /// constraint's name (PostgreSQL) or its columns (SQLite).
+    #[error("a constraint refused the write ({0})")]
+    Constraint(String),
     /// Anything else; the store logged the cause under `reference`.
     #[error("the database failed (reference {reference})")]
     Failed { reference: String },
@@ -24,6 +31,12 @@ impl From<StoreError> for super::error::AppError {
         match e {
             StoreError::Unavailable => super::error::AppError::Unavailable,
             StoreError::Failed { reference } => super::error::AppError::Internal { reference },
+            // A use case that expects a constraint to fire maps it to its own words;
+            // one that reaches here clashed with the current state all the same.
+            StoreError::Constraint(_) => super::error::AppError::conflict(
+                "与现有记录冲突，请刷新后再试",
+                "this clashes with the current records; reload and try again",
+            ),
         }
     }
 }
@@ -35,13 +48,13 @@ pub trait DirectoryStore: Send + Sync {
     /// A service with its organization's other offerings; distance from `near` if given.
     async fn service(
         &self,
-        id: i64,
+        id: ServiceId,
         lang: Lang,
         near: Option<Coordinates>,
     ) -> Result<Option<ServiceDetail>, StoreError>;
     async fn organization(
         &self,
-        id: i64,
+        id: OrganizationId,
         lang: Lang,
         near: Option<Coordinates>,
     ) -> Result<Option<OrganizationDetail>, StoreError>;
@@ -52,9 +65,9 @@ pub trait DirectoryStore: Send + Sync {
     /// Every community, in display order.
     async fn communities(&self, lang: Lang) -> Result<Vec<GridUnit>, StoreError>;
     /// The courtyards, estates and resident units of one community, zone by zone.
-    async fn home_places_in(&self, community_id: i64, lang: Lang) -> Result<Vec<GridUnit>, StoreError>;
+    async fn home_places_in(&self, community_id: GridUnitId, lang: Lang) -> Result<Vec<GridUnit>, StoreError>;
     /// One grid unit (for resolving a chosen home place).
-    async fn grid_unit(&self, id: i64, lang: Lang) -> Result<Option<GridUnit>, StoreError>;
+    async fn grid_unit(&self, id: GridUnitId, lang: Lang) -> Result<Option<GridUnit>, StoreError>;
     /// Answers when the database does.
     async fn ping(&self) -> Result<(), StoreError>;
 }

@@ -5,19 +5,18 @@
 
 use super::catalog::{CategoryGroup, CostKind};
 use super::grid::GridKind;
+use super::ids::{GridUnitId, OrganizationId, ServiceId};
 use serde::{Deserialize, Serialize};
 
 /// An organization as named next to one of its services.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrganizationRef {
-    pub id: i64,
+    pub id: OrganizationId,
     pub name: String,
 }
 
 /// A category as shown on a result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CategoryRef {
     pub slug: String,
     pub name: String,
@@ -26,7 +25,6 @@ pub struct CategoryRef {
 
 /// The price of a paid or subsidized service, in fen (1/100 yuan) per unit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Price {
     /// What the resident pays, in fen (分).
     pub amount_fen: i64,
@@ -48,9 +46,8 @@ impl Price {
 
 /// One line of a search result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ServiceSummary {
-    pub id: i64,
+    pub id: ServiceId,
     pub name: String,
     pub category: CategoryRef,
     pub organization: OrganizationRef,
@@ -66,7 +63,6 @@ pub struct ServiceSummary {
 
 /// A page of search results and how many there are in all.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SearchPage {
     pub total: u64,
     pub items: Vec<ServiceSummary>,
@@ -74,7 +70,6 @@ pub struct SearchPage {
 
 /// Where a service happens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Delivery {
     /// At the organization's place (a canteen, a day-care centre).
@@ -99,7 +94,6 @@ impl Delivery {
 
 /// Who may use a service.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Eligibility {
     /// Youngest age served, if there is a limit.
     pub min_age: Option<u32>,
@@ -113,16 +107,14 @@ pub struct Eligibility {
 
 /// A place on the grid, named.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct GridRef {
-    pub id: i64,
+    pub id: GridUnitId,
     pub kind: GridKind,
     pub name: String,
 }
 
 /// Everything a resident needs to decide on a service and act.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ServiceDetail {
     #[serde(flatten)]
     pub summary: ServiceSummary,
@@ -143,7 +135,6 @@ pub struct ServiceDetail {
 
 /// The kinds of organization that publish services.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum OrganizationKind {
     /// 社会组织
@@ -175,9 +166,8 @@ impl OrganizationKind {
 
 /// An organization's profile and offerings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrganizationDetail {
-    pub id: i64,
+    pub id: OrganizationId,
     pub name: String,
     pub kind: OrganizationKind,
     pub description: String,
@@ -193,7 +183,6 @@ pub struct OrganizationDetail {
 
 /// A category in the catalogue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Category {
     pub slug: String,
     pub group: CategoryGroup,
@@ -235,7 +224,7 @@ mod tests {
     #[test]
     fn detail_serialises_flat_with_its_summary() {
         let summary = ServiceSummary {
-            id: 7,
+            id: ServiceId::new(7).unwrap(),
             name: "助餐".into(),
             category: CategoryRef {
                 slug: "meal-assistance".into(),
@@ -243,7 +232,7 @@ mod tests {
                 group: CategoryGroup::ElderCare,
             },
             organization: OrganizationRef {
-                id: 1,
+                id: OrganizationId::new(1).unwrap(),
                 name: "上和".into(),
             },
             latitude: 30.6,
