@@ -27,6 +27,25 @@ pub enum Command {
     DemoData,
     /// Fill the database with a generated city (deterministic from --seed) and exit.
     Generate(crate::generate::CitySize),
+    /// Create a community-staff account (or make an existing account staff of one more
+    /// community). Reads the password from standard input; there is no default.
+    CreateStaff(StaffArgs),
+    /// Print the messages the built-in sender queued (SMS codes), one a line:
+    /// recipient, a tab, the text.
+    Outbox,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct StaffArgs {
+    /// The staff member's mobile number or e-mail address.
+    #[arg(long)]
+    pub login: String,
+    /// The id of the community (a grid unit of kind community) they work for.
+    #[arg(long)]
+    pub community: i64,
+    /// The name shown to others.
+    #[arg(long, default_value = "社区工作人员")]
+    pub name: String,
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -116,6 +135,10 @@ mod tests {
     fn subcommands_parse() {
         let cli = Cli::try_parse_from(["doorstep", "demo-data"]).unwrap();
         assert!(matches!(cli.command, Some(Command::DemoData)));
+        let cli =
+            Cli::try_parse_from(["doorstep", "create-staff", "--login", "13800000000", "--community", "3"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::CreateStaff(ref a)) if a.community == 3));
+        assert!(Cli::try_parse_from(["doorstep", "create-staff", "--community", "3"]).is_err());
         assert!(Cli::try_parse_from(["doorstep", "--db-max-connections", "0"]).is_err());
     }
 }

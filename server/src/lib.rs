@@ -2,6 +2,8 @@
 //! serves the Leptos app. `main.rs` only parses the command line and calls in here, so
 //! tests build exactly the router production runs.
 
+pub mod auth;
+pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod generate;

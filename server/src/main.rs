@@ -33,6 +33,18 @@ async fn main() -> anyhow::Result<()> {
             let outcome = doorstep_server::generate::generate(&store, size).await?;
             tracing::info!(?outcome, seconds = started.elapsed().as_secs_f64(), "generated city");
         }
+        Some(Command::CreateStaff(args)) => {
+            store.migrate().await?;
+            let person = doorstep_server::cli::create_staff(&store, &args).await?;
+            println!(
+                "community staff account {person} is ready for community {}",
+                args.community
+            );
+        }
+        Some(Command::Outbox) => {
+            store.migrate().await?;
+            doorstep_server::cli::print_outbox(&store, &mut std::io::stdout()).await?;
+        }
         None | Some(Command::Serve) => {
             if config.migrate_on_start {
                 store.migrate().await?;

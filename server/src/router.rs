@@ -1,6 +1,7 @@
 //! Wires everything into one axum `Router`: the JSON API, health, preferences, the Leptos
 //! pages and server functions, static files. Tests build the same router.
 
+use crate::auth::{Caller, SessionCookie};
 use crate::config::Config;
 use crate::hardening::{csrf, headers, headers::ScriptNonce, limits, Hardening};
 use crate::request_context::{request_id_of, MakeId, REQUEST_ID};
@@ -39,11 +40,17 @@ pub fn build(sql: SqlStore, config: &Config) -> Router {
 
 /// The whole application.
 pub fn build_with(sql: SqlStore, options: LeptosOptions, hardening: Hardening) -> Router {
+    let sql_for_auth = sql.clone();
     let context = {
         let sql = sql.clone();
         move || {
             // One store per request, pinned to one directory snapshot for the whole render.
             provide_context::<Store>(Arc::new(sql.pinned()));
+            if let Some(caller) =
+                use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<Caller>().cloned())
+            {
+                provide_context(caller.principal);
+            }
             // This response's script nonce (the CSP header names it), in place of the one
             // Leptos would make up. Static files are served without request parts.
             if let Some(nonce) =
@@ -64,15 +71,21 @@ pub fn build_with(sql: SqlStore, options: LeptosOptions, hardening: Hardening) -
         .with_state(options);
 
     let permits = Arc::new(Semaphore::new(hardening.max_concurrent_requests));
+    let session_cookie = SessionCookie { https: hardening.https };
     // Layers run outside-in in the reverse of the order they are added: the request id
     // is set first, errors are rendered with it, panics are caught inside the renderer,
     // and the limits and CSRF check run before any handler.
     Router::new()
         .nest("/api/v1", rest::routes().with_state(sql.clone()))
         .route("/prefs", post(prefs::update).with_state(sql.clone()))
-        .route("/healthz", get(healthz).with_state(sql))
+        .route("/healthz", get(healthz).with_state(sql.clone()))
         .merge(pages)
         .layer(middleware::from_fn(rest::error::server_fn_status))
+        .layer(middleware::from_fn(cache_headers))
+        .layer(middleware::from_fn_with_state(
+            (sql_for_auth, session_cookie),
+            crate::auth::authenticate,
+        ))
         .layer(middleware::from_fn(csrf::refuse_cross_site))
         .layer(middleware::from_fn_with_state(permits, limits::concurrency))
         .layer(middleware::from_fn_with_state(
@@ -81,7 +94,6 @@ pub fn build_with(sql: SqlStore, options: LeptosOptions, hardening: Hardening) -
         ))
         .layer(CatchPanicLayer::custom(limits::panic_response))
         .layer(middleware::from_fn(rest::error::render_errors))
-        .layer(middleware::from_fn(cache_headers))
         .layer(middleware::from_fn_with_state(hardening, headers::security_headers))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http().make_span_with(|request: &http::Request<_>| {
@@ -99,8 +111,23 @@ pub fn build_with(sql: SqlStore, options: LeptosOptions, hardening: Hardening) -
 async fn cache_headers(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
     use http::header::{HeaderValue, CACHE_CONTROL, VARY};
     let path = request.uri().path().to_owned();
+    // Anything answered to a signed-in caller, and every account endpoint, is personal:
+    // no cache anywhere may keep it.
+    let personal = request
+        .extensions()
+        .get::<Caller>()
+        .is_some_and(|c| c.principal.is_some())
+        || request.headers().contains_key(http::header::AUTHORIZATION)
+        || path.starts_with("/api/v1/auth/")
+        || path.starts_with("/api/v1/me")
+        || path.starts_with("/api/v1/community/");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if personal && !path.starts_with("/pkg/") {
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+        headers.append(VARY, HeaderValue::from_static("Cookie"));
+        return response;
+    }
     if headers.contains_key(CACHE_CONTROL) {
         return response;
     }
@@ -142,9 +169,12 @@ pub async fn serve(config: &Config, store: SqlStore) -> anyhow::Result<()> {
     let app = build(store, config);
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     tracing::info!(address = %listener.local_addr()?, "serving Doorstep");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     Ok(())
 }
 

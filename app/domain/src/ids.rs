@@ -80,8 +80,12 @@ entity_id!(
     PersonId
 );
 entity_id!(
-    /// A category of the service catalogue.
-    CategoryId
+    /// A link between a person and a family member who acts for them.
+    FamilyLinkId
+);
+entity_id!(
+    /// A personal API token (its id, never its secret).
+    ApiTokenId
 );
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! thiserror and async-trait only. The store ports (`store`) are traits the server
 //! implements; the use cases (`use_cases`) are the only path from any adapter to them.
 
+pub mod accounts;
 pub mod catalog;
 pub mod directory;
 pub mod error;

@@ -159,3 +159,9 @@ pub async fn server_fn_status(request: Request, next: Next) -> Response {
     parts.headers.remove(http::header::CONTENT_LENGTH);
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
+
+impl From<app::domain::store::StoreError> for ApiError {
+    fn from(e: app::domain::store::StoreError) -> Self {
+        ApiError(e.into())
+    }
+}

@@ -6,6 +6,8 @@
 //! - Every response type is described in the OpenAPI document (`openapi.rs`), generated
 //!   from these handlers' annotations.
 
+mod accounts;
+mod body;
 pub mod error;
 pub mod openapi;
 mod params;
@@ -18,7 +20,7 @@ use app::domain::lang::Lang;
 use app::domain::store::Store;
 use app::domain::validation::FieldError;
 use axum::extract::FromRequestParts;
-use axum::routing::get;
+use axum::routing::{delete, get, post};
 use axum::Router;
 use error::ApiError;
 use http::HeaderMap;
@@ -32,6 +34,25 @@ pub fn routes() -> Router<SqlStore> {
         .route("/categories", get(services::categories))
         .route("/grid", get(services::grid))
         .route("/version", get(services::version))
+        .route("/auth/register", post(accounts::register))
+        .route("/auth/code", post(accounts::code))
+        .route("/auth/login", post(accounts::login))
+        .route("/auth/logout", post(accounts::logout))
+        .route("/auth/logout-all", post(accounts::logout_all))
+        .route("/me", get(accounts::me).delete(accounts::delete_me))
+        .route("/me/export", get(accounts::export))
+        .route("/me/tokens", post(accounts::create_token))
+        .route("/me/tokens/{id}", delete(accounts::revoke_token))
+        .route("/organizations", post(accounts::register_organization))
+        .route("/organizations/{id}/verify", post(accounts::verify))
+        .route("/organizations/{id}/suspend", post(accounts::suspend))
+        .route("/organizations/{id}/reinstate", post(accounts::reinstate))
+        .route("/organizations/{id}/members", post(accounts::add_member))
+        .route("/organizations/{id}/members/{person}", delete(accounts::remove_member))
+        .route("/family-links", post(accounts::create_family_link))
+        .route("/family-links/{id}/confirm", post(accounts::confirm_family_link))
+        .route("/family-links/{id}/end", post(accounts::end_family_link))
+        .route("/community/organizations", get(accounts::community_organizations))
         .route("/openapi.json", get(openapi::document))
         .route("/docs", get(reference::page))
         .fallback(not_found)

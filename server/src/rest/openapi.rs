@@ -4,7 +4,7 @@
 use super::error::{ErrorBody, ErrorDetail, FieldDetail};
 use super::params::{CategoryParam, CostParam, GroupParam};
 use super::schema::Lang;
-use super::services;
+use super::{accounts, services};
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -16,12 +16,43 @@ use utoipa::OpenApi;
                        Names come in Chinese (`lang=zh`, the default) or English (`lang=en`).",
         version = "1.0.0"
     ),
-    paths(services::search, services::service, services::organization, services::categories, services::grid, services::version),
+    paths(
+        services::search, services::service, services::organization, services::categories, services::grid, services::version,
+        accounts::register, accounts::code, accounts::login, accounts::logout, accounts::logout_all, accounts::me,
+        accounts::delete_me, accounts::export, accounts::create_token, accounts::revoke_token,
+        accounts::register_organization, accounts::verify, accounts::suspend, accounts::reinstate,
+        accounts::add_member, accounts::remove_member, accounts::create_family_link, accounts::confirm_family_link,
+        accounts::end_family_link, accounts::community_organizations
+    ),
     // Parameter schemas are not collected from the paths automatically: list them here.
     components(schemas(ErrorBody, ErrorDetail, FieldDetail, GroupParam, CostParam, CategoryParam, Lang)),
-    tags((name = "directory", description = "Finding services near home"), (name = "meta", description = "About this server"))
+    tags(
+        (name = "directory", description = "Finding services near home"),
+        (name = "accounts", description = "Signing up and in, one's own account, family members, API tokens"),
+        (name = "organizations", description = "Organizations' registration, members and oversight by community staff"),
+        (name = "meta", description = "About this server")
+    ),
+    modifiers(&Security)
 )]
 pub struct ApiDoc;
+
+/// Both ways to be signed in: the session cookie the sign-in sets, or a personal token.
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("doorstep_session"))),
+        );
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
 
 pub async fn document() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())

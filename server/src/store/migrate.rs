@@ -58,6 +58,19 @@ const MIGRATIONS: &[Migration] = &[
             postgres: include_str!("../../migrations/0002_directory_version.postgres.sql"),
         },
     },
+    Migration {
+        version: 3,
+        name: "accounts",
+        sql: Sql::Portable(include_str!("../../migrations/0003_accounts.sql")),
+    },
+    Migration {
+        version: 4,
+        name: "directory_columns",
+        sql: Sql::PerEngine {
+            sqlite: include_str!("../../migrations/0004_directory_columns.sqlite.sql"),
+            postgres: include_str!("../../migrations/0004_directory_columns.postgres.sql"),
+        },
+    },
 ];
 
 /// The SQL for `engine`, with the portable tokens replaced.

@@ -6,6 +6,7 @@
 //!   differences are tokens the migrator substitutes ([`migrate`]).
 //! - Errors are logged here with a reference; callers get [`StoreError`] without causes.
 
+pub mod accounts;
 mod coalesced_read;
 mod directory;
 mod directory_cache;
@@ -246,7 +247,8 @@ fn classify(error: &sqlx::Error) -> Failure {
                 // serialization failure, connection failures, too many connections,
                 // shutting down.
                 "57014" | "55P03" | "40P01" | "40001" | "57P01" | "57P02" | "57P03" | "53300" => Failure::Unavailable,
-                c if c.starts_with("08") => Failure::Unavailable,
+                // Connection exceptions, but not 08P01 (a protocol violation is our bug).
+                c if c.starts_with("08") && c != "08P01" => Failure::Unavailable,
                 // SQLite: SQLITE_BUSY and SQLITE_LOCKED with their extended codes.
                 "5" | "6" | "261" | "517" | "262" => Failure::Unavailable,
                 // PostgreSQL integrity violations (23xxx) and SQLite's constraint codes.

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod fixtures;
+pub mod people;
 
 use clap::Parser;
 use doorstep_server::config::Cli;
@@ -130,13 +131,25 @@ pub async fn spawn_with(db: TestDb) -> TestApp {
 
 /// A server with extra command-line options (`--request-timeout-ms 500`, …).
 pub async fn spawn_configured(db: TestDb, options: &[&str]) -> TestApp {
+    // The server's warnings and errors go to the test's output, shown when it fails.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter("warn,sqlx=error")
+        .with_test_writer()
+        .try_init();
     let mut args = vec!["doorstep", "--addr", "127.0.0.1:0", "--database-url", &db.url];
     args.extend_from_slice(options);
     let cli = Cli::try_parse_from(args).unwrap();
     let app = router::build(db.store.clone(), &cli.config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .unwrap()
+    });
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()

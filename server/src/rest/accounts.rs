@@ -1,0 +1,687 @@
+//! Accounts over JSON: sign-up, codes, sign-in and out, the caller's own account,
+//! organizations' registration, membership and oversight, family links, API tokens.
+//! Thin: each handler parses, calls one use case and shapes the answer.
+
+use super::body::JsonBody;
+use super::error::{ApiError, ErrorBody};
+use super::path_id;
+use crate::auth::secrets::RealSecrets;
+use crate::auth::{Caller, SessionCookie};
+use crate::store::migrate::now_millis;
+use crate::store::SqlStore;
+use app::domain::accounts::principal::Principal;
+use app::domain::accounts::store::{AccountStore, AuditEntry, FamilyLink, OrganizationAccount};
+use app::domain::accounts::use_cases::{Accounts, Credential, OrganizationForm, Oversight, SignUp};
+use app::domain::accounts::values::{mask, Login};
+use app::domain::error::AppError;
+use app::domain::ids::{ApiTokenId, FamilyLinkId, GridUnitId, OrganizationId, PersonId};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+fn accounts<'a>(store: &'a SqlStore, caller: &'a Caller, headers: &'a HeaderMap) -> Accounts<'a> {
+    Accounts {
+        store,
+        secrets: &RealSecrets,
+        now: now_millis(),
+        client: &caller.client,
+        request_id: headers
+            .get(&crate::request_context::REQUEST_ID)
+            .and_then(|v| v.to_str().ok()),
+    }
+}
+
+fn with_cookie(mut response: Response, cookie: String) -> Response {
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(http::header::SET_COOKIE, value);
+    }
+    response
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RegisterBody {
+    /// An 11-digit mainland mobile number or an e-mail address.
+    login: String,
+    /// Optional: without one the person signs in with codes.
+    #[serde(default)]
+    password: Option<String>,
+    display_name: String,
+    /// The person read and accepted the privacy notice (PIPL). Must be true.
+    #[serde(default)]
+    consent: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Accepted {
+    /// `code_sent`: a code went to the login if it can be used there.
+    status: &'static str,
+}
+
+/// Sign up: keeps the registration and sends a code that completes it at sign-in.
+/// Answers 202 alike whether or not the login already has an account.
+#[utoipa::path(post, path = "/api/v1/auth/register", tag = "accounts", request_body = RegisterBody,
+    responses((status = 202, body = Accepted), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn register(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<RegisterBody>,
+) -> Result<Response, ApiError> {
+    accounts(&store, &caller, &headers)
+        .register(SignUp {
+            login: body.login,
+            display_name: body.display_name,
+            password: body.password,
+            consent: body.consent,
+        })
+        .await?;
+    Ok((StatusCode::ACCEPTED, Json(Accepted { status: "code_sent" })).into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CodeBody {
+    login: String,
+}
+
+/// Send a one-time sign-in code. Answers 202 alike whether or not the login exists.
+#[utoipa::path(post, path = "/api/v1/auth/code", tag = "accounts", request_body = CodeBody,
+    responses((status = 202, body = Accepted), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn code(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<CodeBody>,
+) -> Result<Response, ApiError> {
+    accounts(&store, &caller, &headers).request_code(&body.login).await?;
+    Ok((StatusCode::ACCEPTED, Json(Accepted { status: "code_sent" })).into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct LoginBody {
+    login: String,
+    /// Give a password or a code.
+    #[serde(default)]
+    password: Option<String>,
+    #[serde(default)]
+    code: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SignedIn {
+    id: i64,
+    display_name: String,
+}
+
+/// Sign in with a password or a one-time code; sets the session cookie (a new session
+/// every time). A code also completes a sign-up.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts", request_body = LoginBody,
+    responses((status = 200, body = SignedIn), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn login(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+    Extension(cookie): Extension<SessionCookie>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<LoginBody>,
+) -> Result<Response, ApiError> {
+    let credential = match (body.password, body.code) {
+        (Some(p), None) => Credential::Password(p),
+        (None, Some(c)) => Credential::Code(c),
+        _ => {
+            return Err(app::domain::validation::FieldError::new(
+                "password",
+                "请填写密码或验证码（二选一）",
+                "give either a password or a code",
+            )
+            .into())
+        }
+    };
+    let use_cases = accounts(&store, &caller, &headers);
+    let session = use_cases.sign_in(&body.login, credential).await?;
+    let profile = store.profile(session.person).await?.ok_or(AppError::Unauthenticated)?;
+    let max_age = (session.expires_at - use_cases.now) / 1000;
+    let response = Json(SignedIn {
+        id: profile.id.get(),
+        display_name: profile.display_name,
+    })
+    .into_response();
+    Ok(with_cookie(response, cookie.set(&session.token, max_age)))
+}
+
+/// Sign out: ends this session and clears the cookie.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "accounts", responses((status = 204)))]
+pub async fn logout(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+    Extension(cookie): Extension<SessionCookie>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    if let Some(token) = &caller.session_token {
+        accounts(&store, &caller, &headers).sign_out(token).await?;
+    }
+    Ok(with_cookie(StatusCode::NO_CONTENT.into_response(), cookie.clear()))
+}
+
+/// Sign out everywhere: ends every session of the signed-in person.
+#[utoipa::path(post, path = "/api/v1/auth/logout-all", tag = "accounts",
+    responses((status = 204), (status = 401, body = ErrorBody)))]
+pub async fn logout_all(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+    Extension(cookie): Extension<SessionCookie>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let who = caller.require()?;
+    accounts(&store, &caller, &headers).sign_out_everywhere(who).await?;
+    Ok(with_cookie(StatusCode::NO_CONTENT.into_response(), cookie.clear()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    id: i64,
+    display_name: String,
+    /// Masked (138****1234): the full login is in the data export.
+    login: Option<String>,
+    roles: RolesView,
+    family_links: Vec<FamilyLinkView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RolesView {
+    resident: bool,
+    volunteer: bool,
+    organizations: Vec<MembershipView>,
+    communities: Vec<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MembershipView {
+    organization_id: i64,
+    role: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FamilyLinkView {
+    id: i64,
+    person_id: i64,
+    person_name: String,
+    member_id: i64,
+    member_name: String,
+    relation: String,
+    /// `pending` or `active`.
+    status: String,
+}
+
+impl From<FamilyLink> for FamilyLinkView {
+    fn from(l: FamilyLink) -> Self {
+        Self {
+            id: l.id,
+            person_id: l.person.get(),
+            person_name: l.person_name,
+            member_id: l.member.get(),
+            member_name: l.member_name,
+            relation: l.relation,
+            status: l.status,
+        }
+    }
+}
+
+/// The signed-in person: name, masked login, roles and family links.
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+pub async fn me(State(store): State<SqlStore>, Extension(caller): Extension<Caller>) -> Result<Json<Me>, ApiError> {
+    let who = caller.require()?;
+    let profile = store.profile(who.person).await?.ok_or(AppError::Unauthenticated)?;
+    let links = store.family_links(who.person).await?;
+    Ok(Json(Me {
+        id: profile.id.get(),
+        display_name: profile.display_name,
+        login: profile.login.as_deref().map(mask),
+        roles: RolesView {
+            resident: true,
+            volunteer: who.roles.volunteer,
+            organizations: who
+                .roles
+                .organizations
+                .iter()
+                .map(|(o, r)| MembershipView {
+                    organization_id: o.get(),
+                    role: r.slug().to_owned(),
+                })
+                .collect(),
+            communities: who.roles.communities.iter().map(|c| c.get()).collect(),
+        },
+        family_links: links.into_iter().map(Into::into).collect(),
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct OrganizationBody {
+    name: String,
+    /// `social-organization`, `volunteer-organization` or `resident-unit`.
+    kind: String,
+    /// The 18-character unified social credit code (checksum validated).
+    credit_code: String,
+    contact_name: String,
+    contact_phone: String,
+    /// Ids of the communities served (at least one).
+    communities: Vec<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OrganizationView {
+    id: i64,
+    name: String,
+    kind: String,
+    credit_code: String,
+    contact_name: String,
+    /// Whole for the organization's members and the staff overseeing it, masked otherwise.
+    contact_phone: String,
+    communities: Vec<i64>,
+    verified: bool,
+    suspended: bool,
+}
+
+/// Whether `who` sees an organization's contact phone whole: its members and the
+/// community staff who oversee it.
+fn insider(o: &OrganizationAccount, who: &Principal) -> bool {
+    who.role_in(o.id).is_some() || who.may_oversee(&o.communities)
+}
+
+/// An organization as shown: the contact's phone masked unless `insider`.
+fn organization_view(o: OrganizationAccount, insider: bool) -> OrganizationView {
+    OrganizationView {
+        id: o.id.get(),
+        name: o.name,
+        kind: o.kind.slug().to_owned(),
+        credit_code: o.credit_code,
+        contact_name: o.contact_name,
+        contact_phone: if insider {
+            o.contact_phone
+        } else {
+            mask(&o.contact_phone)
+        },
+        communities: o.communities.iter().map(|c| c.get()).collect(),
+        verified: o.verified,
+        suspended: o.suspended,
+    }
+}
+
+/// Register an organization; the caller becomes its owner. Unverified until staff of
+/// a community it serves verify it.
+#[utoipa::path(post, path = "/api/v1/organizations", tag = "organizations", request_body = OrganizationBody,
+    responses((status = 201, body = OrganizationView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn register_organization(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<OrganizationBody>,
+) -> Result<Response, ApiError> {
+    let who = caller.require()?;
+    let communities = body
+        .communities
+        .iter()
+        .map(|id| {
+            GridUnitId::new(*id).ok_or_else(|| {
+                app::domain::validation::FieldError::new("communities", "须为正整数编号", "must be positive ids")
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ApiError(AppError::Invalid(vec![e])))?;
+    let id = accounts(&store, &caller, &headers)
+        .register_organization(
+            who,
+            OrganizationForm {
+                name: body.name,
+                kind: body.kind,
+                credit_code: body.credit_code,
+                contact_name: body.contact_name,
+                contact_phone: body.contact_phone,
+                communities,
+            },
+        )
+        .await?;
+    let account = store
+        .organization_account(id)
+        .await?
+        .ok_or_else(|| AppError::not_found("机构", "organization"))?;
+    // The caller just became its owner (their roles were read before it existed).
+    Ok((StatusCode::CREATED, Json(organization_view(account, true))).into_response())
+}
+
+async fn oversee(
+    store: SqlStore,
+    caller: Caller,
+    headers: HeaderMap,
+    id: String,
+    action: Oversight,
+) -> Result<Json<OrganizationView>, ApiError> {
+    let id: OrganizationId = path_id(&id)?;
+    let who = caller.require()?;
+    accounts(&store, &caller, &headers)
+        .oversee_organization(who, id, action)
+        .await?;
+    let account = store
+        .organization_account(id)
+        .await?
+        .ok_or_else(|| AppError::not_found("机构", "organization"))?;
+    let inside = insider(&account, who);
+    Ok(Json(organization_view(account, inside)))
+}
+
+/// Verify an organization (community staff of a community it serves).
+#[utoipa::path(post, path = "/api/v1/organizations/{id}/verify", tag = "organizations",
+    params(("id" = i64, Path, minimum = 1)),
+    responses((status = 200, body = OrganizationView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn verify(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<OrganizationView>, ApiError> {
+    oversee(store, caller, headers, id, Oversight::Verify).await
+}
+
+/// Suspend an organization: its offerings leave the directory (community staff).
+#[utoipa::path(post, path = "/api/v1/organizations/{id}/suspend", tag = "organizations",
+    params(("id" = i64, Path, minimum = 1)),
+    responses((status = 200, body = OrganizationView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn suspend(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<OrganizationView>, ApiError> {
+    oversee(store, caller, headers, id, Oversight::Suspend).await
+}
+
+/// Reinstate a suspended organization (community staff).
+#[utoipa::path(post, path = "/api/v1/organizations/{id}/reinstate", tag = "organizations",
+    params(("id" = i64, Path, minimum = 1)),
+    responses((status = 200, body = OrganizationView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn reinstate(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<OrganizationView>, ApiError> {
+    oversee(store, caller, headers, id, Oversight::Reinstate).await
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct MemberBody {
+    /// The new member's login (they must have an account).
+    login: String,
+    /// `owner` or `member`.
+    role: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Created {
+    id: i64,
+}
+
+/// Add a member (owners only).
+#[utoipa::path(post, path = "/api/v1/organizations/{id}/members", tag = "organizations", request_body = MemberBody,
+    params(("id" = i64, Path, minimum = 1)),
+    responses((status = 201, body = Created), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_member(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<MemberBody>,
+) -> Result<Response, ApiError> {
+    let id: OrganizationId = path_id(&id)?;
+    let who = caller.require()?;
+    let person = accounts(&store, &caller, &headers)
+        .add_member(who, id, &body.login, &body.role)
+        .await?;
+    Ok((StatusCode::CREATED, Json(Created { id: person.get() })).into_response())
+}
+
+/// Remove a member (owners only; never the last owner).
+#[utoipa::path(delete, path = "/api/v1/organizations/{id}/members/{person}", tag = "organizations",
+    params(("id" = i64, Path, minimum = 1), ("person" = i64, Path, minimum = 1)),
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn remove_member(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    Path((id, person)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let id: OrganizationId = path_id(&id)?;
+    let person: PersonId = path_id(&person)?;
+    let who = caller.require()?;
+    accounts(&store, &caller, &headers)
+        .remove_member(who, id, person)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct FamilyLinkBody {
+    /// The family member's login (they must have an account).
+    member_login: String,
+    /// How they are related, in the person's words (儿子, daughter, …).
+    relation: String,
+}
+
+/// Link a family member who may then act for the caller. The member confirms with the
+/// code sent to them.
+#[utoipa::path(post, path = "/api/v1/family-links", tag = "accounts", request_body = FamilyLinkBody,
+    responses((status = 201, body = Created), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_family_link(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<FamilyLinkBody>,
+) -> Result<Response, ApiError> {
+    let who = caller.require()?;
+    let id = accounts(&store, &caller, &headers)
+        .link_family_member(who, &body.member_login, &body.relation)
+        .await
+        .map_err(|e| match e {
+            AppError::Conflict(_) => AppError::conflict("已经关联过这位家人", "this family member is already linked"),
+            other => other,
+        })?;
+    Ok((StatusCode::CREATED, Json(Created { id })).into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ConfirmBody {
+    /// The six digits sent to the member.
+    code: String,
+}
+
+/// The family member confirms a link with the code sent to them.
+#[utoipa::path(post, path = "/api/v1/family-links/{id}/confirm", tag = "accounts", request_body = ConfirmBody,
+    params(("id" = i64, Path, minimum = 1)),
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn confirm_family_link(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<ConfirmBody>,
+) -> Result<StatusCode, ApiError> {
+    let id: FamilyLinkId = path_id(&id)?;
+    let who = caller.require()?;
+    let login = store
+        .profile(who.person)
+        .await?
+        .and_then(|p| p.login)
+        .and_then(|l| Login::parse(&l).ok())
+        .ok_or(AppError::Forbidden)?;
+    accounts(&store, &caller, &headers)
+        .confirm_family_link(who, id.get(), &login, &body.code)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Either side ends a family link.
+#[utoipa::path(post, path = "/api/v1/family-links/{id}/end", tag = "accounts",
+    params(("id" = i64, Path, minimum = 1)),
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn end_family_link(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let id: FamilyLinkId = path_id(&id)?;
+    let who = caller.require()?;
+    accounts(&store, &caller, &headers)
+        .end_family_link(who, id.get())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TokenBody {
+    /// What the token is for, to recognise it in the list.
+    name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NewToken {
+    id: i64,
+    /// Shown once: send it as `Authorization: Bearer <token>`.
+    token: String,
+}
+
+/// Create a personal API token.
+#[utoipa::path(post, path = "/api/v1/me/tokens", tag = "accounts", request_body = TokenBody,
+    responses((status = 201, body = NewToken), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_token(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<TokenBody>,
+) -> Result<Response, ApiError> {
+    let who = caller.require()?;
+    let (id, token) = accounts(&store, &caller, &headers)
+        .create_api_token(who, &body.name)
+        .await?;
+    Ok((StatusCode::CREATED, Json(NewToken { id, token })).into_response())
+}
+
+/// Revoke one of the caller's API tokens.
+#[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "accounts",
+    params(("id" = i64, Path, minimum = 1)),
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn revoke_token(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let id: ApiTokenId = path_id(&id)?;
+    let who = caller.require()?;
+    accounts(&store, &caller, &headers)
+        .revoke_api_token(who, id.get())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Everything stored about the caller, as a JSON download.
+#[utoipa::path(get, path = "/api/v1/me/export", tag = "accounts",
+    responses((status = 200, body = Object), (status = 401, body = ErrorBody)))]
+pub async fn export(State(store): State<SqlStore>, Extension(caller): Extension<Caller>) -> Result<Response, ApiError> {
+    let who = caller.require()?;
+    let data = store.export(who.person).await?;
+    let mut response = Json(data).into_response();
+    response.headers_mut().insert(
+        http::header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"doorstep-my-data.json\""),
+    );
+    Ok(response)
+}
+
+/// Delete the caller's account. Ratings they gave stay, anonymized.
+#[utoipa::path(delete, path = "/api/v1/me", tag = "accounts",
+    responses((status = 204), (status = 401, body = ErrorBody)))]
+pub async fn delete_me(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+    Extension(cookie): Extension<SessionCookie>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let who = caller.require()?;
+    accounts(&store, &caller, &headers).delete_account(who).await?;
+    Ok(with_cookie(StatusCode::NO_CONTENT.into_response(), cookie.clear()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditView {
+    at: i64,
+    actor_id: Option<i64>,
+    action: String,
+    subject_kind: String,
+    subject_id: Option<i64>,
+    on_behalf_of: Option<i64>,
+    request_id: Option<String>,
+    detail: Option<String>,
+}
+
+impl From<AuditEntry> for AuditView {
+    fn from(e: AuditEntry) -> Self {
+        Self {
+            at: e.at,
+            actor_id: e.actor.map(PersonId::get),
+            action: e.action,
+            subject_kind: e.subject_kind,
+            subject_id: e.subject_id,
+            on_behalf_of: e.on_behalf_of.map(PersonId::get),
+            request_id: e.request_id,
+            detail: e.detail,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Oversees {
+    organizations: Vec<OrganizationView>,
+    audit: Vec<AuditView>,
+}
+
+/// For community staff: the organizations serving their communities and the audit log
+/// of what was done to them.
+#[utoipa::path(get, path = "/api/v1/community/organizations", tag = "organizations",
+    responses((status = 200, body = Oversees), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn community_organizations(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Json<Oversees>, ApiError> {
+    let who = caller.require()?;
+    if !who.is_community_staff() {
+        return Err(AppError::Forbidden.into());
+    }
+    let organizations = store
+        .organizations_in(&who.roles.communities)
+        .await?
+        .into_iter()
+        .map(|o| {
+            let inside = insider(&o, who);
+            organization_view(o, inside)
+        })
+        .collect();
+    let audit = store
+        .audit_log(&who.roles.communities, 200)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    Ok(Json(Oversees { organizations, audit }))
+}

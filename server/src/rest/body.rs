@@ -1,0 +1,46 @@
+//! JSON request bodies, refused in the error format: a body that is not JSON, or lacks a
+//! field, is a 400 naming `body` and saying what is wrong (axum's own rejection would be
+//! plain text).
+
+use super::error::ApiError;
+use app::domain::message::Message;
+use app::domain::validation::FieldError;
+use axum::extract::{FromRequest, Request};
+use serde::de::DeserializeOwned;
+
+pub struct JsonBody<T>(pub T);
+
+/// The largest JSON body any endpoint takes.
+const MAX_BODY_BYTES: usize = 64 * 1024;
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, _state: &S) -> Result<Self, ApiError> {
+        let is_json = request
+            .headers()
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        if !is_json {
+            return Err(FieldError::new(
+                "body",
+                "请以 JSON 格式提交",
+                "must be JSON (Content-Type: application/json)",
+            )
+            .into());
+        }
+        let bytes = axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES)
+            .await
+            .map_err(|_| FieldError::new("body", "内容太大", "is too large"))?;
+        serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
+            // serde's message names the field and the problem; it carries no secrets.
+            let detail = e.to_string();
+            FieldError::with(
+                "body",
+                Message::owned(format!("内容格式不对：{detail}"), format!("is not valid: {detail}")),
+            )
+            .into()
+        })
+    }
+}

@@ -1,0 +1,677 @@
+//! Accounts end to end over HTTP, on both engines: sign-up with a code from the outbox,
+//! passwords, sessions (fixation, expiry, revocation, everywhere), rate limits, no
+//! enumeration, masking, export and deletion, API tokens, organizations and family links.
+
+mod common;
+
+use common::people::{self, exec, now, Person};
+use common::{fresh_db, spawn, spawn_configured, spawn_with, Engine};
+use reqwest::Method;
+use serde_json::json;
+
+const GOOD_PASSWORD: &str = "晚饭后去社区食堂";
+
+/// Signs up `login` (with a password if given), reads the code from the outbox and signs
+/// in with it; returns the session cookie's value.
+async fn sign_up(app: &common::TestApp, login: &str, password: Option<&str>) -> String {
+    let mut body = json!({"login": login, "display_name": "王阿姨", "consent": true});
+    if let Some(p) = password {
+        body["password"] = json!(p);
+    }
+    let (status, answer) = app.send(Method::POST, "/api/v1/auth/register", None, Some(body)).await;
+    assert_eq!(status, 202, "{answer}");
+    let code = app.last_code(login).await;
+    let response = app
+        .request(Method::POST, "/api/v1/auth/login", None)
+        .json(&json!({"login": login, "code": code}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    session_cookie(&response).expect("a session cookie")
+}
+
+fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix("doorstep_session="))
+        .map(|rest| rest.split(';').next().unwrap_or_default().to_owned())
+        .filter(|t| !t.is_empty())
+}
+
+fn as_person(token: &str) -> Person {
+    Person {
+        id: 0,
+        login: String::new(),
+        token: token.to_owned(),
+    }
+}
+
+async fn sign_up_with_a_code_then_see_oneself_masked(engine: Engine) {
+    let app = spawn(engine).await;
+    let login = people::phone();
+    let token = sign_up(&app, &login, None).await;
+    let me = as_person(&token);
+    let (status, body) = app.send(Method::GET, "/api/v1/me", Some(&me), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["display_name"], "王阿姨");
+    let masked = format!("{}****{}", &login[..3], &login[7..]);
+    assert_eq!(body["login"], masked.as_str());
+    assert!(
+        !body.to_string().contains(&login),
+        "the full number never comes back in /me"
+    );
+    assert_eq!(body["roles"]["resident"], true);
+    // Consent was recorded with its version.
+    let consents: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM consents c JOIN people p ON p.id = c.person_id WHERE p.login = $1")
+            .bind(&login)
+            .fetch_one(app.db.store.pool())
+            .await
+            .unwrap();
+    assert_eq!(consents, 1);
+    // Personal answers are never cached.
+    let response = app.request(Method::GET, "/api/v1/me", Some(&me)).send().await.unwrap();
+    assert_eq!(response.headers()["cache-control"], "private, no-store");
+}
+
+async fn sign_up_refuses_every_bad_field_at_once_and_keeps_nothing(engine: Engine) {
+    let app = spawn(engine).await;
+    let (status, body) = app
+        .send(
+            Method::POST,
+            "/api/v1/auth/register",
+            None,
+            Some(json!({"login": "12345", "display_name": " ", "password": "password", "consent": false})),
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert_eq!(body["error"]["code"], "validation");
+    let fields: Vec<&str> = body["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["login", "display_name", "password", "consent"]);
+    // Chinese by default, English when the request asks.
+    assert!(body["error"]["fields"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("手机号"));
+    let (_, en) = app
+        .send(
+            Method::POST,
+            "/api/v1/auth/register?lang=en",
+            None,
+            Some(json!({"login": "1", "display_name": "x", "consent": true})),
+        )
+        .await;
+    assert!(en["error"]["fields"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("mobile number"));
+    // A body that is not what the endpoint takes is a 400 in the error format.
+    let (status, body) = app
+        .send(Method::POST, "/api/v1/auth/register", None, Some(json!({"login": 5})))
+        .await;
+    assert_eq!((status, body["error"]["field"].as_str()), (400, Some("body")));
+    let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pending_registrations")
+        .fetch_one(app.db.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(pending, 0, "nothing half-written");
+}
+
+async fn passwords_sign_in_and_wrong_ones_look_like_unknown_logins(engine: Engine) {
+    let app = spawn(engine).await;
+    let login = people::phone();
+    sign_up(&app, &login, Some(GOOD_PASSWORD)).await;
+    let attempt = |login: String, password: &'static str| {
+        let app = &app;
+        async move {
+            app.send(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"login": login, "password": password})),
+            )
+            .await
+        }
+    };
+    let (status, _) = attempt(login.clone(), GOOD_PASSWORD).await;
+    assert_eq!(status, 200);
+    let (wrong_status, wrong) = attempt(login.clone(), "not the password").await;
+    let (unknown_status, unknown) = attempt(people::phone(), "not the password").await;
+    assert_eq!((wrong_status, unknown_status), (401, 401));
+    assert_eq!(wrong["error"]["message"], unknown["error"]["message"]);
+    assert_eq!(wrong["error"]["code"], unknown["error"]["code"]);
+    // Sign-up and code requests answer alike for known and unknown logins.
+    for path in ["/api/v1/auth/register", "/api/v1/auth/code"] {
+        let body = |l: &str| json!({"login": l, "display_name": "李", "consent": true});
+        let known = app.send(Method::POST, path, None, Some(body(&login))).await;
+        let fresh = app.send(Method::POST, path, None, Some(body(&people::phone()))).await;
+        assert_eq!(known, fresh, "{path}");
+    }
+}
+
+async fn codes_are_single_use_limited_to_five_tries_and_expire(engine: Engine) {
+    let app = spawn(engine).await;
+    let login = people::phone();
+    sign_up(&app, &login, None).await;
+    let code_login = |code: String| {
+        let app = &app;
+        let login = login.clone();
+        async move {
+            app.send(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"login": login, "code": code})),
+            )
+            .await
+            .0
+        }
+    };
+    // The sign-up code was used: it does not work again.
+    let used = app.last_code(&login).await;
+    assert_eq!(code_login(used).await, 401);
+    // A new code: five wrong tries use it up, even the right code after them fails.
+    app.send(Method::POST, "/api/v1/auth/code", None, Some(json!({"login": login})))
+        .await;
+    let code = app.last_code(&login).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for _ in 0..5 {
+        assert_eq!(code_login(wrong.to_owned()).await, 401);
+    }
+    assert_eq!(code_login(code).await, 401);
+    // An expired code fails.
+    app.send(Method::POST, "/api/v1/auth/code", None, Some(json!({"login": login})))
+        .await;
+    let code = app.last_code(&login).await;
+    exec(
+        &app.db.store,
+        "UPDATE one_time_codes SET expires_at = $1 WHERE used_at IS NULL",
+        &[now() - 1],
+    )
+    .await;
+    assert_eq!(code_login(code).await, 401);
+    // A malformed code is refused as such.
+    assert_eq!(code_login("12ab".to_owned()).await, 422);
+}
+
+async fn sessions_are_fresh_at_sign_in_and_end_on_expiry_sign_out_and_everywhere(engine: Engine) {
+    let app = spawn(engine).await;
+    let login = people::phone();
+    let first = sign_up(&app, &login, Some(GOOD_PASSWORD)).await;
+    // Fixation: a cookie the client brings is never adopted; sign-in makes a new one.
+    let planted = "planted-session-value";
+    let response = app
+        .request(Method::POST, "/api/v1/auth/login", None)
+        .header("Cookie", format!("doorstep_session={planted}"))
+        .json(&json!({"login": login, "password": GOOD_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let second = session_cookie(&response).unwrap();
+    assert_ne!(second, planted);
+    assert_ne!(second, first);
+    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Secure"), "not over plain HTTP");
+    let me = |token: &str| {
+        let app = &app;
+        let who = as_person(token);
+        async move { app.send(Method::GET, "/api/v1/me", Some(&who), None).await.0 }
+    };
+    assert_eq!(me(planted).await, 401);
+    assert_eq!((me(&first).await, me(&second).await), (200, 200));
+    // Sign out ends this session only.
+    let (status, _) = app
+        .send(Method::POST, "/api/v1/auth/logout", Some(&as_person(&first)), None)
+        .await;
+    assert_eq!(status, 204);
+    assert_eq!((me(&first).await, me(&second).await), (401, 200));
+    // Idle and absolute expiry.
+    let third = sign_up(&app, &login, None).await;
+    exec(
+        &app.db.store,
+        "UPDATE sessions SET last_seen_at = $1",
+        &[now() - app::domain::accounts::SESSION_IDLE_MS - 1],
+    )
+    .await;
+    assert_eq!(me(&second).await, 401, "idle too long");
+    let fourth = sign_up(&app, &login, None).await;
+    exec(&app.db.store, "UPDATE sessions SET expires_at = $1", &[now() - 1]).await;
+    assert_eq!(me(&fourth).await, 401, "past its absolute expiry");
+    // Sign out everywhere.
+    let (a, b) = (sign_up(&app, &login, None).await, sign_up(&app, &login, None).await);
+    let (status, _) = app
+        .send(Method::POST, "/api/v1/auth/logout-all", Some(&as_person(&a)), None)
+        .await;
+    assert_eq!(status, 204);
+    assert_eq!((me(&a).await, me(&b).await, me(&third).await), (401, 401, 401));
+}
+
+async fn code_requests_are_rate_limited_per_number(engine: Engine) {
+    let app = spawn(engine).await;
+    let login = people::phone();
+    sign_up(&app, &login, None).await; // one code already sent for this number
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        let response = app
+            .request(Method::POST, "/api/v1/auth/code", None)
+            .json(&json!({"login": login}))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status().as_u16());
+        if response.status().as_u16() == 429 {
+            assert!(
+                response.headers()["retry-after"]
+                    .to_str()
+                    .unwrap()
+                    .parse::<u64>()
+                    .unwrap()
+                    >= 1
+            );
+            let body: serde_json::Value = response.json().await.unwrap();
+            assert_eq!(body["error"]["code"], "rate_limited");
+        }
+    }
+    assert_eq!(statuses, [202, 202, 202, 202, 429, 429]);
+    assert_eq!(app.outbox(&login).await.len(), 5, "no message beyond the limit");
+}
+
+#[test]
+fn rate_limits_hold_across_two_instances_on_one_postgresql() {
+    common::run(async {
+        let first = spawn(Engine::Postgres).await;
+        let url = first.db.url.clone();
+        let second_db = common::TestDb {
+            url: url.clone(),
+            store: doorstep_server::store::SqlStore::connect(&doorstep_server::store::StoreOptions::new(&url))
+                .await
+                .unwrap(),
+            _dir: None,
+        };
+        let second = spawn_with(second_db).await;
+        let login = people::phone();
+        let mut statuses = Vec::new();
+        for i in 0..7 {
+            let app = if i % 2 == 0 { &first } else { &second };
+            let (status, _) = app
+                .send(
+                    Method::POST,
+                    "/api/v1/auth/login",
+                    None,
+                    Some(json!({"login": login, "password": "whatever-it-is"})),
+                )
+                .await;
+            statuses.push(status);
+        }
+        for i in 0..5 {
+            let app = if i % 2 == 0 { &first } else { &second };
+            let (status, _) = app
+                .send(
+                    Method::POST,
+                    "/api/v1/auth/login",
+                    None,
+                    Some(json!({"login": login, "password": "whatever-it-is"})),
+                )
+                .await;
+            statuses.push(status);
+        }
+        // Ten sign-in attempts per number per window, counted in the shared database.
+        assert_eq!(&statuses[..10], &[401; 10]);
+        assert_eq!(&statuses[10..], &[429, 429]);
+    })
+}
+
+async fn api_tokens_work_as_bearer_and_stop_when_revoked(engine: Engine) {
+    let app = spawn(engine).await;
+    let me = people::person(&app.db.store, "张").await;
+    let (status, body) = app
+        .send(
+            Method::POST,
+            "/api/v1/me/tokens",
+            Some(&me),
+            Some(json!({"name": "家里的平板"})),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let token = body["token"].as_str().unwrap().to_owned();
+    let id = body["id"].as_i64().unwrap();
+    let stored: String = sqlx::query_scalar("SELECT token_hash FROM api_tokens WHERE id = $1")
+        .bind(id)
+        .fetch_one(app.db.store.pool())
+        .await
+        .unwrap();
+    assert_ne!(stored, token, "only the hash is stored");
+    let bearer = |t: &str| {
+        app.client
+            .get(format!("{}/api/v1/me", app.base))
+            .header("Authorization", format!("Bearer {t}"))
+            .send()
+    };
+    assert_eq!(bearer(&token).await.unwrap().status().as_u16(), 200);
+    assert_eq!(bearer("ds_not-a-token").await.unwrap().status().as_u16(), 401);
+    let (status, _) = app
+        .send(Method::DELETE, &format!("/api/v1/me/tokens/{id}"), Some(&me), None)
+        .await;
+    assert_eq!(status, 204);
+    assert_eq!(bearer(&token).await.unwrap().status().as_u16(), 401);
+    let (status, _) = app
+        .send(Method::DELETE, &format!("/api/v1/me/tokens/{id}"), Some(&me), None)
+        .await;
+    assert_eq!(status, 404, "revoking twice");
+}
+
+async fn a_person_downloads_their_data_and_deletes_their_account(engine: Engine) {
+    let app = spawn(engine).await;
+    let login = people::phone();
+    let token = sign_up(&app, &login, Some(GOOD_PASSWORD)).await;
+    let me = as_person(&token);
+    let response = app
+        .request(Method::GET, "/api/v1/me/export", Some(&me))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    let data: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(
+        data["profile"]["login"],
+        login.as_str(),
+        "the person's own export has their full number"
+    );
+    assert_eq!(data["consents"].as_array().unwrap().len(), 1);
+    let (status, _) = app.send(Method::DELETE, "/api/v1/me", Some(&me), None).await;
+    assert_eq!(status, 204);
+    assert_eq!(app.send(Method::GET, "/api/v1/me", Some(&me), None).await.0, 401);
+    let (status, _) = app
+        .send(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"login": login, "password": GOOD_PASSWORD})),
+        )
+        .await;
+    assert_eq!(status, 401);
+    // The row stays, anonymized; the number is free to sign up again.
+    let (kept_login, name): (Option<String>, String) =
+        sqlx::query_as("SELECT login, display_name FROM people WHERE deleted_at IS NOT NULL")
+            .fetch_one(app.db.store.pool())
+            .await
+            .unwrap();
+    assert_eq!((kept_login, name.as_str()), (None, "已注销"));
+    sign_up(&app, &login, None).await;
+}
+
+async fn organizations_register_pending_and_staff_of_their_community_verify_them(engine: Engine) {
+    let app = spawn(engine).await;
+    let store = &app.db.store;
+    let (here, elsewhere) = (
+        people::community(store, "玉林").await,
+        people::community(store, "簇桥").await,
+    );
+    let owner = people::person(store, "机构负责人").await;
+    let staff = people::person(store, "社区干部").await;
+    let other_staff = people::person(store, "别的社区干部").await;
+    exec(
+        store,
+        "INSERT INTO community_staff (person_id, community_id) VALUES ($1, $2)",
+        &[staff.id, here],
+    )
+    .await;
+    exec(
+        store,
+        "INSERT INTO community_staff (person_id, community_id) VALUES ($1, $2)",
+        &[other_staff.id, elsewhere],
+    )
+    .await;
+    let contact = people::phone();
+    let credit = app::domain::accounts::values::CreditCode::complete("91510107MA6C0001X").unwrap();
+    let body = json!({"name": "玉林助老服务社", "kind": "social-organization", "credit_code": credit,
+                      "contact_name": "刘", "contact_phone": contact, "communities": [here]});
+    let (status, org) = app
+        .send(Method::POST, "/api/v1/organizations", Some(&owner), Some(body.clone()))
+        .await;
+    assert_eq!(status, 201, "{org}");
+    assert_eq!(
+        (org["verified"].as_bool(), org["contact_phone"].as_str()),
+        (Some(false), Some(contact.as_str()))
+    );
+    let id = org["id"].as_i64().unwrap();
+    // The same credit code twice is a conflict, and leaves nothing behind.
+    let (status, _) = app
+        .send(Method::POST, "/api/v1/organizations", Some(&owner), Some(body))
+        .await;
+    assert_eq!(status, 409);
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organizations")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(count, 1);
+    // Staff elsewhere may not verify; staff of its community may, and it is audited.
+    let verify = format!("/api/v1/organizations/{id}/verify");
+    assert_eq!(app.send(Method::POST, &verify, Some(&other_staff), None).await.0, 403);
+    let (status, verified) = app.send(Method::POST, &verify, Some(&staff), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(verified["verified"], true);
+    let (_, overview) = app
+        .send(Method::GET, "/api/v1/community/organizations", Some(&staff), None)
+        .await;
+    assert_eq!(overview["audit"][0]["action"], "organization.verified");
+    assert_eq!(overview["audit"][0]["actor_id"], staff.id);
+    assert!(overview["audit"][0]["request_id"]
+        .as_str()
+        .is_some_and(|r| !r.is_empty()));
+    // Others see the contact's phone masked.
+    let (_, other_view) = app
+        .send(Method::GET, "/api/v1/community/organizations", Some(&other_staff), None)
+        .await;
+    assert!(other_view["organizations"].as_array().unwrap().is_empty());
+    // Members: owners add and remove; the last owner stays.
+    let member = people::person(store, "社工").await;
+    let members = format!("/api/v1/organizations/{id}/members");
+    let (status, _) = app
+        .send(
+            Method::POST,
+            &members,
+            Some(&owner),
+            Some(json!({"login": member.login, "role": "member"})),
+        )
+        .await;
+    assert_eq!(status, 201);
+    assert_eq!(
+        app.send(
+            Method::POST,
+            &members,
+            Some(&member),
+            Some(json!({"login": staff.login, "role": "member"}))
+        )
+        .await
+        .0,
+        403
+    );
+    let (status, _) = app
+        .send(Method::DELETE, &format!("{members}/{}", owner.id), Some(&owner), None)
+        .await;
+    assert_eq!(status, 409, "the last owner cannot leave");
+    let (status, _) = app
+        .send(Method::DELETE, &format!("{members}/{}", member.id), Some(&owner), None)
+        .await;
+    assert_eq!(status, 204);
+    // Suspended: audited too.
+    let (status, suspended) = app
+        .send(
+            Method::POST,
+            &format!("/api/v1/organizations/{id}/suspend"),
+            Some(&staff),
+            None,
+        )
+        .await;
+    assert_eq!((status, suspended["suspended"].as_bool()), (200, Some(true)));
+}
+
+async fn a_family_member_confirms_with_a_code_and_either_side_ends_the_link(engine: Engine) {
+    let app = spawn(engine).await;
+    let store = &app.db.store;
+    let mother = people::person(store, "妈妈").await;
+    let son = people::person(store, "儿子").await;
+    let (status, link) = app
+        .send(
+            Method::POST,
+            "/api/v1/family-links",
+            Some(&mother),
+            Some(json!({"member_login": son.login, "relation": "儿子"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{link}");
+    let id = link["id"].as_i64().unwrap();
+    let code = app.last_code(&son.login).await;
+    // Only the member confirms, with the code sent to them.
+    let confirm = format!("/api/v1/family-links/{id}/confirm");
+    assert_eq!(
+        app.send(Method::POST, &confirm, Some(&mother), Some(json!({"code": code})))
+            .await
+            .0,
+        403
+    );
+    let stranger = people::person(store, "路人").await;
+    assert_eq!(
+        app.send(Method::POST, &confirm, Some(&stranger), Some(json!({"code": code})))
+            .await
+            .0,
+        404
+    );
+    let (status, _) = app
+        .send(Method::POST, &confirm, Some(&son), Some(json!({"code": code})))
+        .await;
+    assert_eq!(status, 204);
+    let (_, me) = app.send(Method::GET, "/api/v1/me", Some(&son), None).await;
+    assert_eq!(me["family_links"][0]["status"], "active");
+    assert_eq!(me["family_links"][0]["person_id"], mother.id);
+    // Linking the same person twice is a conflict.
+    let (status, _) = app
+        .send(
+            Method::POST,
+            "/api/v1/family-links",
+            Some(&mother),
+            Some(json!({"member_login": son.login, "relation": "儿子"})),
+        )
+        .await;
+    assert_eq!(status, 409);
+    // The mother ends it; then it is gone for both.
+    assert_eq!(
+        app.send(
+            Method::POST,
+            &format!("/api/v1/family-links/{id}/end"),
+            Some(&stranger),
+            None
+        )
+        .await
+        .0,
+        404
+    );
+    assert_eq!(
+        app.send(
+            Method::POST,
+            &format!("/api/v1/family-links/{id}/end"),
+            Some(&mother),
+            None
+        )
+        .await
+        .0,
+        204
+    );
+    let (_, me) = app.send(Method::GET, "/api/v1/me", Some(&son), None).await;
+    assert!(me["family_links"].as_array().unwrap().is_empty());
+}
+
+async fn signing_in_never_touches_the_directory_version(engine: Engine) {
+    let app = spawn(engine).await;
+    let version = || async {
+        sqlx::query_scalar::<_, i64>("SELECT version FROM directory_version")
+            .fetch_one(app.db.store.pool())
+            .await
+            .unwrap()
+    };
+    let before = version().await;
+    let login = people::phone();
+    let token = sign_up(&app, &login, Some(GOOD_PASSWORD)).await;
+    app.send(
+        Method::POST,
+        "/api/v1/me/tokens",
+        Some(&as_person(&token)),
+        Some(json!({"name": "x"})),
+    )
+    .await;
+    assert_eq!(version().await, before);
+    // Only columns the directory shows count as a directory change.
+    let fixture = common::fixtures::base(&app.db.store).await;
+    let after_fixture = version().await;
+    exec(
+        &app.db.store,
+        "UPDATE organizations SET code = 'renamed-code' WHERE id = $1",
+        &[fixture.organization],
+    )
+    .await;
+    assert_eq!(version().await, after_fixture, "a bookkeeping column");
+    exec(
+        &app.db.store,
+        "UPDATE organizations SET verified = 0 WHERE id = $1",
+        &[fixture.organization],
+    )
+    .await;
+    assert!(version().await > after_fixture, "a shown column");
+}
+
+#[test]
+fn the_session_cookie_is_secure_and_host_prefixed_over_https() {
+    common::run(async {
+        let app = spawn_configured(fresh_db(Engine::Sqlite).await, &["--https", "true"]).await;
+        let login = people::phone();
+        app.send(
+            Method::POST,
+            "/api/v1/auth/register",
+            None,
+            Some(json!({"login": login, "display_name": "王", "consent": true})),
+        )
+        .await;
+        let code = app.last_code(&login).await;
+        let response = app
+            .request(Method::POST, "/api/v1/auth/login", None)
+            .json(&json!({"login": login, "code": code}))
+            .send()
+            .await
+            .unwrap();
+        let cookie = response.headers()["set-cookie"].to_str().unwrap();
+        assert!(cookie.starts_with("__Host-doorstep_session="), "{cookie}");
+        assert!(cookie.contains("; Secure") && cookie.contains("Path=/") && !cookie.contains("Domain"));
+    })
+}
+
+on_both_engines!(
+    sign_up_with_a_code_then_see_oneself_masked,
+    sign_up_refuses_every_bad_field_at_once_and_keeps_nothing,
+    passwords_sign_in_and_wrong_ones_look_like_unknown_logins,
+    codes_are_single_use_limited_to_five_tries_and_expire,
+    sessions_are_fresh_at_sign_in_and_end_on_expiry_sign_out_and_everywhere,
+    code_requests_are_rate_limited_per_number,
+    api_tokens_work_as_bearer_and_stop_when_revoked,
+    a_person_downloads_their_data_and_deletes_their_account,
+    organizations_register_pending_and_staff_of_their_community_verify_them,
+    a_family_member_confirms_with_a_code_and_either_side_ends_the_link,
+    signing_in_never_touches_the_directory_version,
+);

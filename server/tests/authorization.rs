@@ -1,0 +1,429 @@
+//! The authorization matrix: every state-changing entry point (JSON API, server
+//! functions, form posts) × every kind of caller, with the status each must get.
+//!
+//! The table below is the specification. The test also reads the entry points the
+//! server really has (the OpenAPI document's write operations, the registered server
+//! functions, the form endpoints) and fails when one has no row, or a row names an
+//! entry point that does not exist, so a new entry point cannot ship untested.
+//! Every cell runs against its own freshly made people, organizations and links, so no
+//! cell depends on what another did.
+
+mod common;
+
+use common::fixtures::{self, ServiceSpec};
+use common::people::{self, exec, now, Person};
+use common::{spawn, Engine, TestApp};
+use reqwest::Method;
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+
+/// The kinds of caller, in the order of every row's expectations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Anonymous,
+    Resident,
+    FamilyOfResident,
+    Volunteer,
+    OtherOrganizationStaff,
+    OrganizationStaff,
+    OtherCommunityStaff,
+    CommunityStaff,
+}
+
+const ROLES: [Role; 8] = [
+    Role::Anonymous,
+    Role::Resident,
+    Role::FamilyOfResident,
+    Role::Volunteer,
+    Role::OtherOrganizationStaff,
+    Role::OrganizationStaff,
+    Role::OtherCommunityStaff,
+    Role::CommunityStaff,
+];
+
+/// What one cell acts on: its own people and things.
+struct World {
+    resident: Person,
+    family: Person,
+    volunteer: Person,
+    other_org_staff: Person,
+    org_staff: Person,
+    other_community_staff: Person,
+    community_staff: Person,
+    community: i64,
+    organization: i64,
+    /// A member of `organization` its owner may remove.
+    member: Person,
+    /// Resident ↔ family member, active.
+    link: i64,
+    /// Volunteer (person) ↔ family member (member), waiting for the member's code.
+    pending_link: i64,
+    /// A personal API token of the resident.
+    token: i64,
+    service: i64,
+}
+
+/// The code the pending link's member received.
+const LINK_CODE: &str = "246810";
+
+impl World {
+    fn caller(&self, role: Role) -> Option<&Person> {
+        match role {
+            Role::Anonymous => None,
+            Role::Resident => Some(&self.resident),
+            Role::FamilyOfResident => Some(&self.family),
+            Role::Volunteer => Some(&self.volunteer),
+            Role::OtherOrganizationStaff => Some(&self.other_org_staff),
+            Role::OrganizationStaff => Some(&self.org_staff),
+            Role::OtherCommunityStaff => Some(&self.other_community_staff),
+            Role::CommunityStaff => Some(&self.community_staff),
+        }
+    }
+
+    fn path(&self, template: &str) -> String {
+        template
+            .replace("{org}", &self.organization.to_string())
+            .replace("{member}", &self.member.id.to_string())
+            .replace("{link}", &self.link.to_string())
+            .replace("{pending}", &self.pending_link.to_string())
+            .replace("{token}", &self.token.to_string())
+    }
+}
+
+async fn world(app: &TestApp, service: i64) -> World {
+    use app::domain::accounts::secrets::Secrets;
+    let store = &app.db.store;
+    let person = |name: &'static str| people::person(store, name);
+    let (community, other_community) = (
+        people::community(store, "本社区").await,
+        people::community(store, "外社区").await,
+    );
+    let resident = person("居民").await;
+    let family = person("家属").await;
+    let volunteer = person("志愿者").await;
+    exec(store, "UPDATE people SET volunteer = 1 WHERE id = $1", &[volunteer.id]).await;
+    let org_staff = person("机构负责人").await;
+    let other_org_staff = person("别的机构负责人").await;
+    let community_staff = person("社区干部").await;
+    let other_community_staff = person("别的社区干部").await;
+    let organization = people::organization(store, community, &org_staff).await;
+    people::organization(store, other_community, &other_org_staff).await;
+    for (p, c) in [(&community_staff, community), (&other_community_staff, other_community)] {
+        exec(
+            store,
+            "INSERT INTO community_staff (person_id, community_id) VALUES ($1, $2)",
+            &[p.id, c],
+        )
+        .await;
+    }
+    let member = person("社工").await;
+    exec(
+        store,
+        "INSERT INTO organization_members (organization_id, person_id, role, added_at) VALUES ($1, $2, 'member', 0)",
+        &[organization, member.id],
+    )
+    .await;
+    let link = link(store, resident.id, family.id, "active").await;
+    let pending_link = link_pending(store, volunteer.id, family.id).await;
+    sqlx::query(
+        "INSERT INTO one_time_codes (login, purpose, code_hash, created_at, expires_at) VALUES ($1, 'family-link', $2, $3, $4)",
+    )
+    .bind(&family.login)
+    .bind(doorstep_server::auth::secrets::RealSecrets.token_hash(LINK_CODE))
+    .bind(now())
+    .bind(now() + 300_000)
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let token: i64 = sqlx::query_scalar(
+        "INSERT INTO api_tokens (person_id, name, token_hash, created_at) VALUES ($1, 'tablet', $2, 0) RETURNING id",
+    )
+    .bind(resident.id)
+    .bind(format!("hash-{}", resident.id))
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    World {
+        resident,
+        family,
+        volunteer,
+        other_org_staff,
+        org_staff,
+        other_community_staff,
+        community_staff,
+        community,
+        organization,
+        member,
+        link,
+        pending_link,
+        token,
+        service,
+    }
+}
+
+async fn link(store: &doorstep_server::store::SqlStore, person: i64, member: i64, status: &str) -> i64 {
+    sqlx::query_scalar(
+        "INSERT INTO family_links (person_id, member_id, relation, status, created_at) VALUES ($1, $2, '儿子', $3, 0) RETURNING id",
+    )
+    .bind(person)
+    .bind(member)
+    .bind(status)
+    .fetch_one(store.pool())
+    .await
+    .unwrap()
+}
+
+async fn link_pending(store: &doorstep_server::store::SqlStore, person: i64, member: i64) -> i64 {
+    link(store, person, member, "pending").await
+}
+
+/// How a row's request carries its input.
+enum Input {
+    None,
+    Json(fn(&World) -> Value),
+    Form(fn(&World) -> String),
+}
+
+struct Row {
+    method: Method,
+    path: &'static str,
+    input: Input,
+    /// anonymous, resident, family of resident, volunteer, staff of another
+    /// organization, staff of the organization, community staff elsewhere, community
+    /// staff of the community.
+    expect: [u16; 8],
+}
+
+fn fresh_credit_code(w: &World) -> String {
+    app::domain::accounts::values::CreditCode::complete(&format!("9251010{:010}", w.resident.id)).unwrap()
+}
+
+fn table() -> Vec<Row> {
+    use Input::*;
+    let row = |method: Method, path: &'static str, input: Input, expect: [u16; 8]| Row {
+        method,
+        path,
+        input,
+        expect,
+    };
+    vec![
+        row(
+            Method::POST,
+            "/api/v1/auth/register",
+            Json(|_| json!({"login": people::phone(), "display_name": "新", "consent": true})),
+            [202; 8],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/auth/code",
+            Json(|w| json!({"login": w.resident.login})),
+            [202; 8],
+        ),
+        // Signing in answers by the credentials, whoever calls.
+        row(
+            Method::POST,
+            "/api/v1/auth/login",
+            Json(|w| json!({"login": w.resident.login, "password": "not-the-password"})),
+            [401; 8],
+        ),
+        row(Method::POST, "/api/v1/auth/logout", None, [204; 8]),
+        row(
+            Method::POST,
+            "/api/v1/auth/logout-all",
+            None,
+            [401, 204, 204, 204, 204, 204, 204, 204],
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/me",
+            None,
+            [401, 204, 204, 204, 204, 204, 204, 204],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/me/tokens",
+            Json(|_| json!({"name": "phone"})),
+            [401, 201, 201, 201, 201, 201, 201, 201],
+        ),
+        // Only the resident owns this token; to anyone else it does not exist.
+        row(
+            Method::DELETE,
+            "/api/v1/me/tokens/{token}",
+            None,
+            [401, 204, 404, 404, 404, 404, 404, 404],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/organizations",
+            Json(|w| {
+                json!({"name": "新机构", "kind": "resident-unit", "credit_code": fresh_credit_code(w),
+                            "contact_name": "刘", "contact_phone": people::phone(), "communities": [w.community]})
+            }),
+            [401, 201, 201, 201, 201, 201, 201, 201],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/organizations/{org}/verify",
+            None,
+            [401, 403, 403, 403, 403, 403, 403, 200],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/organizations/{org}/suspend",
+            None,
+            [401, 403, 403, 403, 403, 403, 403, 200],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/organizations/{org}/reinstate",
+            None,
+            [401, 403, 403, 403, 403, 403, 403, 200],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/organizations/{org}/members",
+            Json(|w| json!({"login": w.volunteer.login, "role": "member"})),
+            [401, 403, 403, 403, 403, 201, 403, 403],
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/organizations/{org}/members/{member}",
+            None,
+            [401, 403, 403, 403, 403, 204, 403, 403],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/family-links",
+            Json(|w| json!({"member_login": w.member.login, "relation": "女儿"})),
+            [401, 201, 201, 201, 201, 201, 201, 201],
+        ),
+        // Only the member confirms; the person asked sees it (403), strangers do not (404).
+        row(
+            Method::POST,
+            "/api/v1/family-links/{pending}/confirm",
+            Json(|_| json!({"code": LINK_CODE})),
+            [401, 404, 204, 403, 404, 404, 404, 404],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/family-links/{link}/end",
+            None,
+            [401, 204, 204, 404, 404, 404, 404, 404],
+        ),
+        row(
+            Method::POST,
+            "/prefs",
+            Form(|_| "lang=zh&return_to=%2F".to_owned()),
+            [303; 8],
+        ),
+        row(
+            Method::POST,
+            "/api/fn/search",
+            Form(|_| "query=limit%3D1".to_owned()),
+            [200; 8],
+        ),
+        row(
+            Method::POST,
+            "/api/fn/service",
+            Form(|w| format!("id={}", w.service)),
+            [200; 8],
+        ),
+        row(
+            Method::POST,
+            "/api/fn/organization",
+            Form(|w| format!("id={}", w.organization)),
+            [200; 8],
+        ),
+    ]
+}
+
+/// `/a/{x}/b` and `/a/{id}/b` are the same entry point.
+fn shape(method: &Method, path: &str) -> String {
+    let mut out = String::new();
+    let mut in_brace = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_brace = true;
+                out.push_str("{}");
+            }
+            '}' => in_brace = false,
+            _ if in_brace => {}
+            c => out.push(c),
+        }
+    }
+    format!("{method} {out}")
+}
+
+/// Every state-changing entry point the server has.
+async fn entry_points(app: &TestApp) -> BTreeSet<String> {
+    let (_, doc) = app.get_json("/api/v1/openapi.json").await;
+    let mut found = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in ["post", "put", "patch", "delete"] {
+            if item.get(method).is_some() {
+                found.insert(shape(&method.to_uppercase().parse().unwrap(), path));
+            }
+        }
+    }
+    for (path, method) in leptos::server_fn::axum::server_fn_paths() {
+        found.insert(shape(&method, path));
+    }
+    // Form endpoints outside the API and the server functions.
+    found.insert(shape(&Method::POST, "/prefs"));
+    found
+}
+
+async fn every_state_changing_entry_point_answers_each_caller_as_specified(engine: Engine) {
+    let app = spawn(engine).await;
+    let fixture = fixtures::base(&app.db.store).await;
+    let service = fixtures::service(
+        &app.db.store,
+        &fixture,
+        "s-1",
+        &ServiceSpec::at("助餐点", "Canteen", 30.64, 104.05),
+    )
+    .await;
+    let rows = table();
+    let listed: BTreeSet<String> = rows.iter().map(|r| shape(&r.method, r.path)).collect();
+    let real = entry_points(&app).await;
+    let missing: Vec<_> = real.difference(&listed).collect();
+    let stale: Vec<_> = listed.difference(&real).collect();
+    assert!(
+        missing.is_empty(),
+        "entry points without a row in the matrix: {missing:?}"
+    );
+    assert!(stale.is_empty(), "rows for entry points that do not exist: {stale:?}");
+
+    let mut failures = Vec::new();
+    for row in &rows {
+        for (i, role) in ROLES.iter().enumerate() {
+            let w = world(&app, service).await;
+            let mut request = app.request(row.method.clone(), &w.path(row.path), w.caller(*role));
+            request = match &row.input {
+                Input::None => request,
+                Input::Json(body) => request.json(&body(&w)),
+                Input::Form(body) => request
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .body(body(&w)),
+            };
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            if status != row.expect[i] {
+                let body = response.text().await.unwrap_or_default();
+                failures.push(format!(
+                    "{} {} as {role:?}: {status}, expected {} ({body})",
+                    row.method, row.path, row.expect[i]
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} cells differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+on_both_engines!(every_state_changing_entry_point_answers_each_caller_as_specified);
