@@ -1,6 +1,9 @@
 //! The HTML shell and the routes.
 
 use crate::components::layout::Layout;
+use crate::pages::account::{
+    desk::DeskPage, me::AccountPage, organization_new::NewOrganizationPage, sign_in::SignInPage, sign_up::SignUpPage,
+};
 use crate::pages::{
     home::HomePage, not_found::NotFound, organization::OrganizationPage, service::ServicePage, settings::SettingsPage,
 };
@@ -52,6 +55,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/services/:id") view=ServicePage ssr=SsrMode::Async />
                     <Route path=path!("/organizations/:id") view=OrganizationPage ssr=SsrMode::Async />
                     <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/sign-up") view=SignUpPage ssr=SsrMode::Async />
+                    <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/organizations/new") view=NewOrganizationPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff") view=DeskPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -2,11 +2,13 @@
 //! Doorstep (家门口): the Leptos app, compiled to wasm (feature `hydrate`) and into the
 //! server (feature `ssr`).
 
+pub mod account_text;
 pub mod api;
 pub mod app;
 /// The pure domain crate, under the name the rest of the app uses.
 pub use doorstep_domain as domain;
 pub mod components;
+pub mod flash;
 pub mod i18n;
 pub mod pages;
 pub mod prefs;

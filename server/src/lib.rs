@@ -6,6 +6,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod forms;
 pub mod generate;
 pub mod hardening;
 pub mod prefs;

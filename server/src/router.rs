@@ -8,6 +8,7 @@ use crate::request_context::{request_id_of, MakeId, REQUEST_ID};
 use crate::store::SqlStore;
 use crate::{prefs, rest};
 use app::app::{shell, App};
+use app::domain::accounts::store::AccountStore;
 use app::domain::store::Store;
 use axum::extract::State;
 use axum::routing::{get, post};
@@ -46,6 +47,7 @@ pub fn build_with(sql: SqlStore, options: LeptosOptions, hardening: Hardening) -
         move || {
             // One store per request, pinned to one directory snapshot for the whole render.
             provide_context::<Store>(Arc::new(sql.pinned()));
+            provide_context::<Arc<dyn AccountStore>>(Arc::new(sql.clone()));
             if let Some(caller) =
                 use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<Caller>().cloned())
             {
@@ -78,6 +80,7 @@ pub fn build_with(sql: SqlStore, options: LeptosOptions, hardening: Hardening) -
     Router::new()
         .nest("/api/v1", rest::routes().with_state(sql.clone()))
         .route("/prefs", post(prefs::update).with_state(sql.clone()))
+        .merge(crate::forms::routes().with_state(sql.clone()))
         .route("/healthz", get(healthz).with_state(sql.clone()))
         .merge(pages)
         .layer(middleware::from_fn(rest::error::server_fn_status))

@@ -94,6 +94,8 @@ async fn world(app: &TestApp, service: i64) -> World {
     use app::domain::accounts::secrets::Secrets;
     let store = &app.db.store;
     let person = |name: &'static str| people::person(store, name);
+    // Each cell is a client of its own: the per-address limits start afresh.
+    exec(store, "DELETE FROM rate_limits", &[]).await;
     let (community, other_community) = (
         people::community(store, "本社区").await,
         people::community(store, "外社区").await,
@@ -316,6 +318,111 @@ fn table() -> Vec<Row> {
             Form(|_| "lang=zh&return_to=%2F".to_owned()),
             [303; 8],
         ),
+        // The account pages' forms answer 303 whatever happens; the test reads where they
+        // send the browser: 303 done, 401 sent to sign in, 403 back with a refusal.
+        row(
+            Method::POST,
+            "/account/sign-up",
+            Form(|_| format!("login={}&display_name=x&consent=1", people::phone())),
+            [303; 8],
+        ),
+        row(
+            Method::POST,
+            "/account/code",
+            Form(|w| format!("login={}", w.resident.login)),
+            [303; 8],
+        ),
+        row(
+            Method::POST,
+            "/account/sign-in",
+            Form(|w| format!("form=password&login={}&password=wrong-one", w.resident.login)),
+            [403; 8],
+        ),
+        row(Method::POST, "/account/sign-out", None, [303; 8]),
+        row(
+            Method::POST,
+            "/account/sign-out-everywhere",
+            None,
+            [401, 303, 303, 303, 303, 303, 303, 303],
+        ),
+        row(
+            Method::POST,
+            "/account/family-links",
+            Form(|w| format!("member_login={}&relation=x", w.member.login)),
+            [401, 303, 303, 303, 303, 303, 303, 303],
+        ),
+        row(
+            Method::POST,
+            "/account/family-links/{pending}/confirm",
+            Form(|_| format!("code={LINK_CODE}")),
+            [401, 403, 303, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::POST,
+            "/account/family-links/{link}/end",
+            None,
+            [401, 303, 303, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::POST,
+            "/account/tokens",
+            Form(|_| "name=x".to_owned()),
+            [401, 303, 303, 303, 303, 303, 303, 303],
+        ),
+        row(
+            Method::POST,
+            "/account/tokens/{token}/revoke",
+            None,
+            [401, 303, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::POST,
+            "/account/delete",
+            Form(|_| "confirm=1".to_owned()),
+            [401, 303, 303, 303, 303, 303, 303, 303],
+        ),
+        row(
+            Method::POST,
+            "/account/organizations",
+            Form(|w| {
+                format!(
+                    "name=x&kind=resident-unit&credit_code={}&contact_name=y&contact_phone={}&community={}",
+                    fresh_credit_code(w),
+                    people::phone(),
+                    w.community
+                )
+            }),
+            [401, 303, 303, 303, 303, 303, 303, 303],
+        ),
+        row(
+            Method::POST,
+            "/account/organizations/{org}/members",
+            Form(|w| format!("login={}&role=member", w.volunteer.login)),
+            [401, 403, 403, 403, 403, 303, 403, 403],
+        ),
+        row(
+            Method::POST,
+            "/staff/organizations/{org}/verify",
+            None,
+            [401, 403, 403, 403, 403, 403, 403, 303],
+        ),
+        row(
+            Method::POST,
+            "/staff/organizations/{org}/suspend",
+            None,
+            [401, 403, 403, 403, 403, 403, 403, 303],
+        ),
+        row(
+            Method::POST,
+            "/staff/organizations/{org}/reinstate",
+            None,
+            [401, 403, 403, 403, 403, 403, 403, 303],
+        ),
+        // Reads of the account pages, as server functions: each answers for the caller
+        // only (anonymous callers get nothing, not an error).
+        row(Method::POST, "/api/fn/account", Form(|_| String::new()), [200; 8]),
+        row(Method::POST, "/api/fn/staff", Form(|_| String::new()), [200; 8]),
+        row(Method::POST, "/api/fn/communities", Form(|_| String::new()), [200; 8]),
         row(
             Method::POST,
             "/api/fn/search",
@@ -335,6 +442,42 @@ fn table() -> Vec<Row> {
             [200; 8],
         ),
     ]
+}
+
+/// A form answers 303 whatever happens; where it sends the browser tells the outcome:
+/// to sign in (401), back with a refusal in the flash cookie (403), or on (303). Other
+/// answers keep their status.
+fn outcome(path: &str, response: &reqwest::Response) -> u16 {
+    let status = response.status().as_u16();
+    if status != 303 || !(path.starts_with("/account/") || path.starts_with("/staff/")) {
+        return status;
+    }
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or_default();
+    let refused = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|c| c.to_str().ok())
+        .filter_map(|c| c.strip_prefix("doorstep_flash="))
+        .filter_map(|c| app::flash::Flash::decode(c.split(';').next().unwrap_or_default()))
+        .any(|flash| flash.failed);
+    let flashed = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|c| c.to_str().ok())
+        .any(|c| c.starts_with("doorstep_flash=") && !c.starts_with("doorstep_flash=;"));
+    if refused {
+        403
+    } else if location == "/sign-in" && !flashed {
+        401
+    } else {
+        303
+    }
 }
 
 /// `/a/{x}/b` and `/a/{id}/b` are the same entry point.
@@ -370,7 +513,9 @@ async fn entry_points(app: &TestApp) -> BTreeSet<String> {
         found.insert(shape(&method, path));
     }
     // Form endpoints outside the API and the server functions.
-    found.insert(shape(&Method::POST, "/prefs"));
+    for path in doorstep_server::forms::FORM_ROUTES {
+        found.insert(shape(&Method::POST, path));
+    }
     found
 }
 
@@ -408,7 +553,7 @@ async fn every_state_changing_entry_point_answers_each_caller_as_specified(engin
                     .body(body(&w)),
             };
             let response = request.send().await.unwrap();
-            let status = response.status().as_u16();
+            let status = outcome(row.path, &response);
             if status != row.expect[i] {
                 let body = response.text().await.unwrap_or_default();
                 failures.push(format!(

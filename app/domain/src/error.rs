@@ -72,6 +72,10 @@ pub enum AppError {
     /// The caller must sign in first.
     #[error("not signed in")]
     Unauthenticated,
+    /// A sign-in failed: the login, password or code is wrong (which one is not said,
+    /// so nobody learns which logins exist).
+    #[error("wrong login, password or code")]
+    WrongCredentials,
     /// The caller is signed in but may not do this.
     #[error("not allowed")]
     Forbidden,
@@ -108,7 +112,7 @@ impl AppError {
         match self {
             AppError::BadRequest(_) | AppError::Invalid(_) => ErrorCode::Validation,
             AppError::NotFound { .. } => ErrorCode::NotFound,
-            AppError::Unauthenticated => ErrorCode::Unauthenticated,
+            AppError::Unauthenticated | AppError::WrongCredentials => ErrorCode::Unauthenticated,
             AppError::Forbidden => ErrorCode::Forbidden,
             AppError::Conflict(_) => ErrorCode::Conflict,
             AppError::RateLimited { .. } => ErrorCode::RateLimited,
@@ -143,6 +147,8 @@ impl AppError {
             AppError::NotFound { what } => format!("There is no such {}.", what.en),
             AppError::Unauthenticated if zh => "请先登录。".to_owned(),
             AppError::Unauthenticated => "Please sign in first.".to_owned(),
+            AppError::WrongCredentials if zh => "手机号、密码或验证码不对，请再试一次。".to_owned(),
+            AppError::WrongCredentials => "The number, password or code is not right; please try again.".to_owned(),
             AppError::Forbidden if zh => "您没有权限进行这个操作。".to_owned(),
             AppError::Forbidden => "You are not allowed to do this.".to_owned(),
             AppError::Conflict(m) => m.get(lang).to_owned(),

@@ -33,6 +33,21 @@ pub fn with_status<T>(result: Result<T, FnError>) -> Result<T, FnError> {
     result
 }
 
+/// The accounts' store the server put into context.
+pub fn accounts_store() -> Result<std::sync::Arc<dyn crate::domain::accounts::store::AccountStore>, FnError> {
+    use_context::<std::sync::Arc<dyn crate::domain::accounts::store::AccountStore>>().ok_or_else(|| {
+        tracing::error!("no accounts store in context: the router was built without one");
+        FnError::App(AppError::Internal {
+            reference: "no-accounts-store".into(),
+        })
+    })
+}
+
+/// Who is signed in for this request, as the server's authentication found them.
+pub fn principal() -> Option<crate::domain::accounts::principal::Principal> {
+    use_context::<Option<crate::domain::accounts::principal::Principal>>().flatten()
+}
+
 /// The value of one request cookie.
 pub fn request_cookie(name: &str) -> Option<String> {
     let parts = use_context::<http::request::Parts>()?;

@@ -72,7 +72,7 @@ impl FromServerFnError for FnError {
 pub fn http_status(error: &AppError) -> u16 {
     match error {
         AppError::BadRequest(_) => 400,
-        AppError::Unauthenticated => 401,
+        AppError::Unauthenticated | AppError::WrongCredentials => 401,
         AppError::Forbidden => 403,
         AppError::NotFound { .. } => 404,
         AppError::Conflict(_) => 409,

@@ -2,7 +2,8 @@
 //! and the resident's preferences from context, calls one use case, and sets the HTTP
 //! status of any error. Fixed endpoints keep the URLs stable for tests and tools.
 
+pub mod account;
 #[cfg(feature = "ssr")]
-mod context;
+pub mod context;
 pub mod directory;
 pub mod error;

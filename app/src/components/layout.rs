@@ -7,6 +7,17 @@ use crate::prefs::Prefs;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+/// "Sign in" for visitors, "Me" for someone signed in.
+#[component]
+fn AccountLink() -> impl IntoView {
+    let a = crate::account_text::account_text(expect_context::<Prefs>().lang);
+    if crate::pages::account::organization_new::signed_in() {
+        view! { <A href="/account" attr:class="nav-link">{a.account_nav}</A> }.into_any()
+    } else {
+        view! { <A href="/sign-in" attr:class="nav-link">{a.sign_in}</A> }.into_any()
+    }
+}
+
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let prefs = expect_context::<Prefs>();
@@ -21,6 +32,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             <nav class="site-nav" aria-label=t.nav_settings>
                 <LanguageSwitch />
                 <A href="/settings" attr:class="nav-link">{t.nav_settings}</A>
+                <AccountLink />
             </nav>
         </header>
         <main id="main" tabindex="-1">{children()}</main>

@@ -1,6 +1,7 @@
 //! Widgets shared by pages.
 
 pub mod client_only;
+pub mod form;
 pub mod layout;
 pub mod pager;
 pub mod prefs_forms;

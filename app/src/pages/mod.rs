@@ -1,5 +1,6 @@
 //! One module per route.
 
+pub mod account;
 pub mod home;
 mod home_forms;
 pub mod not_found;

@@ -5,13 +5,11 @@
 use super::body::JsonBody;
 use super::error::{ApiError, ErrorBody};
 use super::path_id;
-use crate::auth::secrets::RealSecrets;
-use crate::auth::{Caller, SessionCookie};
-use crate::store::migrate::now_millis;
+use crate::auth::{accounts, Caller, SessionCookie};
 use crate::store::SqlStore;
 use app::domain::accounts::principal::Principal;
 use app::domain::accounts::store::{AccountStore, AuditEntry, FamilyLink, OrganizationAccount};
-use app::domain::accounts::use_cases::{Accounts, Credential, OrganizationForm, Oversight, SignUp};
+use app::domain::accounts::use_cases::{Credential, OrganizationForm, Oversight, SignUp};
 use app::domain::accounts::values::{mask, Login};
 use app::domain::error::AppError;
 use app::domain::ids::{ApiTokenId, FamilyLinkId, GridUnitId, OrganizationId, PersonId};
@@ -22,19 +20,7 @@ use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-fn accounts<'a>(store: &'a SqlStore, caller: &'a Caller, headers: &'a HeaderMap) -> Accounts<'a> {
-    Accounts {
-        store,
-        secrets: &RealSecrets,
-        now: now_millis(),
-        client: &caller.client,
-        request_id: headers
-            .get(&crate::request_context::REQUEST_ID)
-            .and_then(|v| v.to_str().ok()),
-    }
-}
-
-fn with_cookie(mut response: Response, cookie: String) -> Response {
+pub(crate) fn with_cookie(mut response: Response, cookie: String) -> Response {
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().append(http::header::SET_COOKIE, value);
     }

@@ -6,7 +6,7 @@
 //! - Every response type is described in the OpenAPI document (`openapi.rs`), generated
 //!   from these handlers' annotations.
 
-mod accounts;
+pub(crate) mod accounts;
 mod body;
 pub mod error;
 pub mod openapi;

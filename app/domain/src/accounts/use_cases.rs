@@ -50,7 +50,7 @@ pub struct SignUp {
 
 fn wrong_credentials() -> AppError {
     // The same words whether the account exists or not: no enumeration.
-    AppError::Unauthenticated
+    AppError::WrongCredentials
 }
 
 impl Accounts<'_> {

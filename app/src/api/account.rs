@@ -1,0 +1,120 @@
+//! What the account pages show, read for the signed-in person. Changes go through plain
+//! form posts to the server (`/account/...`), which work without JavaScript.
+
+use super::error::FnError;
+use crate::domain::accounts::store::{ApiTokenInfo, AuditEntry, FamilyLink, OrganizationAccount};
+use crate::domain::ids::{GridUnitId, PersonId};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The account page of one person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountView {
+    pub person: PersonId,
+    pub display_name: String,
+    /// Masked: 138****1234.
+    pub login: Option<String>,
+    pub family_links: Vec<FamilyLink>,
+    pub tokens: Vec<ApiTokenInfo>,
+    /// The person's organizations, with their role in each (owner or member).
+    pub organizations: Vec<(OrganizationAccount, String)>,
+    pub is_staff: bool,
+}
+
+/// The community desk of a staff member.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffView {
+    pub organizations: Vec<OrganizationAccount>,
+    pub audit: Vec<AuditEntry>,
+}
+
+/// A community to choose in a form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommunityOption {
+    pub id: GridUnitId,
+    pub name: String,
+}
+
+/// The signed-in person's account; `None` when nobody is signed in.
+#[server(prefix = "/api/fn", endpoint = "account")]
+pub async fn load_account() -> Result<Option<AccountView>, FnError> {
+    use super::context::{accounts_store, principal, with_status};
+    use crate::domain::accounts::values::mask;
+    with_status(
+        async {
+            let Some(who) = principal() else { return Ok(None) };
+            let store = accounts_store()?;
+            let Some(profile) = store.profile(who.person).await? else {
+                return Ok(None);
+            };
+            let organizations = store
+                .organizations_of(who.person)
+                .await?
+                .into_iter()
+                .map(|o| {
+                    let role = who.role_in(o.id).map(|r| r.slug()).unwrap_or("member").to_owned();
+                    (o, role)
+                })
+                .collect();
+            Ok(Some(AccountView {
+                person: who.person,
+                display_name: profile.display_name,
+                login: profile.login.as_deref().map(mask),
+                family_links: store.family_links(who.person).await?,
+                tokens: store.api_tokens(who.person).await?,
+                organizations,
+                is_staff: who.is_community_staff(),
+            }))
+        }
+        .await,
+    )
+}
+
+/// The community desk; `None` when the caller is not community staff.
+#[server(prefix = "/api/fn", endpoint = "staff")]
+pub async fn load_staff() -> Result<Option<StaffView>, FnError> {
+    use super::context::{accounts_store, principal, with_status};
+    use crate::domain::accounts::values::mask;
+    with_status(
+        async {
+            let Some(who) = principal().filter(|p| p.is_community_staff()) else {
+                return Ok(None);
+            };
+            let store = accounts_store()?;
+            let organizations = store
+                .organizations_in(&who.roles.communities)
+                .await?
+                .into_iter()
+                .map(|mut o| {
+                    // Staff oversee these; others' contacts stay masked even here.
+                    if !who.may_oversee(&o.communities) {
+                        o.contact_phone = mask(&o.contact_phone);
+                    }
+                    o
+                })
+                .collect();
+            let audit = store.audit_log(&who.roles.communities, 100).await?;
+            Ok(Some(StaffView { organizations, audit }))
+        }
+        .await,
+    )
+}
+
+/// The communities an organization may say it serves.
+#[server(prefix = "/api/fn", endpoint = "communities")]
+pub async fn load_communities() -> Result<Vec<CommunityOption>, FnError> {
+    use super::context::{store, with_status};
+    use crate::prefs::Prefs;
+    with_status(
+        async {
+            let store = store()?;
+            Ok(store
+                .communities(Prefs::current().lang)
+                .await?
+                .into_iter()
+                .map(|c| CommunityOption { id: c.id, name: c.name })
+                .collect())
+        }
+        .await,
+    )
+}

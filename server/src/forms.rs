@@ -1,0 +1,433 @@
+//! The account pages' forms: plain HTML posts, answered 303 (post, redirect, get), so
+//! they work without JavaScript and a reload never posts twice. What the page must show
+//! afterwards (values typed, refusals, a notice) goes back in the flash cookie.
+//!
+//! Each handler calls the same use case as its JSON twin in `rest::accounts`, so the
+//! two always accept and refuse alike.
+
+use crate::auth::{accounts, Caller, SessionCookie};
+use crate::rest::accounts::with_cookie;
+use crate::rest::error::ApiError;
+use crate::store::SqlStore;
+use app::domain::accounts::principal::Principal;
+use app::domain::accounts::use_cases::{Credential, OrganizationForm, Oversight, SignUp};
+use app::domain::accounts::values::Login;
+use app::domain::error::AppError;
+use app::domain::ids::{ApiTokenId, FamilyLinkId, GridUnitId, OrganizationId};
+use app::domain::lang::Lang;
+use app::domain::message::Message;
+use app::domain::validation::FieldError;
+use app::flash::{Flash, FLASH_COOKIE, FLASH_MAX_AGE_S};
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Extension, Router};
+use http::{HeaderMap, StatusCode};
+
+/// Every form endpoint (the authorization matrix test reads this list).
+pub const FORM_ROUTES: &[&str] = &[
+    "/account/sign-up",
+    "/account/code",
+    "/account/sign-in",
+    "/account/sign-out",
+    "/account/sign-out-everywhere",
+    "/account/family-links",
+    "/account/family-links/{id}/confirm",
+    "/account/family-links/{id}/end",
+    "/account/tokens",
+    "/account/tokens/{id}/revoke",
+    "/account/delete",
+    "/account/organizations",
+    "/account/organizations/{id}/members",
+    "/staff/organizations/{id}/verify",
+    "/staff/organizations/{id}/suspend",
+    "/staff/organizations/{id}/reinstate",
+    "/prefs",
+];
+
+pub fn routes() -> Router<SqlStore> {
+    Router::new()
+        .route("/account/sign-up", post(sign_up))
+        .route("/account/code", post(send_code))
+        .route("/account/sign-in", post(sign_in))
+        .route("/account/sign-out", post(sign_out))
+        .route("/account/sign-out-everywhere", post(sign_out_everywhere))
+        .route("/account/family-links", post(link_family))
+        .route("/account/family-links/{id}/confirm", post(confirm_link))
+        .route("/account/family-links/{id}/end", post(end_link))
+        .route("/account/tokens", post(create_token))
+        .route("/account/tokens/{id}/revoke", post(revoke_token))
+        .route("/account/delete", post(delete_account))
+        .route("/account/organizations", post(register_organization))
+        .route("/account/organizations/{id}/members", post(add_member))
+        .route("/staff/organizations/{id}/verify", post(verify))
+        .route("/staff/organizations/{id}/suspend", post(suspend))
+        .route("/staff/organizations/{id}/reinstate", post(reinstate))
+}
+
+/// The posted fields, in order.
+struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    fn parse(body: &Bytes) -> Result<Self, ApiError> {
+        serde_urlencoded::from_bytes(body).map(Fields).map_err(|_| {
+            FieldError::new(
+                "body",
+                "表单格式不对",
+                "is not a form (application/x-www-form-urlencoded)",
+            )
+            .into()
+        })
+    }
+
+    fn get(&self, name: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+}
+
+fn see_other(location: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(http::header::LOCATION, location.to_owned())]).into_response()
+}
+
+fn with_flash(location: &str, flash: &Flash) -> Response {
+    with_cookie(
+        see_other(location),
+        format!(
+            "{FLASH_COOKIE}={}; Path=/; Max-Age={FLASH_MAX_AGE_S}; HttpOnly; SameSite=Lax",
+            flash.encode()
+        ),
+    )
+}
+
+fn both(error: &AppError) -> Message {
+    Message::owned(error.message(Lang::Zh), error.message(Lang::En))
+}
+
+/// Sends the person back to the form with what they typed and what is wrong.
+fn refused(form: &str, fields: &Fields, error: AppError, back: &str) -> Response {
+    match error {
+        AppError::Unauthenticated => see_other("/sign-in"),
+        AppError::BadRequest(refusals) | AppError::Invalid(refusals) => {
+            with_flash(back, &Flash::refused(form, &fields.0, refusals, None))
+        }
+        other => with_flash(back, &Flash::refused(form, &fields.0, Vec::new(), Some(both(&other)))),
+    }
+}
+
+fn done(form: &str, back: &str, notice: Message) -> Response {
+    with_flash(back, &Flash::done(form, notice))
+}
+
+type Ctx = (State<SqlStore>, Extension<Caller>, Extension<SessionCookie>, HeaderMap);
+
+async fn sign_up((State(store), Extension(caller), _, headers): Ctx, body: Bytes) -> Result<Response, ApiError> {
+    let f = Fields::parse(&body)?;
+    let result = accounts(&store, &caller, &headers)
+        .register(SignUp {
+            login: f.get("login"),
+            display_name: f.get("display_name"),
+            password: Some(f.get("password")),
+            consent: f.get("consent") == "1",
+        })
+        .await;
+    Ok(match result {
+        Ok(()) => {
+            let mut flash = Flash::done(
+                "code",
+                Message::fixed(
+                    "验证码已发送，请查看短信。",
+                    "We sent you a code; please check your messages.",
+                ),
+            );
+            flash.values.insert("login".into(), f.get("login"));
+            with_flash("/sign-in", &flash)
+        }
+        Err(e) => refused("sign-up", &f, e, "/sign-up"),
+    })
+}
+
+async fn send_code((State(store), Extension(caller), _, headers): Ctx, body: Bytes) -> Result<Response, ApiError> {
+    let f = Fields::parse(&body)?;
+    Ok(
+        match accounts(&store, &caller, &headers).request_code(&f.get("login")).await {
+            Ok(()) => {
+                let mut flash = Flash::done(
+                    "code",
+                    Message::fixed(
+                        "如果这个号码已注册，验证码已经发出，5 分钟内有效。",
+                        "If this number has an account, a code is on its way; it is valid for 5 minutes.",
+                    ),
+                );
+                flash.values.insert("login".into(), f.get("login"));
+                with_flash("/sign-in", &flash)
+            }
+            Err(e) => refused("code", &f, e, "/sign-in"),
+        },
+    )
+}
+
+async fn sign_in(
+    (State(store), Extension(caller), Extension(cookie), headers): Ctx,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let f = Fields::parse(&body)?;
+    let (form, credential) = if f.get("form") == "password" {
+        ("password", Credential::Password(f.get("password")))
+    } else {
+        ("code", Credential::Code(f.get("code")))
+    };
+    let use_cases = accounts(&store, &caller, &headers);
+    Ok(match use_cases.sign_in(&f.get("login"), credential).await {
+        Ok(session) => {
+            let max_age = (session.expires_at - use_cases.now) / 1000;
+            with_cookie(see_other("/account"), cookie.set(&session.token, max_age))
+        }
+        Err(e) => refused(form, &f, e, "/sign-in"),
+    })
+}
+
+async fn sign_out((State(store), Extension(caller), Extension(cookie), headers): Ctx) -> Result<Response, ApiError> {
+    if let Some(token) = &caller.session_token {
+        accounts(&store, &caller, &headers).sign_out(token).await?;
+    }
+    Ok(with_cookie(see_other("/"), cookie.clear()))
+}
+
+async fn sign_out_everywhere(
+    (State(store), Extension(caller), Extension(cookie), headers): Ctx,
+) -> Result<Response, ApiError> {
+    let Some(who) = caller.principal.as_ref() else {
+        return Ok(see_other("/sign-in"));
+    };
+    accounts(&store, &caller, &headers).sign_out_everywhere(who).await?;
+    Ok(with_cookie(see_other("/"), cookie.clear()))
+}
+
+/// The signed-in principal; a visitor is sent to sign in.
+macro_rules! signed_in_or_return {
+    ($caller:expr) => {
+        match $caller.principal.as_ref() {
+            Some(who) => who,
+            None => return Ok(see_other("/sign-in")),
+        }
+    };
+}
+
+async fn link_family((State(store), Extension(caller), _, headers): Ctx, body: Bytes) -> Result<Response, ApiError> {
+    let f = Fields::parse(&body)?;
+    let who = signed_in_or_return!(caller);
+    Ok(
+        match accounts(&store, &caller, &headers)
+            .link_family_member(who, &f.get("member_login"), &f.get("relation"))
+            .await
+        {
+            Ok(_) => done(
+                "family",
+                "/account",
+                Message::fixed(
+                    "已发送关联请求。请家人登录后，用短信里的确认码确认。",
+                    "Request sent. Your family member confirms it with the code in their text message, once signed in.",
+                ),
+            ),
+            Err(AppError::Conflict(_)) => refused(
+                "family",
+                &f,
+                AppError::conflict("已经关联过这位家人", "this family member is already linked"),
+                "/account",
+            ),
+            Err(e) => refused("family", &f, e, "/account"),
+        },
+    )
+}
+
+async fn confirm_link(
+    (State(store), Extension(caller), _, headers): Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let f = Fields::parse(&body)?;
+    let who = signed_in_or_return!(caller);
+    let id: FamilyLinkId = crate::rest::path_id(&id)?;
+    let login = store_login(&store, who).await?;
+    Ok(
+        match accounts(&store, &caller, &headers)
+            .confirm_family_link(who, id.get(), &login, &f.get("code"))
+            .await
+        {
+            Ok(()) => done("family", "/account", Message::fixed("已确认关联。", "Link confirmed.")),
+            Err(e) => refused("confirm", &f, e, "/account"),
+        },
+    )
+}
+
+async fn store_login(store: &SqlStore, who: &Principal) -> Result<Login, ApiError> {
+    use app::domain::accounts::store::AccountStore;
+    Ok(store
+        .profile(who.person)
+        .await?
+        .and_then(|p| p.login)
+        .and_then(|l| Login::parse(&l).ok())
+        .ok_or(AppError::Forbidden)?)
+}
+
+async fn end_link(
+    (State(store), Extension(caller), _, headers): Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let who = signed_in_or_return!(caller);
+    let id: FamilyLinkId = crate::rest::path_id(&id)?;
+    let none = Fields(Vec::new());
+    Ok(
+        match accounts(&store, &caller, &headers).end_family_link(who, id.get()).await {
+            Ok(()) => done("family", "/account", Message::fixed("已解除关联。", "Link ended.")),
+            Err(e) => refused("family", &none, e, "/account"),
+        },
+    )
+}
+
+async fn create_token((State(store), Extension(caller), _, headers): Ctx, body: Bytes) -> Result<Response, ApiError> {
+    let f = Fields::parse(&body)?;
+    let who = signed_in_or_return!(caller);
+    Ok(
+        match accounts(&store, &caller, &headers)
+            .create_api_token(who, &f.get("name"))
+            .await
+        {
+            Ok((_, token)) => done(
+                "tokens",
+                "/account",
+                Message::owned(
+                    format!("新令牌（只显示这一次，请保存）：{token}"),
+                    format!("Your new token (shown only this once; keep it): {token}"),
+                ),
+            ),
+            Err(e) => refused("tokens", &f, e, "/account"),
+        },
+    )
+}
+
+async fn revoke_token(
+    (State(store), Extension(caller), _, headers): Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let who = signed_in_or_return!(caller);
+    let id: ApiTokenId = crate::rest::path_id(&id)?;
+    let none = Fields(Vec::new());
+    Ok(
+        match accounts(&store, &caller, &headers)
+            .revoke_api_token(who, id.get())
+            .await
+        {
+            Ok(()) => done("tokens", "/account", Message::fixed("令牌已撤销。", "Token revoked.")),
+            Err(e) => refused("tokens", &none, e, "/account"),
+        },
+    )
+}
+
+async fn delete_account(
+    (State(store), Extension(caller), Extension(cookie), headers): Ctx,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let f = Fields::parse(&body)?;
+    let who = signed_in_or_return!(caller);
+    if f.get("confirm") != "1" {
+        let refusal = FieldError::new("confirm", "请勾选确认", "please tick to confirm");
+        return Ok(refused("delete", &f, AppError::Invalid(vec![refusal]), "/account"));
+    }
+    accounts(&store, &caller, &headers).delete_account(who).await?;
+    Ok(with_cookie(see_other("/"), cookie.clear()))
+}
+
+async fn register_organization(
+    (State(store), Extension(caller), _, headers): Ctx,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let f = Fields::parse(&body)?;
+    let who = signed_in_or_return!(caller);
+    let communities = GridUnitId::parse("communities", &f.get("community"))
+        .map(|c| vec![c])
+        .unwrap_or_default();
+    let form = OrganizationForm {
+        name: f.get("name"),
+        kind: f.get("kind"),
+        credit_code: f.get("credit_code"),
+        contact_name: f.get("contact_name"),
+        contact_phone: f.get("contact_phone"),
+        communities,
+    };
+    Ok(
+        match accounts(&store, &caller, &headers)
+            .register_organization(who, form)
+            .await
+        {
+            Ok(_) => done(
+                "member",
+                "/account",
+                Message::fixed(
+                    "已提交登记，等待社区工作人员审核。",
+                    "Registered; community staff will review it.",
+                ),
+            ),
+            Err(e) => refused("organization", &f, e, "/account/organizations/new"),
+        },
+    )
+}
+
+async fn add_member(
+    (State(store), Extension(caller), _, headers): Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let f = Fields::parse(&body)?;
+    let who = signed_in_or_return!(caller);
+    let id: OrganizationId = crate::rest::path_id(&id)?;
+    Ok(
+        match accounts(&store, &caller, &headers)
+            .add_member(who, id, &f.get("login"), &f.get("role"))
+            .await
+        {
+            Ok(_) => done("member", "/account", Message::fixed("已添加成员。", "Member added.")),
+            Err(e) => refused("member", &f, e, "/account"),
+        },
+    )
+}
+
+async fn verify(ctx: Ctx, id: Path<String>) -> Result<Response, ApiError> {
+    oversee(ctx, id, Oversight::Verify).await
+}
+
+async fn suspend(ctx: Ctx, id: Path<String>) -> Result<Response, ApiError> {
+    oversee(ctx, id, Oversight::Suspend).await
+}
+
+async fn reinstate(ctx: Ctx, id: Path<String>) -> Result<Response, ApiError> {
+    oversee(ctx, id, Oversight::Reinstate).await
+}
+
+async fn oversee(
+    (State(store), Extension(caller), _, headers): Ctx,
+    Path(id): Path<String>,
+    action: Oversight,
+) -> Result<Response, ApiError> {
+    let who = signed_in_or_return!(caller);
+    let id: OrganizationId = crate::rest::path_id(&id)?;
+    let none = Fields(Vec::new());
+    Ok(
+        match accounts(&store, &caller, &headers)
+            .oversee_organization(who, id, action)
+            .await
+        {
+            Ok(()) => done(
+                "desk",
+                "/staff",
+                Message::fixed("已完成，并已记入日志。", "Done, and logged."),
+            ),
+            Err(e) => refused("desk", &none, e, "/staff"),
+        },
+    )
+}
