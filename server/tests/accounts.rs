@@ -662,7 +662,53 @@ fn the_session_cookie_is_secure_and_host_prefixed_over_https() {
     })
 }
 
+async fn suspending_an_organization_takes_its_offerings_out_of_the_directory_at_once(engine: Engine) {
+    let app = spawn(engine).await;
+    let store = &app.db.store;
+    let fixture = common::fixtures::base(store).await;
+    let spec = common::fixtures::ServiceSpec::at("长者食堂", "Canteen", 30.64, 104.05);
+    let service = common::fixtures::service(store, &fixture, "s-1", &spec).await;
+    let staff = people::person(store, "社区干部").await;
+    exec(
+        store,
+        "INSERT INTO community_staff (person_id, community_id) VALUES ($1, $2)",
+        &[staff.id, fixture.community],
+    )
+    .await;
+    store.rebuild_index().await.unwrap();
+    let total = || async { app.get_json("/api/v1/services").await.1["total"].as_u64().unwrap() };
+    assert_eq!(total().await, 1);
+    let org = fixture.organization;
+    let (status, _) = app
+        .send(
+            Method::POST,
+            &format!("/api/v1/organizations/{org}/suspend"),
+            Some(&staff),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    // At once (the snapshot is stale, SQL answers) and after the snapshot is rebuilt.
+    assert_eq!(total().await, 0);
+    assert_eq!(app.get_json(&format!("/api/v1/services/{service}")).await.0, 404);
+    assert_eq!(app.get_json(&format!("/api/v1/organizations/{org}")).await.0, 404);
+    store.rebuild_index().await.unwrap();
+    assert_eq!(total().await, 0);
+    let (status, _) = app
+        .send(
+            Method::POST,
+            &format!("/api/v1/organizations/{org}/reinstate"),
+            Some(&staff),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(total().await, 1);
+    assert_eq!(app.get_json(&format!("/api/v1/services/{service}")).await.0, 200);
+}
+
 on_both_engines!(
+    suspending_an_organization_takes_its_offerings_out_of_the_directory_at_once,
     sign_up_with_a_code_then_see_oneself_masked,
     sign_up_refuses_every_bad_field_at_once_and_keeps_nothing,
     passwords_sign_in_and_wrong_ones_look_like_unknown_logins,

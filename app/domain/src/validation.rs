@@ -75,6 +75,15 @@ pub fn required_text(field: &str, value: &str, max: usize) -> Result<String, Fie
     if value.is_empty() {
         return Err(FieldError::new(field, "必填", "is required"));
     }
+    if value.chars().any(char::is_control) {
+        // Line breaks, NUL and other control characters have no place in a name, and
+        // PostgreSQL refuses NUL outright.
+        return Err(FieldError::new(
+            field,
+            "含有不能使用的字符",
+            "contains characters that are not allowed",
+        ));
+    }
     if value.chars().count() > max {
         return Err(FieldError::with(
             field,
@@ -103,5 +112,7 @@ mod tests {
             other => panic!("expected Invalid, got {other:?}"),
         }
         assert!(Refusals::new().finish().is_ok());
+        assert!(required_text("name", "王\u{0}阿姨", 10).is_err());
+        assert!(required_text("name", "a\nb", 10).is_err());
     }
 }

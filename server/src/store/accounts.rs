@@ -83,8 +83,11 @@ impl SqlStore {
 
     async fn organization_rows(&self, condition: &str, binds: &[i64]) -> Result<Vec<OrganizationAccount>, sqlx::Error> {
         let sql = format!(
-            "SELECT o.id, o.name_zh, o.kind, o.verified, o.suspended, a.credit_code, a.contact_name, a.contact_phone \
-             FROM organizations o JOIN organization_accounts a ON a.organization_id = o.id WHERE {condition} ORDER BY o.id"
+            // Organizations loaded as data (demo, generated) have no registration row:
+            // they show with empty registration fields.
+            "SELECT o.id, o.name_zh, o.kind, o.verified, o.suspended, COALESCE(a.credit_code, '') AS credit_code, \
+                    COALESCE(a.contact_name, '') AS contact_name, COALESCE(a.contact_phone, o.phone) AS contact_phone \
+             FROM organizations o LEFT JOIN organization_accounts a ON a.organization_id = o.id WHERE {condition} ORDER BY o.id"
         );
         let mut query = sqlx::query(&sql);
         for b in binds {

@@ -55,7 +55,8 @@ fn squared_distance_sql(plane: &LocalPlane, params: &mut Params) -> String {
 
 /// The WHERE clause shared by the page query and the count, so they cannot disagree.
 fn search_filter(search: &ServiceSearch, plane: Option<&LocalPlane>, params: &mut Params) -> (String, Option<String>) {
-    let mut conditions: Vec<String> = Vec::new();
+    // A suspended organization's offerings leave the directory at once.
+    let mut conditions: Vec<String> = vec![SHOWN_ORGANIZATIONS.to_owned()];
     let mut distance = None;
     if let Some(plane) = plane {
         let radius = f64::from(search.radius.get());
@@ -98,6 +99,11 @@ fn search_filter(search: &ServiceSearch, plane: Option<&LocalPlane>, params: &mu
     };
     (clause, distance)
 }
+
+/// Services whose organization is not suspended (community staff suspend one to take all
+/// its offerings out of the directory at once).
+pub(crate) const SHOWN_ORGANIZATIONS: &str =
+    "s.organization_id NOT IN (SELECT id FROM organizations WHERE suspended = 1)";
 
 /// At most this many offerings on an organization's page (and as "other offerings").
 const OFFERINGS_SHOWN: usize = 100;
@@ -245,7 +251,7 @@ impl DirectoryStore for SqlStore {
             "SELECT {}, s.description_{l} AS description, s.delivery, s.hours_{l} AS hours, s.min_age, \
              s.residence_required, s.disability_certificate_required, s.eligibility_note_{l} AS eligibility_note, \
              s.phone, s.capacity, s.grid_unit_id \
-             FROM {SUMMARY_JOINS} WHERE s.id = {id_param}",
+             FROM {SUMMARY_JOINS} WHERE s.id = {id_param} AND o.suspended = 0",
             summary_columns(lang)
         );
         let plane = near.map(LocalPlane::new);
@@ -332,7 +338,7 @@ impl DirectoryStore for SqlStore {
         let id_param = params.int(id);
         let sql = format!(
             "SELECT id, kind, name_{l} AS name, description_{l} AS description, phone, address_{l} AS address, \
-             latitude, longitude, verified, community_id FROM organizations WHERE id = {id_param}"
+             latitude, longitude, verified, community_id FROM organizations WHERE id = {id_param} AND suspended = 0"
         );
         let Some(row) = sqlx::query_with(&sql, params.into_arguments())
             .fetch_optional(self.pool())

@@ -91,7 +91,7 @@ impl DirectoryRead {
             "SELECT {}, s.description_zh, s.description_en \
              FROM services s JOIN organizations o ON o.id = s.organization_id \
              JOIN categories c ON c.slug = s.category_slug \
-             WHERE s.id > $1 ORDER BY s.id LIMIT {batch}",
+             WHERE s.id > $1 AND o.suspended = 0 ORDER BY s.id LIMIT {batch}",
             cards::COLUMNS
         );
         let mut after = i64::MIN;
