@@ -84,6 +84,16 @@ pub struct AccountText {
     pub not_staff: &'static str,
     pub form_has_errors: &'static str,
     pub account_nav: &'static str,
+    pub volunteer_heading: &'static str,
+    pub volunteer_intro: &'static str,
+    pub volunteer_opt_in: &'static str,
+    pub skills_label: &'static str,
+    pub availability_label: &'static str,
+    pub save: &'static str,
+    pub in_person_heading: &'static str,
+    pub in_person_intro: &'static str,
+    pub person_name_label: &'static str,
+    pub in_person_submit: &'static str,
 }
 
 pub fn account_text(lang: Lang) -> &'static AccountText {
@@ -174,6 +184,16 @@ static ZH: AccountText = AccountText {
     not_staff: "这个页面只对社区工作人员开放。",
     form_has_errors: "请按提示修改标出的内容。",
     account_nav: "我的",
+    volunteer_heading: "做志愿者",
+    volunteer_intro: "愿意帮助邻居？登记后可以报名社区活动，服务时长会被记录。",
+    volunteer_opt_in: "我愿意做志愿者",
+    skills_label: "我能做的（例如：陪诊、理发、教用手机）",
+    availability_label: "我有空的时间（例如：周末上午）",
+    save: "保存",
+    in_person_heading: "为没有手机的居民办理",
+    in_person_intro: "居民本人到场时，为其建档并关联代办的家人（家人需已注册）。这次操作会记入日志。",
+    person_name_label: "居民姓名",
+    in_person_submit: "建档并关联家人",
 };
 
 static EN: AccountText = AccountText {
@@ -257,4 +277,14 @@ static EN: AccountText = AccountText {
     not_staff: "This page is for community staff only.",
     form_has_errors: "Please correct the marked fields.",
     account_nav: "Me",
+    volunteer_heading: "Volunteering",
+    volunteer_intro: "Happy to help your neighbours? Opt in to sign up for community activities; your hours are recorded.",
+    volunteer_opt_in: "I want to volunteer",
+    skills_label: "What I can do (e.g. escort to hospital, haircuts, phone lessons)",
+    availability_label: "When I am free (e.g. weekend mornings)",
+    save: "Save",
+    in_person_heading: "For a resident without a phone",
+    in_person_intro: "With the resident present, make their account and link the family member who acts for them (who must have signed up). This is logged.",
+    person_name_label: "Resident's name",
+    in_person_submit: "Make the account and link",
 };

@@ -80,6 +80,8 @@ test('a resident signs up with a code, links a family member, registers an organ
   const resident = freshPhone();
   const son = freshPhone();
   const staff = freshPhone();
+  // Both projects run this at once against one server: names must not collide.
+  const orgName = `玉林长者互助会${randomInt(1000, 10000)}`;
 
   await signUp(page, info, resident, '王阿姨', true);
   await expectAccessible(page, 'account page', info);
@@ -104,7 +106,7 @@ test('a resident signs up with a code, links a family member, registers an organ
   // She registers an organization; a wrong credit code is refused and the rest kept.
   await page.getByRole('link', { name: '登记新机构' }).click();
   await expect(page).toHaveURL(/\/account\/organizations\/new$/);
-  await page.getByLabel('机构名称').fill('玉林长者互助会');
+  await page.getByLabel('机构名称').fill(orgName);
   await page.getByLabel('统一社会信用代码').fill('91510107MA6C00000X');
   await page.getByLabel('联系人', { exact: true }).fill('王阿姨');
   await page.getByLabel('联系人手机号').fill(resident);
@@ -112,12 +114,12 @@ test('a resident signs up with a code, links a family member, registers an organ
   await expectAccessible(page, 'organization registration', info);
   await page.getByRole('button', { name: '提交登记' }).click();
   await expect(page.locator('#organization-credit_code-error')).toContainText('校验位');
-  await expect(page.getByLabel('机构名称')).toHaveValue('玉林长者互助会');
+  await expect(page.getByLabel('机构名称')).toHaveValue(orgName);
   await page.getByLabel('统一社会信用代码').fill(creditCode());
   await page.getByRole('button', { name: '提交登记' }).click();
   await expect(page).toHaveURL(/\/account$/);
   await expect(page.getByText('已提交登记')).toBeVisible();
-  await expect(page.getByText(/玉林长者互助会 · 待社区审核 · 负责人/)).toBeVisible();
+  await expect(page.getByText(`${orgName} · 待社区审核 · 负责人`)).toBeVisible();
 
   // Community staff of that community, made on the command line, verify it.
   execFileSync(bin, ['create-staff', '--login', staff, '--community', community, '--name', '李书记'], {
@@ -130,15 +132,15 @@ test('a resident signs up with a code, links a family member, registers an organ
   await desk.locator('#password-heading').locator('..').getByRole('button', { name: '登录', exact: true }).click();
   await expect(desk).toHaveURL(/\/account$/);
   await desk.getByRole('link', { name: '社区工作台' }).click();
-  const card = desk.locator('li', { hasText: '玉林长者互助会' });
+  const card = desk.locator('li', { hasText: orgName });
   await expect(card).toContainText('待社区审核');
   await expectAccessible(desk, 'community desk', info);
   await card.getByRole('button', { name: '认证' }).click();
   await expect(desk.getByText('已完成，并已记入日志')).toBeVisible();
-  await expect(desk.locator('li', { hasText: '玉林长者互助会' })).toContainText('已认证');
+  await expect(desk.locator('li', { hasText: orgName })).toContainText('已认证');
   await expect(desk.locator('table.audit')).toContainText('organization.verified');
   await page.reload();
-  await expect(page.getByText(/玉林长者互助会 · 已认证/)).toBeVisible();
+  await expect(page.getByText(`${orgName} · 已认证`, { exact: false })).toBeVisible();
 
   // Signing out: the account page then asks to sign in.
   await page.getByRole('button', { name: '退出登录' }).click();

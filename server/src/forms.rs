@@ -36,6 +36,8 @@ pub const FORM_ROUTES: &[&str] = &[
     "/account/family-links/{id}/confirm",
     "/account/family-links/{id}/end",
     "/account/tokens",
+    "/account/volunteer",
+    "/staff/family-links",
     "/account/tokens/{id}/revoke",
     "/account/delete",
     "/account/organizations",
@@ -57,6 +59,8 @@ pub fn routes() -> Router<SqlStore> {
         .route("/account/family-links/{id}/confirm", post(confirm_link))
         .route("/account/family-links/{id}/end", post(end_link))
         .route("/account/tokens", post(create_token))
+        .route("/account/volunteer", post(set_volunteer))
+        .route("/staff/family-links", post(link_in_person))
         .route("/account/tokens/{id}/revoke", post(revoke_token))
         .route("/account/delete", post(delete_account))
         .route("/account/organizations", post(register_organization))
@@ -325,6 +329,63 @@ async fn revoke_token(
         {
             Ok(()) => done("tokens", "/account", Message::fixed("令牌已撤销。", "Token revoked.")),
             Err(e) => refused("tokens", &none, e, "/account"),
+        },
+    )
+}
+
+async fn set_volunteer((State(store), Extension(caller), _, headers): Ctx, body: Bytes) -> Result<Response, ApiError> {
+    let f = Fields::parse(&body)?;
+    let who = signed_in_or_return!(caller);
+    let home = f.get("home_grid_unit");
+    let home_grid_unit = if home.trim().is_empty() {
+        None
+    } else {
+        match GridUnitId::parse("home_grid_unit", &home) {
+            Ok(id) => Some(id),
+            Err(e) => return Ok(refused("volunteer", &f, AppError::Invalid(vec![e]), "/account")),
+        }
+    };
+    let profile = app::domain::accounts::store::VolunteerProfile {
+        volunteer: f.get("volunteer") == "1",
+        skills: f.get("skills"),
+        availability: f.get("availability"),
+        home_grid_unit,
+    };
+    Ok(
+        match accounts(&store, &caller, &headers).set_volunteer(who, profile).await {
+            Ok(()) => done("volunteer", "/account", Message::fixed("已保存。", "Saved.")),
+            Err(e) => refused("volunteer", &f, e, "/account"),
+        },
+    )
+}
+
+async fn link_in_person((State(store), Extension(caller), _, headers): Ctx, body: Bytes) -> Result<Response, ApiError> {
+    let f = Fields::parse(&body)?;
+    let who = signed_in_or_return!(caller);
+    let community = match GridUnitId::parse("community", &f.get("community")) {
+        Ok(c) => c,
+        Err(e) => return Ok(refused("in-person", &f, AppError::Invalid(vec![e]), "/staff")),
+    };
+    Ok(
+        match accounts(&store, &caller, &headers)
+            .link_in_person(
+                who,
+                community,
+                &f.get("person_name"),
+                &f.get("member_login"),
+                &f.get("relation"),
+            )
+            .await
+        {
+            Ok(_) => done(
+                "in-person",
+                "/staff",
+                Message::fixed(
+                    "已为居民建档并关联家人。",
+                    "The resident's account is made and linked to the family member.",
+                ),
+            ),
+            Err(e) => refused("in-person", &f, e, "/staff"),
         },
     )
 }

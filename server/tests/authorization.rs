@@ -425,6 +425,37 @@ fn table() -> Vec<Row> {
         row(Method::POST, "/api/fn/communities", Form(|_| String::new()), [200; 8]),
         row(
             Method::POST,
+            "/account/volunteer",
+            Form(|_| "volunteer=1&skills=%E9%99%AA%E8%AF%8A".to_owned()),
+            [401, 303, 303, 303, 303, 303, 303, 303],
+        ),
+        row(
+            Method::POST,
+            "/staff/family-links",
+            Form(|w| {
+                format!(
+                    "community={}&person_name=%E5%BC%A0%E5%A5%B6%E5%A5%B6&member_login={}&relation=x",
+                    w.community, w.member.login
+                )
+            }),
+            [401, 403, 403, 403, 403, 403, 403, 303],
+        ),
+        row(
+            Method::PUT,
+            "/api/v1/me/volunteer",
+            Json(|_| json!({"volunteer": true, "skills": "陪诊"})),
+            [401, 204, 204, 204, 204, 204, 204, 204],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/community/family-links",
+            Json(
+                |w| json!({"community": w.community, "person_name": "张奶奶", "member_login": w.member.login, "relation": "女儿"}),
+            ),
+            [401, 403, 403, 403, 403, 403, 403, 201],
+        ),
+        row(
+            Method::POST,
             "/api/fn/search",
             Form(|_| "query=limit%3D1".to_owned()),
             [200; 8],

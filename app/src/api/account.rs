@@ -19,6 +19,9 @@ pub struct AccountView {
     /// The person's organizations, with their role in each (owner or member).
     pub organizations: Vec<(OrganizationAccount, String)>,
     pub is_staff: bool,
+    pub volunteer: bool,
+    pub skills: String,
+    pub availability: String,
 }
 
 /// The community desk of a staff member.
@@ -26,6 +29,8 @@ pub struct AccountView {
 pub struct StaffView {
     pub organizations: Vec<OrganizationAccount>,
     pub audit: Vec<AuditEntry>,
+    /// The communities the staff member works for, for the in-person link form.
+    pub communities: Vec<GridUnitId>,
 }
 
 /// A community to choose in a form.
@@ -64,6 +69,9 @@ pub async fn load_account() -> Result<Option<AccountView>, FnError> {
                 tokens: store.api_tokens(who.person).await?,
                 organizations,
                 is_staff: who.is_community_staff(),
+                volunteer: profile.volunteer,
+                skills: profile.skills.unwrap_or_default(),
+                availability: profile.availability.unwrap_or_default(),
             }))
         }
         .await,
@@ -94,7 +102,11 @@ pub async fn load_staff() -> Result<Option<StaffView>, FnError> {
                 })
                 .collect();
             let audit = store.audit_log(&who.roles.communities, 100).await?;
-            Ok(Some(StaffView { organizations, audit }))
+            Ok(Some(StaffView {
+                organizations,
+                audit,
+                communities: who.roles.communities.clone(),
+            }))
         }
         .await,
     )

@@ -609,6 +609,98 @@ pub async fn delete_me(
     Ok(with_cookie(StatusCode::NO_CONTENT.into_response(), cookie.clear()))
 }
 
+#[derive(Deserialize, ToSchema)]
+pub struct VolunteerBody {
+    /// Opt in (true) or out (false).
+    volunteer: bool,
+    /// What they can do, in their own words.
+    #[serde(default)]
+    skills: String,
+    /// When they can help.
+    #[serde(default)]
+    availability: String,
+    /// The grid unit they live in.
+    #[serde(default)]
+    home_grid_unit: Option<i64>,
+}
+
+/// Opt in to volunteering (or out), with skills, availability and home place.
+#[utoipa::path(put, path = "/api/v1/me/volunteer", tag = "accounts", request_body = VolunteerBody,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_volunteer(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<VolunteerBody>,
+) -> Result<StatusCode, ApiError> {
+    let who = caller.require()?;
+    let home_grid_unit = match body.home_grid_unit {
+        None => None,
+        Some(id) => Some(GridUnitId::new(id).ok_or_else(|| {
+            ApiError(AppError::Invalid(vec![app::domain::validation::FieldError::new(
+                "home_grid_unit",
+                "须为正整数编号",
+                "must be a positive id",
+            )]))
+        })?),
+    };
+    accounts(&store, &caller, &headers)
+        .set_volunteer(
+            who,
+            app::domain::accounts::store::VolunteerProfile {
+                volunteer: body.volunteer,
+                skills: body.skills,
+                availability: body.availability,
+                home_grid_unit,
+            },
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct InPersonLinkBody {
+    /// The staff member's community where the resident lives.
+    community: i64,
+    /// The resident's name (they have no phone, so no login).
+    person_name: String,
+    /// The family member who will act for them (they must have an account).
+    member_login: String,
+    relation: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InPersonLink {
+    person_id: i64,
+    link_id: i64,
+}
+
+/// Community staff link, in person, a resident without a phone to the family member who
+/// acts for them, creating the resident's account. Active at once; audited.
+#[utoipa::path(post, path = "/api/v1/community/family-links", tag = "organizations", request_body = InPersonLinkBody,
+    responses((status = 201, body = InPersonLink), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn link_in_person(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<InPersonLinkBody>,
+) -> Result<Response, ApiError> {
+    let who = caller.require()?;
+    let community: GridUnitId = GridUnitId::new(body.community).ok_or(AppError::Forbidden)?;
+    let (person, link) = accounts(&store, &caller, &headers)
+        .link_in_person(who, community, &body.person_name, &body.member_login, &body.relation)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(InPersonLink {
+            person_id: person.get(),
+            link_id: link,
+        }),
+    )
+        .into_response())
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct AuditView {
     at: i64,

@@ -20,7 +20,7 @@ use app::domain::lang::Lang;
 use app::domain::store::Store;
 use app::domain::validation::FieldError;
 use axum::extract::FromRequestParts;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use axum::Router;
 use error::ApiError;
 use http::HeaderMap;
@@ -42,6 +42,8 @@ pub fn routes() -> Router<SqlStore> {
         .route("/me", get(accounts::me).delete(accounts::delete_me))
         .route("/me/export", get(accounts::export))
         .route("/me/tokens", post(accounts::create_token))
+        .route("/me/volunteer", put(accounts::set_volunteer))
+        .route("/community/family-links", post(accounts::link_in_person))
         .route("/me/tokens/{id}", delete(accounts::revoke_token))
         .route("/organizations", post(accounts::register_organization))
         .route("/organizations/{id}/verify", post(accounts::verify))

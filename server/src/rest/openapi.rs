@@ -22,7 +22,7 @@ use utoipa::OpenApi;
         accounts::delete_me, accounts::export, accounts::create_token, accounts::revoke_token,
         accounts::register_organization, accounts::verify, accounts::suspend, accounts::reinstate,
         accounts::add_member, accounts::remove_member, accounts::create_family_link, accounts::confirm_family_link,
-        accounts::end_family_link, accounts::community_organizations
+        accounts::end_family_link, accounts::community_organizations, accounts::set_volunteer, accounts::link_in_person
     ),
     // Parameter schemas are not collected from the paths automatically: list them here.
     components(schemas(ErrorBody, ErrorDetail, FieldDetail, GroupParam, CostParam, CategoryParam, Lang)),

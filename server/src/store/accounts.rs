@@ -228,18 +228,22 @@ impl AccountStore for SqlStore {
     }
 
     async fn profile(&self, person: PersonId) -> Result<Option<Profile>, StoreError> {
-        let row =
-            sqlx::query("SELECT id, login, display_name, volunteer FROM people WHERE id = $1 AND deleted_at IS NULL")
-                .bind(person.get())
-                .fetch_optional(self.pool())
-                .await
-                .map_err(failed)?;
+        let row = sqlx::query(
+            "SELECT id, login, display_name, volunteer, volunteer_skills, volunteer_availability FROM people \
+             WHERE id = $1 AND deleted_at IS NULL",
+        )
+        .bind(person.get())
+        .fetch_optional(self.pool())
+        .await
+        .map_err(failed)?;
         row.map(|r| {
             Ok(Profile {
                 id: PersonId::from_row(r.try_get("id")?),
                 display_name: r.try_get("display_name")?,
                 login: r.try_get("login")?,
                 volunteer: super::rows::flag(&r, "volunteer")?,
+                skills: r.try_get("volunteer_skills")?,
+                availability: r.try_get("volunteer_availability")?,
             })
         })
         .transpose()
@@ -920,6 +924,45 @@ impl AccountsUnit for SqlUnit {
             query.execute(&mut *self.tx).await.map_err(failed)?;
         }
         Ok(())
+    }
+
+    async fn set_volunteer(
+        &mut self,
+        person: PersonId,
+        v: &app::domain::accounts::store::VolunteerProfile,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE people SET volunteer = $1, volunteer_skills = $2, volunteer_availability = $3, home_grid_unit_id = $4 \
+             WHERE id = $5 AND deleted_at IS NULL",
+        )
+        .bind(i64::from(v.volunteer))
+        .bind((!v.skills.is_empty()).then_some(v.skills.as_str()))
+        .bind((!v.availability.is_empty()).then_some(v.availability.as_str()))
+        .bind(v.home_grid_unit.map(GridUnitId::get))
+        .bind(person.get())
+        .execute(&mut *self.tx)
+        .await
+        .map_err(failed)?;
+        Ok(())
+    }
+
+    async fn is_in_community(&mut self, unit: GridUnitId, community: GridUnitId) -> Result<bool, StoreError> {
+        // Walk up from `unit` (the grid is a few levels deep); equal counts as inside.
+        let mut current = Some(unit.get());
+        for _ in 0..8 {
+            let Some(id) = current else { return Ok(false) };
+            let row: Option<(i64, Option<i64>)> = sqlx::query_as("SELECT id, parent_id FROM grid_units WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *self.tx)
+                .await
+                .map_err(failed)?;
+            match row {
+                None => return Ok(false),
+                Some((found, _)) if found == community.get() => return Ok(true),
+                Some((_, parent)) => current = parent,
+            }
+        }
+        Ok(false)
     }
 
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {

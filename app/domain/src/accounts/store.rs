@@ -104,6 +104,8 @@ pub struct Profile {
     pub display_name: String,
     pub login: Option<String>,
     pub volunteer: bool,
+    pub skills: Option<String>,
+    pub availability: Option<String>,
 }
 
 /// One line of the audit log.
@@ -117,6 +119,17 @@ pub struct AuditEntry {
     pub on_behalf_of: Option<PersonId>,
     pub request_id: Option<String>,
     pub detail: Option<String>,
+}
+
+/// What a volunteer offers (empty when they opted out).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VolunteerProfile {
+    pub volunteer: bool,
+    /// Free words: 陪诊, 理发, 电脑 …, comma separated.
+    pub skills: String,
+    /// When they can help, in their own words: 周末上午, weekday evenings.
+    pub availability: String,
+    pub home_grid_unit: Option<GridUnitId>,
 }
 
 /// A personal API token, as listed (the secret is shown once, at creation).
@@ -262,5 +275,9 @@ pub trait AccountsUnit: Send {
     /// Deletes a person's account: login, name, password, sessions, tokens, links and
     /// memberships go; the row stays, anonymized, so what they rated keeps its history.
     async fn delete_person(&mut self, person: PersonId, now: Millis) -> Result<(), StoreError>;
+    /// Sets a person's volunteer opt-in and what they offer.
+    async fn set_volunteer(&mut self, person: PersonId, volunteer: &VolunteerProfile) -> Result<(), StoreError>;
+    /// Whether `unit` is a grid unit inside (or equal to) `community`.
+    async fn is_in_community(&mut self, unit: GridUnitId, community: GridUnitId) -> Result<bool, StoreError>;
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }

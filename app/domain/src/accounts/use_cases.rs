@@ -648,6 +648,87 @@ impl Accounts<'_> {
     }
 }
 
+impl Accounts<'_> {
+    /// Opts in to (or out of) volunteering, with skills, availability and home place.
+    pub async fn set_volunteer(&self, who: &Principal, input: super::store::VolunteerProfile) -> Result<(), AppError> {
+        let mut refusals = Refusals::new();
+        for (field, value) in [("skills", &input.skills), ("availability", &input.availability)] {
+            if !value.trim().is_empty() {
+                refusals.check(required_text(field, value, 200));
+            }
+        }
+        refusals.finish()?;
+        let mut unit = self.store.begin().await?;
+        if let Some(place) = input.home_grid_unit {
+            if !unit.is_in_community(place, place).await? {
+                return Err(AppError::Invalid(vec![FieldError::new(
+                    "home_grid_unit",
+                    "网格上没有这个地点",
+                    "is not a place on the grid",
+                )]));
+            }
+        }
+        let profile = super::store::VolunteerProfile {
+            volunteer: input.volunteer,
+            skills: input.skills.trim().to_owned(),
+            availability: input.availability.trim().to_owned(),
+            home_grid_unit: input.home_grid_unit,
+        };
+        unit.set_volunteer(who.person, &profile).await?;
+        unit.commit().await?;
+        Ok(())
+    }
+
+    /// Community staff, in person, link a resident who has no phone to the family member
+    /// who will act for them, creating the resident's account (without a login). Active
+    /// at once, and audited as done by the staff member for that resident.
+    pub async fn link_in_person(
+        &self,
+        who: &Principal,
+        community: GridUnitId,
+        person_name: &str,
+        member_login: &str,
+        relation: &str,
+    ) -> Result<(PersonId, i64), AppError> {
+        let mut refusals = Refusals::new();
+        let name =
+            refusals.check(DisplayName::new(person_name).map_err(|e| FieldError::with("person_name", e.message)));
+        let login = refusals.check(Login::parse(member_login).map_err(|e| FieldError::with("member_login", e.message)));
+        let relation = refusals.check(required_text("relation", relation, 20));
+        refusals.finish()?;
+        if !who.is_staff_of(community) {
+            return Err(AppError::Forbidden);
+        }
+        let mut unit = self.store.begin().await?;
+        let member = unit.sign_in_record(&login.expect("checked")).await?.ok_or_else(|| {
+            AppError::Invalid(vec![FieldError::new(
+                "member_login",
+                "这位家人还没有注册，请家人先注册",
+                "has no account yet; ask the family member to sign up first",
+            )])
+        })?;
+        let name = name.expect("checked");
+        let person = unit
+            .create_person(None, name.as_str(), None, Some(who.person), self.now)
+            .await?;
+        let link = unit
+            .create_family_link(
+                person,
+                member.person,
+                &relation.expect("checked"),
+                Some(who.person),
+                self.now,
+            )
+            .await?;
+        let mut entry = self.audit_entry(Some(who.person), "family.linked_in_person", "family_link", Some(link));
+        entry.on_behalf_of = Some(person);
+        entry.detail = Some(format!("community {community}"));
+        unit.audit(&entry).await?;
+        unit.commit().await?;
+        Ok((person, link))
+    }
+}
+
 /// What an organization's registration form sends.
 pub struct OrganizationForm {
     pub name: String,

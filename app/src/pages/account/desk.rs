@@ -4,7 +4,7 @@
 use super::PleaseSignIn;
 use crate::account_text::account_text;
 use crate::api::account::load_staff;
-use crate::components::form::{take_flash, FormNotice};
+use crate::components::form::{take_flash, Field, FormNotice};
 use crate::components::status::{ErrorMessage, Loading};
 use crate::prefs::Prefs;
 use leptos::prelude::*;
@@ -57,6 +57,18 @@ pub fn DeskPage() -> impl IntoView {
                                 }
                             }).collect_view()}
                         </ul>
+                        <section class="panel" aria-labelledby="in-person-heading">
+                            <h2 id="in-person-heading">{t.in_person_heading}</h2>
+                            <p>{t.in_person_intro}</p>
+                            <FormNotice form="in-person" />
+                            <form method="post" action="/staff/family-links" novalidate>
+                                <input type="hidden" name="community" value=view.communities.first().map(|c| c.to_string()).unwrap_or_default() />
+                                <Field form="in-person" name="person_name" label=t.person_name_label required=true />
+                                <Field form="in-person" name="member_login" label=t.member_login_label inputmode="tel" required=true />
+                                <Field form="in-person" name="relation" label=t.relation_label required=true />
+                                <button type="submit" class="button secondary">{t.in_person_submit}</button>
+                            </form>
+                        </section>
                         <section aria-labelledby="audit-heading">
                             <h2 id="audit-heading">{t.audit_heading}</h2>
                             {if view.audit.is_empty() {

@@ -115,6 +115,26 @@ fn Account(view: AccountView) -> impl IntoView {
             }}
             <p><a class="button secondary" href="/account/organizations/new">{t.register_organization}</a></p>
         </section>
+        <section class="panel" aria-labelledby="volunteer-heading">
+            <h2 id="volunteer-heading">{t.volunteer_heading}</h2>
+            <p>{t.volunteer_intro}</p>
+            <FormNotice form="volunteer" />
+            <form method="post" action="/account/volunteer" novalidate>
+                <div class="choice">
+                    <input type="checkbox" id="volunteer-volunteer" name="volunteer" value="1" checked=view.volunteer />
+                    <label for="volunteer-volunteer">{t.volunteer_opt_in}</label>
+                </div>
+                <div class="field">
+                    <label for="volunteer-skills">{t.skills_label}</label>
+                    <input id="volunteer-skills" name="skills" value=view.skills.clone() />
+                </div>
+                <div class="field">
+                    <label for="volunteer-availability">{t.availability_label}</label>
+                    <input id="volunteer-availability" name="availability" value=view.availability.clone() />
+                </div>
+                <button type="submit" class="button secondary">{t.save}</button>
+            </form>
+        </section>
         <section class="panel" aria-labelledby="tokens-heading">
             <h2 id="tokens-heading">{t.tokens_heading}</h2>
             <p>{t.tokens_intro}</p>
