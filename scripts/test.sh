@@ -57,11 +57,13 @@ log "browser tests (Playwright in Debian's chromium)"
 log "a signed-in account for the second fuzzing run (sign-up, code from the outbox, API token)"
 # Before the anonymous run, whose random sign-ups use up this address's sign-up limit.
 fuzz_login="13912340000"
-curl -fsS -X POST "$DOORSTEP_URL/api/v1/auth/register" -H 'Content-Type: application/json' \
-  -d "{\"login\":\"$fuzz_login\",\"display_name\":\"fuzz\",\"consent\":true}" >/dev/null
+fuzz_registration="$(curl -fsS -X POST "$DOORSTEP_URL/api/v1/auth/register" -H 'Content-Type: application/json' \
+  -d "{\"login\":\"$fuzz_login\",\"display_name\":\"fuzz\",\"consent\":true}" |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["registration"])')"
 fuzz_code="$("$bin" outbox | awk -F'\t' -v l="$fuzz_login" '$1 == l' | tail -1 | grep -oE '[0-9]{6}' | head -1)"
 fuzz_cookie="$(curl -fsS -D - -o /dev/null -X POST "$DOORSTEP_URL/api/v1/auth/login" -H 'Content-Type: application/json' \
-  -d "{\"login\":\"$fuzz_login\",\"code\":\"$fuzz_code\"}" | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: doorstep_session=\([^;]*\).*/\1/p')"
+  -d "{\"login\":\"$fuzz_login\",\"code\":\"$fuzz_code\",\"registration\":\"$fuzz_registration\"}" |
+  tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: doorstep_session=\([^;]*\).*/\1/p')"
 fuzz_token="$(curl -fsS -X POST "$DOORSTEP_URL/api/v1/me/tokens" -H 'Content-Type: application/json' \
   -H "Cookie: doorstep_session=$fuzz_cookie" -d '{"name":"schemathesis"}' |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')"

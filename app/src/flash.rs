@@ -14,6 +14,9 @@ use std::collections::BTreeMap;
 pub const FLASH_COOKIE: &str = "doorstep_flash";
 pub const FLASH_MAX_AGE_S: u32 = 60;
 
+/// What fits in a cookie beside its name and attributes.
+const MAX_COOKIE_BYTES: usize = 3_800;
+
 /// Fields that never travel back to the page, whatever the form.
 const SECRET_FIELDS: [&str; 3] = ["password", "code", "token"];
 
@@ -69,8 +72,23 @@ impl Flash {
             .map(|e| e.message(lang).to_owned())
     }
 
+    /// The cookie value. Browsers drop a cookie over 4 KB without a word, and a form's
+    /// errors must not vanish: when the whole is too big the values typed go first (the
+    /// refusals matter more), then the text is cut.
     pub fn encode(&self) -> String {
-        percent_encode(&serde_json::to_string(self).unwrap_or_default())
+        let whole = percent_encode(&serde_json::to_string(self).unwrap_or_default());
+        if whole.len() <= MAX_COOKIE_BYTES {
+            return whole;
+        }
+        let lean = Flash {
+            values: BTreeMap::new(),
+            ..self.clone()
+        };
+        let lean = percent_encode(&serde_json::to_string(&lean).unwrap_or_default());
+        if lean.len() <= MAX_COOKIE_BYTES {
+            return lean;
+        }
+        percent_encode(&serde_json::to_string(&Flash::refused(&self.form, &[], Vec::new(), None)).unwrap_or_default())
     }
 
     pub fn decode(cookie: &str) -> Option<Self> {
@@ -130,5 +148,17 @@ mod tests {
         assert_eq!(back.value("other-form", "login"), "");
         assert_eq!(back.error("sign-up", "login", Lang::En).as_deref(), Some("wrong"));
         assert!(Flash::decode("%ZZ").is_none());
+        // Too much to keep: the values go, the refusals stay.
+        let long = vec![
+            ("a".to_owned(), "长".repeat(200)),
+            ("b".to_owned(), "长".repeat(200)),
+            ("c".to_owned(), "长".repeat(200)),
+        ];
+        let big = Flash::refused("f", &long, vec![FieldError::new("a", "太长", "too long")], None);
+        let encoded = big.encode();
+        assert!(encoded.len() <= 3_800);
+        let back = Flash::decode(&encoded).unwrap();
+        assert_eq!(back.errors.len(), 1);
+        assert!(back.values.is_empty());
     }
 }

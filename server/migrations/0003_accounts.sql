@@ -31,6 +31,9 @@ CREATE TABLE pending_registrations (
     display_name    TEXT NOT NULL,
     password_hash   TEXT,
     notice_version  TEXT NOT NULL,
+    -- The hash of the secret only the registering client holds (see the domain's
+    -- PendingRegistration): a code alone does not complete someone else's sign-up.
+    secret_hash     TEXT NOT NULL,
     created_at      BIGINT NOT NULL
 );
 

@@ -95,6 +95,11 @@ pub struct Config {
     #[arg(long, env = "DOORSTEP_HTTPS", default_value_t = false, action = clap::ArgAction::Set)]
     pub https: bool,
 
+    /// Behind a reverse proxy: per-client rate limits use the address in the last
+    /// `X-Forwarded-For` entry. Only set it when a proxy always sets that header.
+    #[arg(long, env = "DOORSTEP_TRUST_FORWARDED_FOR", default_value_t = false, action = clap::ArgAction::Set)]
+    pub trust_forwarded_for: bool,
+
     /// Log as JSON lines (for log collectors) instead of text.
     #[arg(long, env = "DOORSTEP_LOG_JSON", default_value_t = false, action = clap::ArgAction::Set)]
     pub log_json: bool,
@@ -106,6 +111,7 @@ impl Config {
             request_timeout: Duration::from_millis(self.request_timeout_ms),
             max_concurrent_requests: self.max_concurrent_requests as usize,
             https: self.https,
+            trust_forwarded_for: self.trust_forwarded_for,
         }
     }
 

@@ -25,6 +25,9 @@ use axum::routing::post;
 use axum::{Extension, Router};
 use http::{HeaderMap, StatusCode};
 
+/// Holds the secret that completes this browser's sign-up (see `Accounts::register`).
+const REGISTRATION_COOKIE: &str = "doorstep_registration";
+
 /// Every form endpoint (the authorization matrix test reads this list).
 pub const FORM_ROUTES: &[&str] = &[
     "/account/sign-up",
@@ -140,7 +143,7 @@ async fn sign_up((State(store), Extension(caller), _, headers): Ctx, body: Bytes
         })
         .await;
     Ok(match result {
-        Ok(()) => {
+        Ok(registration) => {
             let mut flash = Flash::done(
                 "code",
                 Message::fixed(
@@ -149,7 +152,11 @@ async fn sign_up((State(store), Extension(caller), _, headers): Ctx, body: Bytes
                 ),
             );
             flash.values.insert("login".into(), f.get("login"));
-            with_flash("/sign-in", &flash)
+            // The secret that completes this sign-up stays with this browser only.
+            with_cookie(
+                with_flash("/sign-in", &flash),
+                format!("{REGISTRATION_COOKIE}={registration}; Path=/account; Max-Age=86400; HttpOnly; SameSite=Lax"),
+            )
         }
         Err(e) => refused("sign-up", &f, e, "/sign-up"),
     })
@@ -183,13 +190,28 @@ async fn sign_in(
     let (form, credential) = if f.get("form") == "password" {
         ("password", Credential::Password(f.get("password")))
     } else {
-        ("code", Credential::Code(f.get("code")))
+        let registration = headers
+            .get(http::header::COOKIE)
+            .and_then(|c| c.to_str().ok())
+            .and_then(|c| app::prefs::cookie_value(c, REGISTRATION_COOKIE))
+            .map(str::to_owned);
+        (
+            "code",
+            Credential::Code {
+                code: f.get("code"),
+                registration,
+            },
+        )
     };
     let use_cases = accounts(&store, &caller, &headers);
     Ok(match use_cases.sign_in(&f.get("login"), credential).await {
         Ok(session) => {
             let max_age = (session.expires_at - use_cases.now) / 1000;
-            with_cookie(see_other("/account"), cookie.set(&session.token, max_age))
+            let signed_in = with_cookie(see_other("/account"), cookie.set(&session.token, max_age));
+            with_cookie(
+                signed_in,
+                format!("{REGISTRATION_COOKIE}=; Path=/account; Max-Age=0; HttpOnly; SameSite=Lax"),
+            )
         }
         Err(e) => refused(form, &f, e, "/sign-in"),
     })
@@ -234,8 +256,8 @@ async fn link_family((State(store), Extension(caller), _, headers): Ctx, body: B
                 "family",
                 "/account",
                 Message::fixed(
-                    "已发送关联请求。请家人登录后，用短信里的确认码确认。",
-                    "Request sent. Your family member confirms it with the code in their text message, once signed in.",
+                    "如果这个号码已注册，我们已发送关联请求。请家人登录后，用短信里的确认码确认。",
+                    "If this number has an account, the request is sent: your family member confirms it with the code in their text message, once signed in.",
                 ),
             ),
             Err(AppError::Conflict(_)) => refused(

@@ -1,7 +1,7 @@
 //! Wires everything into one axum `Router`: the JSON API, health, preferences, the Leptos
 //! pages and server functions, static files. Tests build the same router.
 
-use crate::auth::{Caller, SessionCookie};
+use crate::auth::{AuthSettings, Caller, SessionCookie};
 use crate::config::Config;
 use crate::hardening::{csrf, headers, headers::ScriptNonce, limits, Hardening};
 use crate::request_context::{request_id_of, MakeId, REQUEST_ID};
@@ -73,7 +73,10 @@ pub fn build_with(sql: SqlStore, options: LeptosOptions, hardening: Hardening) -
         .with_state(options);
 
     let permits = Arc::new(Semaphore::new(hardening.max_concurrent_requests));
-    let session_cookie = SessionCookie { https: hardening.https };
+    let auth = AuthSettings {
+        cookie: SessionCookie { https: hardening.https },
+        trust_forwarded_for: hardening.trust_forwarded_for,
+    };
     // Layers run outside-in in the reverse of the order they are added: the request id
     // is set first, errors are rendered with it, panics are caught inside the renderer,
     // and the limits and CSRF check run before any handler.
@@ -86,7 +89,7 @@ pub fn build_with(sql: SqlStore, options: LeptosOptions, hardening: Hardening) -
         .layer(middleware::from_fn(rest::error::server_fn_status))
         .layer(middleware::from_fn(cache_headers))
         .layer(middleware::from_fn_with_state(
-            (sql_for_auth, session_cookie),
+            (sql_for_auth, auth),
             crate::auth::authenticate,
         ))
         .layer(middleware::from_fn(csrf::refuse_cross_site))
@@ -105,6 +108,13 @@ pub fn build_with(sql: SqlStore, options: LeptosOptions, hardening: Hardening) -
         }))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
         .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeId))
+        // Ours, always: a client's own id must not land in the logs and the audit trail.
+        .layer(middleware::map_request(
+            |mut request: axum::extract::Request| async move {
+                request.headers_mut().remove(&REQUEST_ID);
+                request
+            },
+        ))
 }
 
 /// Caching rules. The wasm, JS and CSS keep their names across builds, so browsers must

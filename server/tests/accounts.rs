@@ -20,10 +20,11 @@ async fn sign_up(app: &common::TestApp, login: &str, password: Option<&str>) -> 
     }
     let (status, answer) = app.send(Method::POST, "/api/v1/auth/register", None, Some(body)).await;
     assert_eq!(status, 202, "{answer}");
+    let registration = answer["registration"].as_str().unwrap().to_owned();
     let code = app.last_code(login).await;
     let response = app
         .request(Method::POST, "/api/v1/auth/login", None)
-        .json(&json!({"login": login, "code": code}))
+        .json(&json!({"login": login, "code": code, "registration": registration}))
         .send()
         .await
         .unwrap();
@@ -152,8 +153,17 @@ async fn passwords_sign_in_and_wrong_ones_look_like_unknown_logins(engine: Engin
     // Sign-up and code requests answer alike for known and unknown logins.
     for path in ["/api/v1/auth/register", "/api/v1/auth/code"] {
         let body = |l: &str| json!({"login": l, "display_name": "李", "consent": true});
-        let known = app.send(Method::POST, path, None, Some(body(&login))).await;
-        let fresh = app.send(Method::POST, path, None, Some(body(&people::phone()))).await;
+        let (mut known, mut fresh) = (
+            app.send(Method::POST, path, None, Some(body(&login))).await,
+            app.send(Method::POST, path, None, Some(body(&people::phone()))).await,
+        );
+        // A sign-up's secret is random either way; its shape is all the same.
+        for answer in [&mut known.1, &mut fresh.1] {
+            if let Some(secret) = answer.get_mut("registration") {
+                assert_eq!(secret.as_str().unwrap().len(), 43);
+                *secret = json!("…");
+            }
+        }
         assert_eq!(known, fresh, "{path}");
     }
 }
@@ -537,8 +547,29 @@ async fn a_family_member_confirms_with_a_code_and_either_side_ends_the_link(engi
             Some(json!({"member_login": son.login, "relation": "儿子"})),
         )
         .await;
-    assert_eq!(status, 201, "{link}");
-    let id = link["id"].as_i64().unwrap();
+    assert_eq!(status, 202, "{link}");
+    // A number without an account gets the same answer, and nothing is made or sent.
+    let nobody = people::phone();
+    let (status, same) = app
+        .send(
+            Method::POST,
+            "/api/v1/family-links",
+            Some(&mother),
+            Some(json!({"member_login": nobody, "relation": "儿子"})),
+        )
+        .await;
+    assert_eq!((status, &same), (202, &link));
+    assert!(app.outbox(&nobody).await.is_empty());
+    // Until the son confirms, his mother sees the number she typed, masked, not his name.
+    let (_, mine) = app.send(Method::GET, "/api/v1/me", Some(&mother), None).await;
+    let pending = &mine["family_links"][0];
+    assert_eq!(pending["status"], "pending");
+    assert_eq!(
+        pending["member_name"],
+        format!("{}****{}", &son.login[..3], &son.login[7..]).as_str()
+    );
+    assert_eq!(mine["family_links"].as_array().unwrap().len(), 1);
+    let id = pending["id"].as_i64().unwrap();
     let code = app.last_code(&son.login).await;
     // Only the member confirms, with the code sent to them.
     let confirm = format!("/api/v1/family-links/{id}/confirm");
@@ -637,22 +668,49 @@ async fn signing_in_never_touches_the_directory_version(engine: Engine) {
     assert!(version().await > after_fixture, "a shown column");
 }
 
+/// Per-client limits count the peer, or behind a trusted proxy the forwarded address.
+#[test]
+fn per_client_limits_follow_the_forwarded_address_only_when_trusted() {
+    common::run(async {
+        for (trusted, expect_last) in [(false, 429), (true, 202)] {
+            let app = spawn_configured(
+                fresh_db(Engine::Sqlite).await,
+                &["--trust-forwarded-for", &trusted.to_string()],
+            )
+            .await;
+            let mut last = 0;
+            for i in 0..21 {
+                let response = app
+                    .request(Method::POST, "/api/v1/auth/code", None)
+                    .header("X-Forwarded-For", format!("203.0.113.9, 198.51.100.{i}"))
+                    .json(&json!({"login": people::phone()}))
+                    .send()
+                    .await
+                    .unwrap();
+                last = response.status().as_u16();
+            }
+            assert_eq!(last, expect_last, "trusted: {trusted}");
+        }
+    })
+}
+
 #[test]
 fn the_session_cookie_is_secure_and_host_prefixed_over_https() {
     common::run(async {
         let app = spawn_configured(fresh_db(Engine::Sqlite).await, &["--https", "true"]).await;
         let login = people::phone();
-        app.send(
-            Method::POST,
-            "/api/v1/auth/register",
-            None,
-            Some(json!({"login": login, "display_name": "王", "consent": true})),
-        )
-        .await;
+        let (_, answer) = app
+            .send(
+                Method::POST,
+                "/api/v1/auth/register",
+                None,
+                Some(json!({"login": login, "display_name": "王", "consent": true})),
+            )
+            .await;
         let code = app.last_code(&login).await;
         let response = app
             .request(Method::POST, "/api/v1/auth/login", None)
-            .json(&json!({"login": login, "code": code}))
+            .json(&json!({"login": login, "code": code, "registration": answer["registration"]}))
             .send()
             .await
             .unwrap();
@@ -660,6 +718,64 @@ fn the_session_cookie_is_secure_and_host_prefixed_over_https() {
         assert!(cookie.starts_with("__Host-doorstep_session="), "{cookie}");
         assert!(cookie.contains("; Secure") && cookie.contains("Path=/") && !cookie.contains("Domain"));
     })
+}
+
+/// Someone who registers another person's number cannot get their name or password into
+/// that person's account: the code proves the phone, and only the client that made the
+/// sign-up holds the secret that completes it.
+async fn a_sign_up_completes_only_for_the_client_that_made_it(engine: Engine) {
+    let app = spawn(engine).await;
+    let victim = people::phone();
+    let register = |name: &'static str, password: &'static str| {
+        let app = &app;
+        let login = victim.clone();
+        async move {
+            let body = json!({"login": login, "display_name": name, "password": password, "consent": true});
+            app.send(Method::POST, "/api/v1/auth/register", None, Some(body))
+                .await
+                .1["registration"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let login_with = |code: String, registration: Option<String>| {
+        let app = &app;
+        let login = victim.clone();
+        async move {
+            app.send(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"login": login, "code": code, "registration": registration})),
+            )
+            .await
+            .0
+        }
+    };
+    let attacker_secret = register("冒名者", "attacker-password-1").await;
+    let owner_secret = register("真主人", "owner-password-123").await;
+    let code = app.last_code(&victim).await;
+    // The owner's code with the attacker's secret, or with none: refused, code unused.
+    assert_eq!(login_with(code.clone(), Some(attacker_secret)).await, 401);
+    assert_eq!(login_with(code.clone(), None).await, 401);
+    assert_eq!(login_with(code, Some(owner_secret)).await, 200);
+    let password = |p: &'static str| {
+        let app = &app;
+        let login = victim.clone();
+        async move {
+            app.send(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"login": login, "password": p})),
+            )
+            .await
+            .0
+        }
+    };
+    assert_eq!(password("attacker-password-1").await, 401);
+    assert_eq!(password("owner-password-123").await, 200);
 }
 
 async fn suspending_an_organization_takes_its_offerings_out_of_the_directory_at_once(engine: Engine) {
@@ -708,6 +824,7 @@ async fn suspending_an_organization_takes_its_offerings_out_of_the_directory_at_
 }
 
 on_both_engines!(
+    a_sign_up_completes_only_for_the_client_that_made_it,
     suspending_an_organization_takes_its_offerings_out_of_the_directory_at_once,
     sign_up_with_a_code_then_see_oneself_masked,
     sign_up_refuses_every_bad_field_at_once_and_keeps_nothing,

@@ -297,7 +297,7 @@ fn table() -> Vec<Row> {
             Method::POST,
             "/api/v1/family-links",
             Json(|w| json!({"member_login": w.member.login, "relation": "女儿"})),
-            [401, 201, 201, 201, 201, 201, 201, 201],
+            [401, 202, 202, 202, 202, 202, 202, 202],
         ),
         // Only the member confirms; the person asked sees it (403), strangers do not (404).
         row(

@@ -45,13 +45,24 @@ impl SessionCookie {
 }
 
 /// Who made this request.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Caller {
     pub principal: Option<Principal>,
     /// The session secret from the cookie, when it named a live session.
     pub session_token: Option<String>,
     /// The client's address, for per-client rate limits.
     pub client: String,
+}
+
+impl std::fmt::Debug for Caller {
+    // Never the session secret.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Caller")
+            .field("principal", &self.principal)
+            .field("session", &self.session_token.as_ref().map(|_| "…"))
+            .field("client", &self.client)
+            .finish()
+    }
 }
 
 impl Caller {
@@ -61,16 +72,36 @@ impl Caller {
     }
 }
 
+/// How to recognise callers in this deployment.
+#[derive(Debug, Clone, Copy)]
+pub struct AuthSettings {
+    pub cookie: SessionCookie,
+    /// Behind a reverse proxy the peer is the proxy: take the client's address from the
+    /// last `X-Forwarded-For` entry (the one the proxy added) instead.
+    pub trust_forwarded_for: bool,
+}
+
 pub async fn authenticate(
-    State((store, cookie)): State<(SqlStore, SessionCookie)>,
+    State((store, settings)): State<(SqlStore, AuthSettings)>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    let client = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned());
+    let cookie = settings.cookie;
+    let forwarded = settings
+        .trust_forwarded_for
+        .then(|| request.headers().get("x-forwarded-for"))
+        .flatten()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty());
+    let client = forwarded.unwrap_or_else(|| {
+        request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|| "unknown".to_owned())
+    });
     let headers = request.headers();
     let bearer = headers
         .get(http::header::AUTHORIZATION)

@@ -4,7 +4,7 @@
 pub mod caller;
 pub mod secrets;
 
-pub use caller::{authenticate, Caller, SessionCookie};
+pub use caller::{authenticate, AuthSettings, Caller, SessionCookie};
 
 use crate::store::SqlStore;
 use app::domain::accounts::use_cases::Accounts;

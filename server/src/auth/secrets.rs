@@ -16,6 +16,10 @@ fn random_bytes<const N: usize>() -> [u8; N] {
     bytes
 }
 
+/// Argon2 takes about 19 MiB and tens of milliseconds a hash: a flood of sign-ins must
+/// queue for these permits rather than exhaust memory or the blocking pool.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
 /// Hashing a password nobody has still costs the full hash: a sign-in for a login
 /// without an account takes as long as one with a wrong password.
 static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| hash_now("not a password anyone has"));
@@ -57,6 +61,7 @@ impl Secrets for RealSecrets {
 
     async fn hash_password(&self, password: &str) -> String {
         let password = password.to_owned();
+        let _permit = HASHING.acquire().await.expect("the semaphore is never closed");
         tokio::task::spawn_blocking(move || hash_now(&password))
             .await
             .expect("password hashing does not panic")
@@ -68,6 +73,7 @@ impl Secrets for RealSecrets {
             Some(h) => (h.to_owned(), true),
             None => (DUMMY_HASH.clone(), false),
         };
+        let _permit = HASHING.acquire().await.expect("the semaphore is never closed");
         let matched = tokio::task::spawn_blocking(move || verify_now(&password, &hash))
             .await
             .unwrap_or(false);

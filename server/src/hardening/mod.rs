@@ -15,6 +15,8 @@ pub struct Hardening {
     pub max_concurrent_requests: usize,
     /// Served over HTTPS (directly or behind a proxy): send HSTS, mark cookies Secure.
     pub https: bool,
+    /// Take the client's address from `X-Forwarded-For` (behind a reverse proxy).
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for Hardening {
@@ -23,6 +25,7 @@ impl Default for Hardening {
             request_timeout: std::time::Duration::from_secs(15),
             max_concurrent_requests: 512,
             https: false,
+            trust_forwarded_for: false,
         }
     }
 }

@@ -46,10 +46,19 @@ pub struct Accepted {
     status: &'static str,
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct Registered {
+    /// `code_sent`.
+    status: &'static str,
+    /// Send this back with the code (`POST /auth/login {"login", "code",
+    /// "registration"}`): the code proves the phone, this proves you are who registered.
+    registration: String,
+}
+
 /// Sign up: keeps the registration and sends a code that completes it at sign-in.
 /// Answers 202 alike whether or not the login already has an account.
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "accounts", request_body = RegisterBody,
-    responses((status = 202, body = Accepted), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses((status = 202, body = Registered), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn register(
     State(store): State<SqlStore>,
     Extension(caller): Extension<Caller>,
@@ -63,8 +72,18 @@ pub async fn register(
             password: body.password,
             consent: body.consent,
         })
-        .await?;
-    Ok((StatusCode::ACCEPTED, Json(Accepted { status: "code_sent" })).into_response())
+        .await
+        .map(|registration| {
+            (
+                StatusCode::ACCEPTED,
+                Json(Registered {
+                    status: "code_sent",
+                    registration,
+                }),
+            )
+                .into_response()
+        })
+        .map_err(ApiError)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -93,6 +112,9 @@ pub struct LoginBody {
     password: Option<String>,
     #[serde(default)]
     code: Option<String>,
+    /// With a code that completes a sign-up: the secret the sign-up answered with.
+    #[serde(default)]
+    registration: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -115,7 +137,10 @@ pub async fn login(
 ) -> Result<Response, ApiError> {
     let credential = match (body.password, body.code) {
         (Some(p), None) => Credential::Password(p),
-        (None, Some(c)) => Credential::Code(c),
+        (None, Some(code)) => Credential::Code {
+            code,
+            registration: body.registration,
+        },
         _ => {
             return Err(app::domain::validation::FieldError::new(
                 "password",
@@ -462,11 +487,12 @@ pub struct FamilyLinkBody {
     relation: String,
 }
 
-/// Link a family member who may then act for the caller. The member confirms with the
-/// code sent to them.
+/// Ask a family member to act for the caller. If the number has an account, they get a
+/// code and confirm from their own account; the answer is the same either way (202), so
+/// it tells nobody who is registered. The request shows in `GET /me` once made.
 #[utoipa::path(post, path = "/api/v1/family-links", tag = "accounts", request_body = FamilyLinkBody,
-    responses((status = 201, body = Created), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 202, body = Accepted), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn create_family_link(
     State(store): State<SqlStore>,
     Extension(caller): Extension<Caller>,
@@ -474,14 +500,14 @@ pub async fn create_family_link(
     JsonBody(body): JsonBody<FamilyLinkBody>,
 ) -> Result<Response, ApiError> {
     let who = caller.require()?;
-    let id = accounts(&store, &caller, &headers)
+    accounts(&store, &caller, &headers)
         .link_family_member(who, &body.member_login, &body.relation)
         .await
         .map_err(|e| match e {
             AppError::Conflict(_) => AppError::conflict("已经关联过这位家人", "this family member is already linked"),
             other => other,
         })?;
-    Ok((StatusCode::CREATED, Json(Created { id })).into_response())
+    Ok((StatusCode::ACCEPTED, Json(Accepted { status: "request_sent" })).into_response())
 }
 
 #[derive(Deserialize, ToSchema)]

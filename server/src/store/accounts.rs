@@ -253,7 +253,7 @@ impl AccountStore for SqlStore {
     async fn family_links(&self, person: PersonId) -> Result<Vec<FamilyLink>, StoreError> {
         sqlx::query(
             "SELECT f.id, f.person_id, p.display_name AS person_name, f.member_id, m.display_name AS member_name, \
-                    f.relation, f.status \
+                    m.login AS member_login, f.relation, f.status \
              FROM family_links f JOIN people p ON p.id = f.person_id JOIN people m ON m.id = f.member_id \
              WHERE (f.person_id = $1 OR f.member_id = $1) AND f.status <> 'ended' ORDER BY f.id",
         )
@@ -262,8 +262,17 @@ impl AccountStore for SqlStore {
         .await
         .map_err(failed)?
         .iter()
-        .map(family_link)
-        .collect::<Result<_, _>>()
+        .map(|row| {
+            let mut link = family_link(row)?;
+            // Until the member confirms, the person who asked sees only the number they
+            // typed, masked: asking must not reveal whose number it is.
+            if link.status == "pending" && link.person == person {
+                let login: Option<String> = row.try_get("member_login")?;
+                link.member_name = login.as_deref().map(mask).unwrap_or_default();
+            }
+            Ok(link)
+        })
+        .collect::<Result<_, sqlx::Error>>()
         .map_err(failed)
     }
 
@@ -422,15 +431,17 @@ impl AccountsUnit for SqlUnit {
 
     async fn save_registration(&mut self, p: &PendingRegistration, now: Millis) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO pending_registrations (login, display_name, password_hash, notice_version, created_at) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (login) DO UPDATE SET display_name = excluded.display_name, \
-             password_hash = excluded.password_hash, notice_version = excluded.notice_version, created_at = excluded.created_at",
+            "INSERT INTO pending_registrations (login, display_name, password_hash, notice_version, created_at, secret_hash) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (login) DO UPDATE SET display_name = excluded.display_name, \
+             password_hash = excluded.password_hash, notice_version = excluded.notice_version, \
+             created_at = excluded.created_at, secret_hash = excluded.secret_hash",
         )
         .bind(p.login.as_str())
         .bind(&p.display_name)
         .bind(p.password_hash.as_deref())
         .bind(&p.notice_version)
         .bind(now)
+        .bind(&p.secret_hash)
         .execute(&mut *self.tx)
         .await
         .map_err(failed)?;
@@ -443,7 +454,7 @@ impl AccountsUnit for SqlUnit {
         not_before: Millis,
     ) -> Result<Option<PendingRegistration>, StoreError> {
         let row = sqlx::query(
-            "SELECT display_name, password_hash, notice_version FROM pending_registrations \
+            "SELECT display_name, password_hash, notice_version, secret_hash FROM pending_registrations \
              WHERE login = $1 AND created_at >= $2",
         )
         .bind(login.as_str())
@@ -457,6 +468,7 @@ impl AccountsUnit for SqlUnit {
                 display_name: r.try_get("display_name")?,
                 password_hash: r.try_get("password_hash")?,
                 notice_version: r.try_get("notice_version")?,
+                secret_hash: r.try_get("secret_hash")?,
             })
         })
         .transpose()
@@ -733,18 +745,20 @@ impl AccountsUnit for SqlUnit {
     async fn set_organization_state(
         &mut self,
         organization: OrganizationId,
-        verified: bool,
-        suspended: bool,
+        verified: Option<bool>,
+        suspended: Option<bool>,
         by: PersonId,
     ) -> Result<bool, StoreError> {
+        // A flag given as NULL keeps its value.
         let changed = sqlx::query(
-            "UPDATE organizations SET verified = $1, suspended = $2 WHERE id = $3 AND EXISTS ( \
+            "UPDATE organizations SET verified = COALESCE($1, verified), suspended = COALESCE($2, suspended) \
+             WHERE id = $3 AND EXISTS ( \
                  SELECT 1 FROM community_staff s WHERE s.person_id = $4 AND ( \
                      s.community_id = organizations.community_id OR s.community_id IN ( \
                          SELECT community_id FROM organization_communities WHERE organization_id = $3)))",
         )
-        .bind(i64::from(verified))
-        .bind(i64::from(suspended))
+        .bind(verified.map(i64::from))
+        .bind(suspended.map(i64::from))
         .bind(organization.get())
         .bind(by.get())
         .execute(&mut *self.tx)
@@ -906,6 +920,10 @@ impl AccountsUnit for SqlUnit {
     async fn delete_person(&mut self, person: PersonId, now: Millis) -> Result<(), StoreError> {
         let id = person.get();
         let statements = [
+            // What was kept under the login goes with it.
+            "DELETE FROM one_time_codes WHERE login = (SELECT login FROM people WHERE id = $1)",
+            "DELETE FROM outbox WHERE recipient = (SELECT login FROM people WHERE id = $1)",
+            "DELETE FROM pending_registrations WHERE login = (SELECT login FROM people WHERE id = $1)",
             "DELETE FROM sessions WHERE person_id = $1",
             "DELETE FROM community_staff WHERE person_id = $1",
             "DELETE FROM organization_members WHERE person_id = $1",

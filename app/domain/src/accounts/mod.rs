@@ -51,6 +51,18 @@ pub const SIGN_INS_PER_CLIENT: Limit = Limit {
     max: 50,
     window_ms: 15 * MINUTE,
 };
+/// Organizations one person registers: a few a day is plenty for a real one.
+pub const ORGANIZATIONS_PER_PERSON: Limit = Limit {
+    name: "organizations-person",
+    max: 5,
+    window_ms: 24 * 60 * MINUTE,
+};
+/// Family-link requests one person sends (each texts someone a code).
+pub const FAMILY_LINKS_PER_PERSON: Limit = Limit {
+    name: "family-links-person",
+    max: 10,
+    window_ms: 60 * MINUTE,
+};
 pub const SIGN_UPS_PER_CLIENT: Limit = Limit {
     name: "sign-up-client",
     max: 10,

@@ -38,6 +38,11 @@ pub struct PendingRegistration {
     pub display_name: String,
     pub password_hash: Option<String>,
     pub notice_version: String,
+    /// The hash of the secret the registering client holds. Only that client can
+    /// complete the sign-up: the code proves the phone, the secret proves it is the same
+    /// person who chose the name and password (someone else who registers the number
+    /// cannot slip their password into the owner's account).
+    pub secret_hash: String,
 }
 
 /// What signing in needs to know about a login.
@@ -237,8 +242,8 @@ pub trait AccountsUnit: Send {
     async fn set_organization_state(
         &mut self,
         organization: OrganizationId,
-        verified: bool,
-        suspended: bool,
+        verified: Option<bool>,
+        suspended: Option<bool>,
         by: PersonId,
     ) -> Result<bool, StoreError>;
     async fn add_member(

@@ -27,17 +27,29 @@ pub struct Accounts<'a> {
 }
 
 /// A session just opened: the secret goes into the cookie and nowhere else.
-#[derive(Debug)]
 pub struct NewSession {
     pub token: String,
     pub person: PersonId,
     pub expires_at: Millis,
 }
 
+impl std::fmt::Debug for NewSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewSession")
+            .field("person", &self.person)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
 /// How a person proves who they are.
 pub enum Credential {
     Password(String),
-    Code(String),
+    /// A text-message code, and the secret `register` gave if this completes a sign-up.
+    Code {
+        code: String,
+        registration: Option<String>,
+    },
 }
 
 /// What a sign-up form or `POST /auth/register` sends.
@@ -55,7 +67,8 @@ fn wrong_credentials() -> AppError {
 
 impl Accounts<'_> {
     async fn limit(&self, limit: Limit, who: &str) -> Result<(), AppError> {
-        let key = format!("{}:{who}", limit.name);
+        // Keyed by a hash: the table never holds phone numbers or addresses.
+        let key = format!("{}:{}", limit.name, self.secrets.token_hash(who));
         let hits = self.store.hit(&key, limit.window_ms, self.now).await?;
         if hits > limit.max {
             let window_end = (self.now / limit.window_ms + 1) * limit.window_ms;
@@ -87,9 +100,11 @@ impl Accounts<'_> {
     }
 
     /// Sign-up: checks every field, keeps the registration and sends a code that
-    /// completes it. Answers the same whether or not the login already has an account
-    /// (that person gets a sign-in code instead), so sign-up reveals no accounts.
-    pub async fn register(&self, input: SignUp) -> Result<(), AppError> {
+    /// completes it, together with the secret returned here (which the registering
+    /// client keeps). Answers the same whether or not the login already has an account
+    /// (that person gets a sign-in code instead, and the secret matches nothing), so
+    /// sign-up reveals no accounts.
+    pub async fn register(&self, input: SignUp) -> Result<String, AppError> {
         let mut refusals = Refusals::new();
         let login = refusals.check(Login::parse(&input.login));
         let name = refusals.check(DisplayName::new(&input.display_name));
@@ -116,6 +131,7 @@ impl Accounts<'_> {
             Some(p) => Some(self.secrets.hash_password(p.expose()).await),
             None => None,
         };
+        let secret = self.secrets.new_token();
         let mut unit = self.store.begin().await?;
         if unit.sign_in_record(&login).await?.is_none() {
             unit.save_registration(
@@ -124,6 +140,7 @@ impl Accounts<'_> {
                     display_name: name.as_str().to_owned(),
                     password_hash,
                     notice_version: NOTICE_VERSION.to_owned(),
+                    secret_hash: self.secrets.token_hash(&secret),
                 },
                 self.now,
             )
@@ -148,22 +165,18 @@ impl Accounts<'_> {
             .await?;
         }
         unit.commit().await?;
-        Ok(())
+        Ok(secret)
     }
 
-    /// Sends a sign-in code to a login that has an account or a sign-up waiting.
-    /// Answers the same either way.
+    /// Sends a sign-in code to a login that has an account. Answers the same whether or
+    /// not it has one. (A sign-up waiting for its code asks `register` again: only that
+    /// path gives the secret that completes it.)
     pub async fn request_code(&self, login: &str) -> Result<(), AppError> {
         let login = Login::parse(login).map_err(|e| AppError::Invalid(vec![e]))?;
         self.limit(super::CODES_PER_CLIENT, self.client).await?;
         self.limit(super::CODES_PER_LOGIN, login.as_str()).await?;
         let mut unit = self.store.begin().await?;
-        let known = unit.sign_in_record(&login).await?.is_some()
-            || unit
-                .pending_registration(&login, self.now - REGISTRATION_TTL_MS)
-                .await?
-                .is_some();
-        if known {
+        if unit.sign_in_record(&login).await?.is_some() {
             self.send_code(
                 unit.as_mut(),
                 &login,
@@ -180,7 +193,7 @@ impl Accounts<'_> {
     /// Always a fresh session (never one the client brought: no fixation).
     pub async fn sign_in(&self, login: &str, credential: Credential) -> Result<NewSession, AppError> {
         let login = Login::parse(login).map_err(|e| AppError::Invalid(vec![e]))?;
-        if let Credential::Code(code) = &credential {
+        if let Credential::Code { code, .. } = &credential {
             OneTimeCode::new(code).map_err(|e| AppError::Invalid(vec![e]))?;
         }
         self.limit(super::SIGN_INS_PER_CLIENT, self.client).await?;
@@ -200,9 +213,10 @@ impl Accounts<'_> {
                 unit.commit().await?;
                 return Ok(session);
             }
-            Credential::Code(code) => code,
+            Credential::Code { code, registration } => (code, registration),
         };
-        let code = OneTimeCode::new(&person).map_err(|e| AppError::Invalid(vec![e]))?;
+        let (code, registration) = person;
+        let code = OneTimeCode::new(&code).map_err(|e| AppError::Invalid(vec![e]))?;
         let mut unit = self.store.begin().await?;
         let stored = unit.live_code(&login, CodePurpose::SignIn, self.now).await?;
         drop(unit);
@@ -223,6 +237,12 @@ impl Accounts<'_> {
                     .pending_registration(&login, self.now - REGISTRATION_TTL_MS)
                     .await?
                     .ok_or_else(wrong_credentials)?;
+                let holds_secret = registration
+                    .as_deref()
+                    .is_some_and(|secret| self.secrets.token_hash(secret) == pending.secret_hash);
+                if !holds_secret {
+                    return Err(wrong_credentials());
+                }
                 unit.delete_registration(&login).await?;
                 let person = unit
                     .create_person(
@@ -339,6 +359,9 @@ impl Accounts<'_> {
         who: &Principal,
         input: OrganizationForm,
     ) -> Result<OrganizationId, AppError> {
+        // Each registration is a directory change (every instance rebuilds its snapshot).
+        self.limit(super::ORGANIZATIONS_PER_PERSON, &who.person.to_string())
+            .await?;
         let mut refusals = Refusals::new();
         let name = refusals.check(required_text("name", &input.name, 80));
         let kind = refusals.check(OrganizationKind::parse(input.kind.trim()).ok_or_else(|| {
@@ -436,10 +459,12 @@ impl Accounts<'_> {
         if !who.may_oversee(&served) {
             return Err(AppError::Forbidden);
         }
+        // Each action changes only its own flag: reinstating a suspended organization
+        // does not verify one that never was.
         let (verified, suspended, name) = match action {
-            Oversight::Verify => (true, false, "organization.verified"),
-            Oversight::Suspend => (true, true, "organization.suspended"),
-            Oversight::Reinstate => (true, false, "organization.reinstated"),
+            Oversight::Verify => (Some(true), None, "organization.verified"),
+            Oversight::Suspend => (None, Some(true), "organization.suspended"),
+            Oversight::Reinstate => (None, Some(false), "organization.reinstated"),
         };
         if !unit.set_organization_state(id, verified, suspended, who.person).await? {
             return Err(AppError::Forbidden);
@@ -531,20 +556,21 @@ impl Accounts<'_> {
         who: &Principal,
         member_login: &str,
         relation: &str,
-    ) -> Result<i64, AppError> {
+    ) -> Result<Option<i64>, AppError> {
         let mut refusals = Refusals::new();
         let login = refusals.check(Login::parse(member_login).map_err(|e| FieldError::with("member_login", e.message)));
         let relation = refusals.check(required_text("relation", relation, 20));
         refusals.finish()?;
         let login = login.expect("checked");
+        self.limit(super::FAMILY_LINKS_PER_PERSON, &who.person.to_string())
+            .await?;
+        self.limit(super::CODES_PER_LOGIN, login.as_str()).await?;
         let mut unit = self.store.begin().await?;
-        let member = unit.sign_in_record(&login).await?.ok_or_else(|| {
-            AppError::Invalid(vec![FieldError::new(
-                "member_login",
-                "这个账号还没有注册，请家人先注册",
-                "has no account yet; ask your family member to sign up first",
-            )])
-        })?;
+        // The same answer whether or not the number has an account: asking must not
+        // tell anyone who is registered. Without an account nothing is made or sent.
+        let Some(member) = unit.sign_in_record(&login).await? else {
+            return Ok(None);
+        };
         if member.person == who.person {
             return Err(AppError::Invalid(vec![FieldError::new(
                 "member_login",
@@ -563,7 +589,7 @@ impl Accounts<'_> {
         )
         .await?;
         unit.commit().await?;
-        Ok(id)
+        Ok(Some(id))
     }
 
     /// The member confirms a link with the code sent to them.
