@@ -60,7 +60,7 @@ fuzz_login="13912340000"
 fuzz_registration="$(curl -fsS -X POST "$DOORSTEP_URL/api/v1/auth/register" -H 'Content-Type: application/json' \
   -d "{\"login\":\"$fuzz_login\",\"display_name\":\"fuzz\",\"consent\":true}" |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["registration"])')"
-fuzz_code="$("$bin" outbox | awk -F'\t' -v l="$fuzz_login" '$1 == l' | tail -1 | grep -oE '[0-9]{6}' | head -1)"
+fuzz_code="$("$bin" outbox | awk -F'\t' -v l="$fuzz_login" '$1 == l { print $2 }' | tail -1 | grep -oE '[0-9]{6}' | head -1)"
 fuzz_cookie="$(curl -fsS -D - -o /dev/null -X POST "$DOORSTEP_URL/api/v1/auth/login" -H 'Content-Type: application/json' \
   -d "{\"login\":\"$fuzz_login\",\"code\":\"$fuzz_code\",\"registration\":\"$fuzz_registration\"}" |
   tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: doorstep_session=\([^;]*\).*/\1/p')"

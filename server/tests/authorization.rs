@@ -80,6 +80,27 @@ impl World {
         }
     }
 
+    /// The full numbers `role` must never see: everyone's but their own. (Family
+    /// members would see each other's, but no answer here needs that; the contacts of
+    /// organizations are not people's logins.)
+    fn numbers_hidden_from(&self, role: Role) -> Vec<String> {
+        let own = self.caller(role).map(|p| p.login.clone());
+        [
+            &self.resident,
+            &self.family,
+            &self.volunteer,
+            &self.other_org_staff,
+            &self.org_staff,
+            &self.other_community_staff,
+            &self.community_staff,
+            &self.member,
+        ]
+        .iter()
+        .map(|p| p.login.clone())
+        .filter(|login| Some(login) != own.as_ref())
+        .collect()
+    }
+
     fn path(&self, template: &str) -> String {
         template
             .replace("{org}", &self.organization.to_string())
@@ -585,12 +606,40 @@ async fn every_state_changing_entry_point_answers_each_caller_as_specified(engin
             };
             let response = request.send().await.unwrap();
             let status = outcome(row.path, &response);
+            // (Headers may echo what the caller typed, such as a flash of their own form.)
+            let body = response.text().await.unwrap_or_default();
             if status != row.expect[i] {
-                let body = response.text().await.unwrap_or_default();
                 failures.push(format!(
                     "{} {} as {role:?}: {status}, expected {} ({body})",
                     row.method, row.path, row.expect[i]
                 ));
+            }
+            for leak in w.numbers_hidden_from(*role) {
+                if body.contains(&leak) {
+                    failures.push(format!(
+                        "{} {} as {role:?}: shows someone else's number {leak}",
+                        row.method, row.path
+                    ));
+                }
+            }
+        }
+    }
+    // What signed-in people read about themselves and their organizations.
+    for path in [
+        "/api/v1/me",
+        "/api/v1/me/export",
+        "/api/v1/community/organizations",
+        "/account",
+        "/staff",
+    ] {
+        for role in ROLES {
+            let w = world(&app, service).await;
+            let response = app.request(Method::GET, path, w.caller(role)).send().await.unwrap();
+            let body = response.text().await.unwrap_or_default();
+            for leak in w.numbers_hidden_from(role) {
+                if body.contains(&leak) {
+                    failures.push(format!("GET {path} as {role:?}: shows someone else's number {leak}"));
+                }
             }
         }
     }

@@ -91,6 +91,16 @@ async fn cross_site_posts_change_nothing_on_any_kind_of_entry_point(engine: Engi
         ("/prefs", "application/x-www-form-urlencoded", "lang=en"),
         ("/api/fn/search", "application/x-www-form-urlencoded", "query="),
         ("/api/v1/services", "application/json", "{}"),
+        (
+            "/api/v1/auth/register",
+            "application/json",
+            r#"{"login":"13900000001","display_name":"x","consent":true}"#,
+        ),
+        (
+            "/account/sign-up",
+            "application/x-www-form-urlencoded",
+            "login=13900000002&display_name=x&consent=1",
+        ),
     ];
     for (path, content_type, body) in entry_points {
         for (name, value) in [("Origin", "https://evil.example"), ("Sec-Fetch-Site", "cross-site")] {
@@ -112,6 +122,11 @@ async fn cross_site_posts_change_nothing_on_any_kind_of_entry_point(engine: Engi
             assert_eq!(json["error"]["code"], "forbidden", "{path}");
         }
     }
+    let queued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
+        .fetch_one(app.db.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(queued, 0, "no sign-up got through");
     // The same form from the site itself goes through.
     let response = app
         .client

@@ -62,7 +62,7 @@ pub struct StoredCode {
 }
 
 /// A new organization as registered by its first owner.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct NewOrganization {
     pub name: String,
     pub kind: crate::directory::OrganizationKind,
@@ -74,7 +74,7 @@ pub struct NewOrganization {
 }
 
 /// An organization as its owners and community staff see it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationAccount {
     pub id: OrganizationId,
     pub name: String,
@@ -103,7 +103,7 @@ pub struct FamilyLink {
 }
 
 /// A person's own account, as `GET /api/v1/me` shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
     pub id: PersonId,
     pub display_name: String,
@@ -285,4 +285,60 @@ pub trait AccountsUnit: Send {
     /// Whether `unit` is a grid unit inside (or equal to) `community`.
     async fn is_in_community(&mut self, unit: GridUnitId, community: GridUnitId) -> Result<bool, StoreError>;
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
+}
+
+// Debug output ends up in logs and panics: phone numbers appear masked there, always.
+
+impl std::fmt::Debug for NewOrganization {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewOrganization")
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .field("contact_phone", &super::values::mask(&self.contact_phone))
+            .field("communities", &self.communities)
+            .field("owner", &self.owner)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for OrganizationAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OrganizationAccount")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("contact_phone", &super::values::mask(&self.contact_phone))
+            .field("verified", &self.verified)
+            .field("suspended", &self.suspended)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for Profile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Profile")
+            .field("id", &self.id)
+            .field("display_name", &self.display_name)
+            .field("login", &self.login.as_deref().map(super::values::mask))
+            .field("volunteer", &self.volunteer)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_masks_phone_numbers() {
+        let profile = Profile {
+            id: PersonId::new(1).unwrap(),
+            display_name: "王".into(),
+            login: Some("13812345678".into()),
+            volunteer: false,
+            skills: None,
+            availability: None,
+        };
+        let text = format!("{profile:?}");
+        assert!(text.contains("138****5678") && !text.contains("13812345678"), "{text}");
+    }
 }
