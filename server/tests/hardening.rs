@@ -220,3 +220,51 @@ on_both_engines!(
     cross_site_posts_change_nothing_on_any_kind_of_entry_point,
     server_functions_refuse_missing_or_malformed_arguments_with_400,
 );
+
+async fn boom() -> &'static str {
+    panic!("a bug in a handler")
+}
+
+/// A panicking handler answers 500 in the error format with the request id, and the
+/// server goes on answering. (No production route panics on purpose, so the same layers
+/// as `router::build_with`, in the same order, wrap a handler that does.)
+#[test]
+fn a_panicking_handler_answers_500_in_the_error_format_and_the_server_carries_on() {
+    use axum::routing::get;
+    use doorstep_server::hardening::limits::panic_response;
+    use doorstep_server::request_context::{MakeId, REQUEST_ID};
+    use doorstep_server::rest::error::render_errors;
+    use tower_http::catch_panic::CatchPanicLayer;
+    use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+    common::run(async {
+        let app = axum::Router::new()
+            .route("/boom", get(boom))
+            .route("/fine", get(|| async { "fine" }))
+            .layer(CatchPanicLayer::custom(panic_response))
+            .layer(axum::middleware::from_fn(render_errors))
+            .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
+            .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeId));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let client = reqwest::Client::new();
+        for _ in 0..3 {
+            let response = client.get(format!("{base}/boom")).send().await.unwrap();
+            assert_eq!(response.status().as_u16(), 500);
+            let id = response.headers()["x-request-id"].to_str().unwrap().to_owned();
+            let body: serde_json::Value = response.json().await.unwrap();
+            assert_eq!(body["error"]["code"], "internal");
+            assert_eq!(body["error"]["request_id"], id.as_str());
+            assert_eq!(
+                client
+                    .get(format!("{base}/fine"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16(),
+                200
+            );
+        }
+    })
+}

@@ -273,7 +273,35 @@ async fn a_snapshot_read_in_small_batches_holds_every_service_once(engine: Engin
     }
 }
 
+/// A request's store settles on one snapshot at its first read and keeps it: a write in
+/// the middle of a page render does not mix two versions into one page.
+async fn a_pinned_store_answers_a_whole_request_from_one_snapshot(engine: Engine) {
+    use app::domain::store::DirectoryStore;
+    let db = common::fresh_db(engine).await;
+    let store = &db.store;
+    fixtures::base(store).await;
+    store.rebuild_index().await.unwrap();
+    let request = store.pinned();
+    let before = request.categories(Lang::En).await.unwrap();
+    sqlx::query(
+        "INSERT INTO categories (slug, group_slug, name_zh, name_en, sort_order) \
+         VALUES ('day-care', 'elder-care', '日间照料', 'Day care', 9)",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        request.categories(Lang::En).await.unwrap(),
+        before,
+        "the same request, the same snapshot"
+    );
+    let next_request = store.pinned();
+    let after = next_request.categories(Lang::En).await.unwrap();
+    assert_eq!(after.len(), before.len() + 1, "the next request sees the write at once");
+}
+
 on_both_engines!(
+    a_pinned_store_answers_a_whole_request_from_one_snapshot,
     the_index_answers_every_search_as_sql_does,
     a_snapshot_read_in_small_batches_holds_every_service_once,
     the_snapshot_answers_grid_category_and_organization_reads_as_sql_does,
