@@ -325,7 +325,7 @@ fn organization_view(o: OrganizationAccount, insider: bool) -> OrganizationView 
 /// a community it serves verify it.
 #[utoipa::path(post, path = "/api/v1/organizations", tag = "organizations", request_body = OrganizationBody,
     responses((status = 201, body = OrganizationView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn register_organization(
     State(store): State<SqlStore>,
     Extension(caller): Extension<Caller>,
