@@ -45,6 +45,7 @@ pub const FORM_ROUTES: &[&str] = &[
     "/account/delete",
     "/account/organizations",
     "/account/organizations/{id}/members",
+    "/account/organizations/{id}/members/{person}/remove",
     "/staff/organizations/{id}/verify",
     "/staff/organizations/{id}/suspend",
     "/staff/organizations/{id}/reinstate",
@@ -68,6 +69,10 @@ pub fn routes() -> Router<SqlStore> {
         .route("/account/delete", post(delete_account))
         .route("/account/organizations", post(register_organization))
         .route("/account/organizations/{id}/members", post(add_member))
+        .route(
+            "/account/organizations/{id}/members/{person}/remove",
+            post(remove_member),
+        )
         .route("/staff/organizations/{id}/verify", post(verify))
         .route("/staff/organizations/{id}/suspend", post(suspend))
         .route("/staff/organizations/{id}/reinstate", post(reinstate))
@@ -476,6 +481,22 @@ async fn add_member(
         {
             Ok(_) => done("member", "/account", Message::fixed("已添加成员。", "Member added.")),
             Err(e) => refused("member", &f, e, "/account"),
+        },
+    )
+}
+
+async fn remove_member(
+    (State(store), Extension(caller), _, headers): Ctx,
+    Path((id, person)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let who = signed_in_or_return!(caller);
+    let id: OrganizationId = crate::rest::path_id(&id)?;
+    let person: app::domain::ids::PersonId = crate::rest::path_id(&person)?;
+    let none = Fields(Vec::new());
+    Ok(
+        match accounts(&store, &caller, &headers).remove_member(who, id, person).await {
+            Ok(()) => done("member", "/account", Message::fixed("已移除成员。", "Member removed.")),
+            Err(e) => refused("member", &none, e, "/account"),
         },
     )
 }

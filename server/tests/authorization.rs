@@ -423,6 +423,12 @@ fn table() -> Vec<Row> {
         ),
         row(
             Method::POST,
+            "/account/organizations/{org}/members/{member}/remove",
+            None,
+            [401, 403, 403, 403, 403, 303, 403, 403],
+        ),
+        row(
+            Method::POST,
             "/staff/organizations/{org}/verify",
             None,
             [401, 403, 403, 403, 403, 403, 403, 303],

@@ -2,7 +2,7 @@
 //! form posts to the server (`/account/...`), which work without JavaScript.
 
 use super::error::FnError;
-use crate::domain::accounts::store::{ApiTokenInfo, AuditEntry, FamilyLink, OrganizationAccount};
+use crate::domain::accounts::store::{ApiTokenInfo, AuditEntry, FamilyLink, Member, OrganizationAccount};
 use crate::domain::ids::{GridUnitId, PersonId};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -16,8 +16,9 @@ pub struct AccountView {
     pub login: Option<String>,
     pub family_links: Vec<FamilyLink>,
     pub tokens: Vec<ApiTokenInfo>,
-    /// The person's organizations, with their role in each (owner or member).
-    pub organizations: Vec<(OrganizationAccount, String)>,
+    /// The person's organizations, with their role in each (owner or member) and, for
+    /// the ones they own, the members.
+    pub organizations: Vec<(OrganizationAccount, String, Vec<Member>)>,
     pub is_staff: bool,
     pub volunteer: bool,
     pub skills: String,
@@ -52,15 +53,12 @@ pub async fn load_account() -> Result<Option<AccountView>, FnError> {
             let Some(profile) = store.profile(who.person).await? else {
                 return Ok(None);
             };
-            let organizations = store
-                .organizations_of(who.person)
-                .await?
-                .into_iter()
-                .map(|o| {
-                    let role = who.role_in(o.id).map(|r| r.slug()).unwrap_or("member").to_owned();
-                    (o, role)
-                })
-                .collect();
+            let mut organizations = Vec::new();
+            for o in store.organizations_of(who.person).await? {
+                let role = who.role_in(o.id).map(|r| r.slug()).unwrap_or("member").to_owned();
+                let members = store.members(o.id, who.person).await?;
+                organizations.push((o, role, members));
+            }
             Ok(Some(AccountView {
                 person: who.person,
                 display_name: profile.display_name,

@@ -12,7 +12,7 @@
 use super::{failed, Engine, SqlStore};
 use app::domain::accounts::principal::{MemberRole, Principal, Roles};
 use app::domain::accounts::store::{
-    AccountStore, AccountsUnit, ApiTokenInfo, AuditEntry, CodePurpose, FamilyLink, Millis, NewOrganization,
+    AccountStore, AccountsUnit, ApiTokenInfo, AuditEntry, CodePurpose, FamilyLink, Member, Millis, NewOrganization,
     OrganizationAccount, PendingRegistration, Profile, SignInRecord, StoredCode,
 };
 use app::domain::accounts::values::{mask, Login};
@@ -282,6 +282,34 @@ impl AccountStore for SqlStore {
             &[person.get()],
         )
         .await
+        .map_err(failed)
+    }
+
+    async fn members(&self, organization: OrganizationId, by: PersonId) -> Result<Vec<Member>, StoreError> {
+        sqlx::query(
+            "SELECT m.person_id, p.display_name, p.login, m.role FROM organization_members m \
+             JOIN people p ON p.id = m.person_id \
+             WHERE m.organization_id = $1 AND EXISTS (SELECT 1 FROM organization_members o \
+                 WHERE o.organization_id = $1 AND o.person_id = $2 AND o.role = 'owner') \
+             ORDER BY m.role DESC, p.display_name",
+        )
+        .bind(organization.get())
+        .bind(by.get())
+        .fetch_all(self.pool())
+        .await
+        .map_err(failed)?
+        .iter()
+        .map(|r| {
+            let role: String = r.try_get("role")?;
+            let login: Option<String> = r.try_get("login")?;
+            Ok(Member {
+                person: person(r, "person_id")?,
+                display_name: r.try_get("display_name")?,
+                login: login.as_deref().map(mask).unwrap_or_default(),
+                role: MemberRole::parse(&role).ok_or_else(|| super::rows::corrupt("role", &role))?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
         .map_err(failed)
     }
 

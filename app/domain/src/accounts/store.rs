@@ -88,6 +88,16 @@ pub struct OrganizationAccount {
     pub suspended: bool,
 }
 
+/// A member of an organization as its owners see them: name, masked number, role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub person: PersonId,
+    pub display_name: String,
+    /// Masked: 138****1234.
+    pub login: String,
+    pub role: MemberRole,
+}
+
 /// A family link as either side sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FamilyLink {
@@ -173,6 +183,9 @@ pub trait AccountStore: Send + Sync {
     async fn profile(&self, person: PersonId) -> Result<Option<Profile>, StoreError>;
     async fn family_links(&self, person: PersonId) -> Result<Vec<FamilyLink>, StoreError>;
     async fn organizations_of(&self, person: PersonId) -> Result<Vec<OrganizationAccount>, StoreError>;
+    /// The members of an organization, for its owner `by` only (empty for anyone else:
+    /// the SQL checks ownership).
+    async fn members(&self, organization: OrganizationId, by: PersonId) -> Result<Vec<Member>, StoreError>;
     async fn organization_account(&self, id: OrganizationId) -> Result<Option<OrganizationAccount>, StoreError>;
     async fn api_tokens(&self, person: PersonId) -> Result<Vec<ApiTokenInfo>, StoreError>;
     /// Audit entries about the given communities' organizations, newest first.

@@ -92,7 +92,7 @@ fn Account(view: AccountView) -> impl IntoView {
             } else {
                 view! {
                     <ul class="link-list">
-                        {view.organizations.into_iter().map(|(o, role)| {
+                        {view.organizations.into_iter().map(|(o, role, members)| {
                             let state = if o.suspended { t.org_suspended } else if o.verified { t.org_verified } else { t.org_pending };
                             let owner = role == "owner";
                             let role = if owner { t.role_owner } else { t.role_member };
@@ -101,6 +101,20 @@ fn Account(view: AccountView) -> impl IntoView {
                                 <li>
                                     <span><strong>{o.name.clone()}</strong> " · " {state} " · " {role}</span>
                                     {owner.then(|| view! {
+                                        <ul class="plain">
+                                            {members.into_iter().map(|m| {
+                                                let remove = format!("/account/organizations/{}/members/{}/remove", o.id, m.person);
+                                                let role = if m.role == crate::domain::accounts::principal::MemberRole::Owner { t.role_owner } else { t.role_member };
+                                                view! {
+                                                    <li class="actions">
+                                                        <span>{m.display_name} "（" {m.login} "）· " {role}</span>
+                                                        <form method="post" action=remove class="inline-form">
+                                                            <button type="submit" class="button secondary">{t.remove_member}</button>
+                                                        </form>
+                                                    </li>
+                                                }
+                                            }).collect_view()}
+                                        </ul>
                                         <form method="post" action=action class="actions">
                                             <Field form="member" name="login" label=t.login_label inputmode="tel" required=true />
                                             <input type="hidden" name="role" value="member" />
