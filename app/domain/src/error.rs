@@ -172,10 +172,10 @@ impl AppError {
 }
 
 fn duration_zh(seconds: u64) -> String {
-    if seconds < 60 {
-        format!("{seconds} 秒")
-    } else {
-        format!("{} 分钟", seconds.div_ceil(60))
+    match seconds {
+        s if s < 60 => format!("{s} 秒"),
+        s if s < 90 * 60 => format!("{} 分钟", s.div_ceil(60)),
+        s => format!("{} 小时", s.div_ceil(3600)),
     }
 }
 
@@ -184,7 +184,8 @@ fn duration_en(seconds: u64) -> String {
         1 => "1 second".to_owned(),
         s if s < 60 => format!("{s} seconds"),
         s if s.div_ceil(60) == 1 => "1 minute".to_owned(),
-        s => format!("{} minutes", s.div_ceil(60)),
+        s if s < 90 * 60 => format!("{} minutes", s.div_ceil(60)),
+        s => format!("{} hours", s.div_ceil(3600)),
     }
 }
 
@@ -216,6 +217,12 @@ mod tests {
         let r = AppError::RateLimited { retry_after_s: 90 };
         assert_eq!(r.message(Lang::Zh), "尝试次数太多，请 2 分钟 后再试。");
         assert_eq!(r.message(Lang::En), "Too many attempts. Please try again in 2 minutes.");
+        let long = AppError::RateLimited { retry_after_s: 41_340 };
+        assert_eq!(long.message(Lang::Zh), "尝试次数太多，请 12 小时 后再试。");
+        assert_eq!(
+            long.message(Lang::En),
+            "Too many attempts. Please try again in 12 hours."
+        );
     }
 
     #[test]

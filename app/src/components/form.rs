@@ -58,10 +58,17 @@ pub fn Field(
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(optional)] required: bool,
+    /// Told apart when the page repeats the form (one per organization, say), so that
+    /// every id on the page stays unique.
+    #[prop(optional, into)]
+    instance: Option<String>,
 ) -> impl IntoView {
     let flash = use_context::<Flash>().unwrap_or_default();
     let lang = expect_context::<Prefs>().lang;
-    let id = format!("{form}-{name}");
+    let id = match instance {
+        Some(n) => format!("{form}-{name}-{n}"),
+        None => format!("{form}-{name}"),
+    };
     let error = flash.error(form, name, lang);
     let value = if kind == "password" {
         String::new()

@@ -116,7 +116,7 @@ fn Account(view: AccountView) -> impl IntoView {
                                             }).collect_view()}
                                         </ul>
                                         <form method="post" action=action class="actions">
-                                            <Field form="member" name="login" label=t.login_label inputmode="tel" required=true />
+                                            <Field form="member" name="login" instance=o.id.to_string() label=t.login_label inputmode="tel" required=true />
                                             <input type="hidden" name="role" value="member" />
                                             <button type="submit" class="button secondary">{t.add_member}</button>
                                         </form>
