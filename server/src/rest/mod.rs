@@ -10,6 +10,7 @@ pub(crate) mod accounts;
 mod body;
 pub mod error;
 pub mod openapi;
+mod organizations;
 mod params;
 mod reference;
 pub mod schema;
@@ -43,18 +44,21 @@ pub fn routes() -> Router<SqlStore> {
         .route("/me/export", get(accounts::export))
         .route("/me/tokens", post(accounts::create_token))
         .route("/me/volunteer", put(accounts::set_volunteer))
-        .route("/community/family-links", post(accounts::link_in_person))
+        .route("/community/family-links", post(organizations::link_in_person))
         .route("/me/tokens/{id}", delete(accounts::revoke_token))
-        .route("/organizations", post(accounts::register_organization))
-        .route("/organizations/{id}/verify", post(accounts::verify))
-        .route("/organizations/{id}/suspend", post(accounts::suspend))
-        .route("/organizations/{id}/reinstate", post(accounts::reinstate))
-        .route("/organizations/{id}/members", post(accounts::add_member))
-        .route("/organizations/{id}/members/{person}", delete(accounts::remove_member))
+        .route("/organizations", post(organizations::register_organization))
+        .route("/organizations/{id}/verify", post(organizations::verify))
+        .route("/organizations/{id}/suspend", post(organizations::suspend))
+        .route("/organizations/{id}/reinstate", post(organizations::reinstate))
+        .route("/organizations/{id}/members", post(organizations::add_member))
+        .route(
+            "/organizations/{id}/members/{person}",
+            delete(organizations::remove_member),
+        )
         .route("/family-links", post(accounts::create_family_link))
         .route("/family-links/{id}/confirm", post(accounts::confirm_family_link))
         .route("/family-links/{id}/end", post(accounts::end_family_link))
-        .route("/community/organizations", get(accounts::community_organizations))
+        .route("/community/organizations", get(organizations::community_organizations))
         .route("/openapi.json", get(openapi::document))
         .route("/docs", get(reference::page))
         .fallback(not_found)

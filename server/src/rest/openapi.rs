@@ -4,7 +4,7 @@
 use super::error::{ErrorBody, ErrorDetail, FieldDetail};
 use super::params::{CategoryParam, CostParam, GroupParam};
 use super::schema::Lang;
-use super::{accounts, services};
+use super::{accounts, organizations, services};
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -20,9 +20,9 @@ use utoipa::OpenApi;
         services::search, services::service, services::organization, services::categories, services::grid, services::version,
         accounts::register, accounts::code, accounts::login, accounts::logout, accounts::logout_all, accounts::me,
         accounts::delete_me, accounts::export, accounts::create_token, accounts::revoke_token,
-        accounts::register_organization, accounts::verify, accounts::suspend, accounts::reinstate,
-        accounts::add_member, accounts::remove_member, accounts::create_family_link, accounts::confirm_family_link,
-        accounts::end_family_link, accounts::community_organizations, accounts::set_volunteer, accounts::link_in_person
+        organizations::register_organization, organizations::verify, organizations::suspend, organizations::reinstate,
+        organizations::add_member, organizations::remove_member, accounts::create_family_link, accounts::confirm_family_link,
+        accounts::end_family_link, organizations::community_organizations, accounts::set_volunteer, organizations::link_in_person
     ),
     // Parameter schemas are not collected from the paths automatically: list them here.
     components(schemas(ErrorBody, ErrorDetail, FieldDetail, GroupParam, CostParam, CategoryParam, Lang)),
