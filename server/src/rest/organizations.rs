@@ -259,7 +259,14 @@ pub async fn link_in_person(
     JsonBody(body): JsonBody<InPersonLinkBody>,
 ) -> Result<Response, ApiError> {
     let who = caller.require()?;
-    let community: GridUnitId = GridUnitId::new(body.community).ok_or(AppError::Forbidden)?;
+    // Refused as its form twin refuses it: a malformed community is a field error.
+    let community = GridUnitId::new(body.community).ok_or_else(|| {
+        ApiError(AppError::Invalid(vec![app::domain::validation::FieldError::new(
+            "community",
+            "须为正整数编号",
+            "must be a positive id",
+        )]))
+    })?;
     let (person, link) = accounts(&store, &caller, &headers)
         .link_in_person(who, community, &body.person_name, &body.member_login, &body.relation)
         .await?;
