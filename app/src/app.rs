@@ -13,10 +13,17 @@ use leptos_meta::{provide_meta_context, Meta, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
+/// Which build of the browser side this server serves (see `server::app_shell`). Pages
+/// carry it so that the navigation script never mixes a page of one build with the wasm
+/// of another.
+#[derive(Clone, Debug, Default)]
+pub struct BuildId(pub std::sync::Arc<str>);
+
 /// The document around the app. Rendered on the server only: it carries the resident's
 /// language and elder mode on `<html>`, where the browser side reads them back.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let prefs = Prefs::current();
+    let build = use_context::<BuildId>().unwrap_or_default().0.to_string();
     view! {
         <!DOCTYPE html>
         <html lang=prefs.lang.html_tag() class=if prefs.elder { "elder" } else { "" }>
@@ -26,6 +33,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#0b5394" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="apple-touch-icon" href="/icons/icon-192.png" />
+                <meta name="doorstep-build" content=build />
+                <script src="/app-shell.js" defer></script>
                 <AutoReload options=options.clone() />
                 <HydrationScripts options islands=true />
                 <MetaTags />

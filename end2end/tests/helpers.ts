@@ -22,7 +22,7 @@ export async function expectAccessible(page: Page, label: string, info: TestInfo
     const context = await page.context().browser()!.newContext({ locale: 'zh-CN', viewport: page.viewportSize()!, javaScriptEnabled: true });
     await context.addCookies(await page.context().cookies());
     target = await context.newPage();
-    await target.route(/\/pkg\/.*\.(js|wasm)$/, route => route.abort());
+    await target.route(/(\/pkg\/.*\.(js|wasm)|\/app-shell\.js)$/, route => route.abort());
     await target.goto(page.url());
     cleanup = () => context.close();
   }

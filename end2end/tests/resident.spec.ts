@@ -24,7 +24,7 @@ test('a resident picks a community, filters to meal assistance, opens a service 
 
   // What: filter to one category.
   await openPanel(page, 'details.filters');
-  await page.getByLabel('服务项目').selectOption({ label: '助餐' });
+  await page.getByLabel('服务项目', { exact: true }).selectOption({ label: '助餐' });
   await page.getByRole('button', { name: '查找' }).click();
   await expect(page).toHaveURL(/category=meal-assistance/);
   const cards = page.locator('.service-card');
@@ -66,6 +66,27 @@ test('the chosen place is remembered on the next visit', async ({ page }, info) 
   await page.goto('/');
   await expect(page.getByText('附近 玉林东路社区')).toBeVisible();
   await expect(page.locator('.service-card .distance').first()).toBeVisible();
+});
+
+test('the home page leads with kinds of service; a tile finds the nearest of that kind from the chosen place', async ({ page }, info) => {
+  await page.goto('/?place=3');
+  await ready(page, info);
+  const tiles = page.getByRole('navigation', { name: '按服务项目找' });
+  await expect(tiles.getByRole('link')).not.toHaveCount(0);
+  // Every tile is a big target, also for a finger that shakes.
+  for (const box of await tiles.getByRole('link').evaluateAll(links => links.map(l => l.getBoundingClientRect()))) {
+    expect(box.height).toBeGreaterThanOrEqual(60);
+    expect(box.width).toBeGreaterThanOrEqual(60);
+  }
+  await tiles.getByRole('link', { name: '助餐' }).click();
+  await expect(page).toHaveURL(/place=3&category=meal-assistance/);
+  await expect(tiles.getByRole('link', { name: '助餐' })).toHaveAttribute('aria-current', 'page');
+  await expect(page.locator('.service-card').first()).toBeVisible();
+  for (const badge of await page.locator('.service-card .badge.category').allTextContents()) {
+    expect(badge).toBe('助餐');
+  }
+  await expect(page.locator('.place-line summary')).toContainText('附近');
+  await expectAccessible(page, 'home filtered by a tile', info);
 });
 
 test('text search finds a Chinese substring and the result page survives a reload', async ({ page }, info) => {

@@ -2,6 +2,7 @@
 //! serves the Leptos app. `main.rs` only parses the command line and calls in here, so
 //! tests build exactly the router production runs.
 
+pub mod app_shell;
 pub mod auth;
 pub mod cli;
 pub mod config;
@@ -9,6 +10,7 @@ pub mod demo;
 pub mod forms;
 pub mod generate;
 pub mod hardening;
+pub mod idempotency;
 pub mod prefs;
 pub mod request_context;
 pub mod rest;

@@ -1,6 +1,7 @@
 //! Wires everything into one axum `Router`: the JSON API, health, preferences, the Leptos
 //! pages and server functions, static files. Tests build the same router.
 
+use crate::app_shell::ServiceWorker;
 use crate::auth::{AuthSettings, Caller, SessionCookie};
 use crate::config::Config;
 use crate::hardening::{csrf, headers, headers::ScriptNonce, limits, Hardening};
@@ -42,9 +43,12 @@ pub fn build(sql: SqlStore, config: &Config) -> Router {
 /// The whole application.
 pub fn build_with(sql: SqlStore, options: LeptosOptions, hardening: Hardening) -> Router {
     let sql_for_auth = sql.clone();
+    let worker = ServiceWorker::load(std::path::Path::new(options.site_root.as_ref()));
     let context = {
         let sql = sql.clone();
+        let build = worker.build.clone();
         move || {
+            provide_context(build.clone());
             // One store per request, pinned to one directory snapshot for the whole render.
             provide_context::<Store>(Arc::new(sql.pinned()));
             provide_context::<Arc<dyn AccountStore>>(Arc::new(sql.clone()));
@@ -82,8 +86,8 @@ pub fn build_with(sql: SqlStore, options: LeptosOptions, hardening: Hardening) -
     // and the limits and CSRF check run before any handler.
     Router::new()
         .nest("/api/v1", rest::routes().with_state(sql.clone()))
-        .route("/prefs", post(prefs::update).with_state(sql.clone()))
-        .merge(crate::forms::routes().with_state(sql.clone()))
+        .merge(form_routes(sql.clone()))
+        .route("/sw.js", get(crate::app_shell::service_worker).with_state(worker))
         .route("/healthz", get(healthz).with_state(sql.clone()))
         .merge(pages)
         .layer(middleware::from_fn(rest::error::server_fn_status))
@@ -115,6 +119,15 @@ pub fn build_with(sql: SqlStore, options: LeptosOptions, hardening: Hardening) -
                 request
             },
         ))
+}
+
+/// The HTML forms (and preferences), answered once per `Idempotency-Key`.
+fn form_routes(sql: SqlStore) -> Router {
+    Router::new()
+        .route("/prefs", post(prefs::update))
+        .merge(crate::forms::routes())
+        .route_layer(middleware::from_fn_with_state(sql.clone(), crate::idempotency::once))
+        .with_state(sql)
 }
 
 /// Caching rules. The wasm, JS and CSS keep their names across builds, so browsers must

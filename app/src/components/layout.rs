@@ -30,6 +30,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <span class="tagline">{t.tagline}</span>
             </div>
             <nav class="site-nav" aria-label=t.nav_settings>
+                <ElderModeSwitch />
                 <LanguageSwitch />
                 <A href="/settings" attr:class="nav-link">{t.nav_settings}</A>
                 <AccountLink />
@@ -37,7 +38,6 @@ pub fn Layout(children: Children) -> impl IntoView {
         </header>
         <main id="main" tabindex="-1">{children()}</main>
         <footer class="site-footer">
-            <ElderModeSwitch />
             <p>{t.site_name} " · " {t.tagline}</p>
         </footer>
     }

@@ -1,5 +1,6 @@
 //! Widgets shared by pages.
 
+pub mod category_tiles;
 pub mod client_only;
 pub mod form;
 pub mod layout;

@@ -5,6 +5,7 @@
 
 use super::home_forms::{FilterForm, GeoButton, LocationPicker};
 use crate::api::directory::{find_services, SearchView};
+use crate::components::category_tiles::CategoryTiles;
 use crate::components::pager::Pager;
 use crate::components::service_card::ServiceCard;
 use crate::components::status::{ErrorMessage, Loading};
@@ -70,25 +71,33 @@ fn Directory(view: SearchView) -> impl IntoView {
     let picker_open = params.origin.is_none();
     let filters_open =
         params.group.is_some() || params.cost.is_some() || !params.categories.is_empty() || params.text.is_some();
+    let no_location = params.origin.is_none().then_some(t.no_location_yet);
     view! {
-        <section class="panel location" aria-labelledby="where-heading">
+        // The chosen place in one line, which opens the picker; open by itself while no
+        // place is known. <details> opens and closes without JavaScript.
+        <section class="location" aria-labelledby="where-heading">
             <h2 id="where-heading" class="visually-hidden">{t.where_are_you}</h2>
-            <p class="origin">
-                <span aria-hidden="true">"📍 "</span>
-                {origin_line}
-            </p>
-            <details open=picker_open>
-                <summary>{if picker_open { t.where_are_you } else { t.change_place }}</summary>
-                <LocationPicker communities chosen_community selected=selected_place />
-                <GeoButton lang={expect_context::<Prefs>().lang} />
+            <details class="place-line" open=picker_open>
+                <summary>
+                    <span aria-hidden="true">"📍 "</span>
+                    <span class="origin">{if picker_open { t.where_are_you.to_owned() } else { origin_line }}</span>
+                    {(!picker_open).then(|| view! { <span class="change">{t.change_place}</span> })}
+                </summary>
+                <div class="panel">
+                    <LocationPicker communities chosen_community selected=selected_place />
+                    // Its room is kept before the wasm draws the button: no layout shift.
+                    <div class="geo-slot"><GeoButton lang={expect_context::<Prefs>().lang} /></div>
+                </div>
             </details>
         </section>
+        <CategoryTiles categories=categories.clone() params=params.clone() />
         <details class="panel filters" open=filters_open>
             <summary>{t.filters}</summary>
             <FilterForm params=params.clone() categories />
         </details>
         <section class="results" aria-labelledby="results-heading">
             <h2 id="results-heading" class="visually-hidden">{t.near_you}</h2>
+            {no_location.map(|line| view! { <p class="hint">{line}</p> })}
             {summary.map(|s| view! { <p class="result-count">{s}</p> })}
             {if page.items.is_empty() {
                 view! {

@@ -192,10 +192,20 @@ mod geo {
         );
     }
 
-    /// A full page load: the server renders the results.
+    #[wasm_bindgen::prelude::wasm_bindgen]
+    extern "C" {
+        /// `public/app-shell.js`: fetches the page and swaps it in, no document reload.
+        #[wasm_bindgen(js_namespace = doorstep, js_name = navigate, catch)]
+        fn navigate(url: &str) -> Result<(), wasm_bindgen::JsValue>;
+    }
+
+    /// The results near the position, rendered by the server and swapped in; a full page
+    /// load where the navigation script is missing.
     pub fn go_to(url: &str) {
-        if let Some(window) = web_sys::window() {
-            let _ = window.location().set_href(url);
+        if navigate(url).is_err() {
+            if let Some(window) = web_sys::window() {
+                let _ = window.location().set_href(url);
+            }
         }
     }
 }

@@ -71,6 +71,11 @@ const MIGRATIONS: &[Migration] = &[
             postgres: include_str!("../../migrations/0004_directory_columns.postgres.sql"),
         },
     },
+    Migration {
+        version: 5,
+        name: "idempotency_keys",
+        sql: Sql::Portable(include_str!("../../migrations/0005_idempotency_keys.sql")),
+    },
 ];
 
 /// The SQL for `engine`, with the portable tokens replaced.
