@@ -8,6 +8,7 @@ use crate::pages::{
     home::HomePage, not_found::NotFound, organization::OrganizationPage, service::ServicePage, settings::SettingsPage,
 };
 use crate::prefs::Prefs;
+use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Meta, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -19,11 +20,20 @@ use leptos_router::{path, SsrMode};
 #[derive(Clone, Debug, Default)]
 pub struct BuildId(pub std::sync::Arc<str>);
 
+/// The built stylesheet's text, inlined into `<head>` when the server has it (see
+/// `server::app_shell::inline_style`); otherwise pages link `/pkg/doorstep.css`.
+#[derive(Clone, Debug)]
+pub struct InlineStyle(pub std::sync::Arc<str>);
+
 /// The document around the app. Rendered on the server only: it carries the resident's
 /// language and elder mode on `<html>`, where the browser side reads them back.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let prefs = Prefs::current();
     let build = use_context::<BuildId>().unwrap_or_default().0.to_string();
+    let style = match use_context::<InlineStyle>() {
+        Some(InlineStyle(css)) => view! { <style nonce=use_nonce() inner_html=css.to_string()></style> }.into_any(),
+        None => view! { <link rel="stylesheet" href="/pkg/doorstep.css" /> }.into_any(),
+    };
     view! {
         <!DOCTYPE html>
         <html lang=prefs.lang.html_tag() class=if prefs.elder { "elder" } else { "" }>
@@ -35,6 +45,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="apple-touch-icon" href="/icons/icon-192.png" />
                 <meta name="doorstep-build" content=build />
+                {style}
                 <script src="/app-shell.js" defer></script>
                 <AutoReload options=options.clone() />
                 <HydrationScripts options islands=true />
@@ -55,7 +66,6 @@ pub fn App() -> impl IntoView {
     let t = crate::i18n::text(prefs.lang);
 
     view! {
-        <leptos_meta::Stylesheet id="leptos" href="/pkg/doorstep.css" />
         <Title formatter=move |page: String| if page.is_empty() { t.site_name.to_owned() } else { format!("{page} · {}", t.site_name) } />
         <Meta name="description" content=t.tagline />
         <Router>

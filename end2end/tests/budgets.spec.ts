@@ -30,6 +30,10 @@ for (const path of PAGES) {
     await page.goto(path);
     await ready(page, info);
     const loaded = await Promise.all(bodies);
+    // The stylesheet is inlined into <head> (one round trip less): count it as a stylesheet.
+    for (const css of await page.locator('head style').allTextContents()) {
+      loaded.push({ kind: 'stylesheet', url: `${page.url()}#inline-style`, gzip: gzipSync(css).length });
+    }
     await context.close();
 
     const total = (kind: string) => loaded.filter((l) => l.kind === kind).reduce((sum, l) => sum + l.gzip, 0);

@@ -47,8 +47,12 @@ pub fn build_with(sql: SqlStore, options: LeptosOptions, hardening: Hardening) -
     let context = {
         let sql = sql.clone();
         let build = worker.build.clone();
+        let style = crate::app_shell::inline_style(std::path::Path::new(options.site_root.as_ref()));
         move || {
             provide_context(build.clone());
+            if let Some(style) = &style {
+                provide_context(style.clone());
+            }
             // One store per request, pinned to one directory snapshot for the whole render.
             provide_context::<Store>(Arc::new(sql.pinned()));
             provide_context::<Arc<dyn AccountStore>>(Arc::new(sql.clone()));

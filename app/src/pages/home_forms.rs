@@ -25,11 +25,14 @@ pub fn LocationPicker(
     chosen_community: Option<CommunityChoice>,
     selected: Option<crate::domain::ids::GridUnitId>,
 ) -> impl IntoView {
-    let t = text(expect_context::<Prefs>().lang);
+    let lang = expect_context::<Prefs>().lang;
+    let t = text(lang);
     let is = move |id: crate::domain::ids::GridUnitId| selected == Some(id);
-    let narrow = chosen_community.filter(|c| !c.places.is_empty()).map(|c| {
+    // The chosen community and its places, first and preselected: small, and personal.
+    let narrow = chosen_community.map(|c| {
         view! {
             <optgroup label=c.community.name.clone()>
+                <option value=c.community.id.to_string() selected=is(c.community.id)>{c.community.name.clone()}</option>
                 {c.places
                     .into_iter()
                     .map(|p| view! { <option value=p.id.to_string() selected=is(p.id)>{p.name}</option> })
@@ -44,15 +47,36 @@ pub fn LocationPicker(
             <select id="place" name="home_place" aria-describedby="place-hint" required>
                 <option value="">{t.no_place}</option>
                 {narrow}
-                <optgroup label=t.community_list>
-                    {communities
-                        .into_iter()
-                        .map(|c| view! { <option value=c.id.to_string() selected=is(c.id)>{c.name}</option> })
-                        .collect_view()}
-                </optgroup>
+                <optgroup label=t.community_list inner_html=community_options(lang, communities)></optgroup>
             </select>
             <button type="submit" class="button">{t.use_this_place}</button>
         </form>
+    }
+}
+
+/// Every community as `<option>`s: the same for every resident, so rendered once per
+/// language and list (`crate::fragments`); never preselected (the chosen one is above).
+fn community_options(lang: Lang, communities: Vec<PlaceChoice>) -> String {
+    #[cfg(feature = "ssr")]
+    let key = {
+        let content: Vec<(i64, &str)> = communities.iter().map(|c| (c.id.get(), c.name.as_str())).collect();
+        crate::fragments::key("community-options", &(lang.code(), content))
+    };
+    let render = move || {
+        communities
+            .into_iter()
+            .map(|c| view! { <option value=c.id.to_string()>{c.name}</option> })
+            .collect_view()
+            .to_html()
+    };
+    #[cfg(feature = "ssr")]
+    {
+        crate::fragments::cached(key, render).to_string()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = lang;
+        render()
     }
 }
 
