@@ -75,6 +75,7 @@ for engine in sqlite postgres; do
   run "search, middle, category + cost" "$base/api/v1/services?$middle&category=meal-assistance&cost=subsidized"
   run "search, middle, text 助餐" "$base/api/v1/services?$middle&q=%E5%8A%A9%E9%A4%90"
   run "home page (SSR), middle ring" "$base/?$middle"
+  run "service page (SSR)" "$base/services/100"
   run "organization page (SSR)" "$base/organizations/100"
   echo "RSS after load ($engine): $(ps -o rss= -p "${pids[-1]}") KB"
   kill "${pids[-1]}"

@@ -32,7 +32,7 @@ fn icon_path(slug: &str) -> &'static str {
 #[component]
 pub fn CategoryIcon(slug: String) -> impl IntoView {
     view! {
-        <svg class="category-icon" viewBox="0 0 24 24" width="40" height="40" aria-hidden="true" focusable="false">
+        <svg class="category-icon" viewBox="0 0 24 24" width="32" height="32" aria-hidden="true" focusable="false">
             <path d=icon_path(&slug) />
         </svg>
     }
