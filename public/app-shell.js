@@ -25,14 +25,23 @@
     id: 'route-announcer',
     className: 'visually-hidden',
   });
-  announcer.setAttribute('aria-live', 'assertive');
+  announcer.setAttribute('aria-live', 'polite');
   announcer.setAttribute('aria-atomic', 'true');
   const progress = Object.assign(document.createElement('div'), { id: 'nav-progress' });
   progress.setAttribute('aria-hidden', 'true');
   document.body.append(announcer, progress);
 
+  // Every history entry carries where it was scrolled to, kept up to date while the
+  // resident scrolls, so Back and Forward (and a reload) return there.
   if ('scrollRestoration' in history) history.scrollRestoration = 'manual';
-  history.replaceState({ ...(history.state ?? {}), doorstep: true, scroll: scrollY }, '');
+  const startScroll = history.state?.scroll;
+  history.replaceState({ ...(history.state ?? {}), doorstep: true, scroll: startScroll ?? scrollY }, '');
+  if (startScroll) addEventListener('load', () => scrollTo(0, startScroll), { once: true });
+  let scrollSaving = 0;
+  addEventListener('scroll', () => {
+    cancelAnimationFrame(scrollSaving);
+    scrollSaving = requestAnimationFrame(() => history.replaceState({ ...history.state, scroll: scrollY }, ''));
+  }, { passive: true });
 
   /** The request a click on a link asks for, or null when the browser should handle it. */
   function linkRequest(event) {
@@ -52,6 +61,10 @@
   function formRequest(event) {
     const form = event.target;
     if (event.defaultPrevented || !(form instanceof HTMLFormElement)) return null;
+    if (form === bypass) {
+      bypass = null;
+      return null;
+    }
     const submitter = event.submitter;
     const method = (submitter?.getAttribute('formmethod') ?? form.getAttribute('method') ?? 'get').toUpperCase();
     const action = submitter?.getAttribute('formaction') ?? form.getAttribute('action') ?? location.href;
@@ -64,7 +77,7 @@
       url.search = body.toString();
       return { url, init: { method: 'GET' } };
     }
-    return { url, init: { method: 'POST', body }, form };
+    return { url, init: { method: 'POST', body }, form, submitter };
   }
 
   /** Same origin, and a page rather than the API, a file or the API reference. */
@@ -72,11 +85,10 @@
     return url.origin === location.origin && !/^\/(api|pkg)\//.test(url.pathname) && !/\.\w+$/.test(url.pathname);
   }
 
-  async function navigate({ url, init, form }, { push = true, scroll = 0 } = {}) {
+  async function navigate({ url, init, form, submitter }, { push = true, scroll = 0, quiet = false } = {}) {
     inFlight?.abort();
     const controller = (inFlight = new AbortController());
     const number = ++navigations;
-    if (push) history.replaceState({ ...history.state, scroll: scrollY }, '');
     const showProgress = setTimeout(() => root.classList.add('navigating'), PROGRESS_DELAY_MS);
     root.setAttribute('aria-busy', 'true');
     let response;
@@ -92,34 +104,80 @@
     } catch (error) {
       if (error.name === 'AbortError') return;
       // No network and no service worker to answer: let the browser try and say why.
-      return fallBack(url, form);
+      return fallBack(url, form, submitter);
     } finally {
+      // A superseded navigation's timer must not switch the bar on after the newer one ended.
+      clearTimeout(showProgress);
       if (number === navigations) {
-        clearTimeout(showProgress);
+        inFlight = null;
         root.classList.remove('navigating');
         root.removeAttribute('aria-busy');
       }
     }
     if (number !== navigations) return;
-    if (!(response.headers.get('Content-Type') ?? '').startsWith('text/html')) return fallBack(url, form);
-    const next = new DOMParser().parseFromString(html, 'text/html');
+    if (response.headers.has('X-Doorstep-Offline')) return notice(offlineText());
+    if (!(response.headers.get('Content-Type') ?? '').startsWith('text/html')) {
+      // A form's answer is never sent again: it may have been applied. JSON here is a
+      // refusal in the error format, which says what is wrong in the page's language.
+      if (form) return notice(refusalText(response, html));
+      return location.assign(url);
+    }
+    // The inline stylesheet is the one already applied here; parsed, it would also trip the
+    // CSP (its nonce is the new answer's, not this document's).
+    const next = new DOMParser().parseFromString(html.replace(/<style\b[^>]*>[^<]*<\/style>/, ''), 'text/html');
     const finalUrl = new URL(response.url || url);
-    // A new version of the app: its pages need its own wasm, so load the document whole.
+    if (init.method === 'GET' && url.hash && !finalUrl.hash) finalUrl.hash = url.hash;
+    // A new version of the app: its pages need its own wasm, so load the document whole
+    // (after a form, the page it redirected to: the form itself has been applied).
     const nextBuild = next.querySelector('meta[name="doorstep-build"]')?.content ?? '';
-    if (nextBuild !== build() && init.method === 'GET') return location.assign(finalUrl);
+    if (nextBuild !== build() && (init.method === 'GET' || response.redirected)) return location.assign(finalUrl);
     swap(next);
     // A form kept by the service worker until the network is back: the page it was sent
     // from, with a note that it waits. The address stays that page's.
-    if (response.headers.has('X-Doorstep-Queued')) return settle(new URL(location.href), scrollY);
+    if (response.headers.has('X-Doorstep-Queued')) return settle(new URL(location.href), scrollY, quiet);
     shown = finalUrl.pathname + finalUrl.search;
     if (push) history.pushState({ doorstep: true, scroll: 0 }, '', finalUrl);
-    settle(finalUrl, scroll);
+    settle(finalUrl, scroll, quiet);
   }
 
-  /** Without a document to swap in, the browser navigates the ordinary way. */
-  function fallBack(url, form) {
-    if (form) HTMLFormElement.prototype.submit.call(form);
-    else location.assign(url);
+  // The one form whose next submission the browser handles itself (see fallBack).
+  let bypass = null;
+
+  /** Without a document to swap in, the browser navigates or submits the ordinary way. */
+  function fallBack(url, form, submitter) {
+    if (!form) return location.assign(url);
+    bypass = form;
+    form.requestSubmit(submitter ?? null);
+  }
+
+  /** A line at the top of the page that says what went wrong; the page stays as it is. */
+  function notice(text) {
+    let line = document.getElementById('nav-notice');
+    if (!line) {
+      line = Object.assign(document.createElement('p'), { id: 'nav-notice', className: 'notice error' });
+      line.setAttribute('role', 'alert');
+      document.querySelector('main')?.prepend(line);
+    }
+    line.textContent = text;
+    line.scrollIntoView({ block: 'nearest' });
+  }
+
+  const zh = () => (root.lang ?? '').startsWith('zh');
+
+  function offlineText() {
+    return zh()
+      ? '现在没有网络，这一步需要联网。联网后请再提交一次，填写的内容还在。'
+      : 'You are offline and this needs the network. Send it again once you are online; what you typed is still here.';
+  }
+
+  function refusalText(response, body) {
+    try {
+      const message = JSON.parse(body)?.error?.message;
+      if (message) return message;
+    } catch {
+      // not JSON: the generic line below
+    }
+    return zh() ? `没有成功（${response.status}），请再试一次。` : `That did not work (${response.status}); please try again.`;
   }
 
   function swap(next) {
@@ -181,16 +239,16 @@
   }
 
   /** Scroll, focus and announce: a screen reader user must hear that the page changed. */
-  function settle(url, scroll) {
+  function settle(url, scroll, quiet = false) {
     const target = url.hash && document.getElementById(decodeURIComponent(url.hash.slice(1)));
     const heading = document.querySelector('main h1');
-    if (heading) {
+    if (heading && !quiet) {
       heading.setAttribute('tabindex', '-1');
       heading.focus({ preventScroll: true });
     }
     if (target) target.scrollIntoView();
     else scrollTo(0, scroll);
-    announcer.textContent = document.title;
+    if (!quiet) announcer.textContent = document.title;
     root.dataset.navigations = String(navigations);
     navigator.serviceWorker?.controller?.postMessage('queue-status');
     dispatchEvent(new CustomEvent('doorstep:navigated', { detail: { url: url.href } }));
@@ -212,7 +270,10 @@
 
   addEventListener('popstate', (event) => {
     const path = location.pathname + location.search;
-    if (path === shown) return;
+    if (path === shown) {
+      inFlight?.abort();
+      return;
+    }
     const url = new URL(location.href);
     navigate({ url, init: { method: 'GET' } }, { push: false, scroll: event.state?.scroll ?? 0 });
   });
@@ -247,8 +308,12 @@
         }, retryDelay);
         retryDelay = Math.min(retryDelay * 2, 60_000);
       }
-      // What was waiting has been applied: show the page as it is now.
-      if (event.data.sent > 0) navigate({ url: new URL(location.href), init: { method: 'GET' } }, { push: false, scroll: scrollY });
+      // What was waiting has been applied: show the page as it is now, unless the
+      // resident is busy (a page on its way, a form being filled in).
+      const busy = inFlight !== null || document.activeElement?.closest('form input, form select, form textarea');
+      if (event.data.sent > 0 && !busy) {
+        navigate({ url: new URL(location.href), init: { method: 'GET' } }, { push: false, scroll: scrollY, quiet: true });
+      }
     });
     navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller?.postMessage('queue-status'));
   }

@@ -28,8 +28,11 @@ const SHELL = [
 ];
 // Forms whose effect may arrive later without surprising anyone.
 const QUEUEABLE = ['/prefs'];
-// After these, the pages kept for the signed-in resident must go.
-const ENDS_SESSION = ['/account/sign-out', '/account/sign-out-everywhere', '/account/delete'];
+// After these, the pages kept for whoever was signed in must go (a new sign-in may be
+// someone else on the same phone).
+const CHANGES_PERSON = [
+  '/account/sign-out', '/account/sign-out-everywhere', '/account/delete', '/account/sign-in', '/account/sign-up',
+];
 const SAVED_AT = 'X-Doorstep-Saved-At';
 
 self.addEventListener('install', (event) => {
@@ -46,21 +49,23 @@ self.addEventListener('activate', (event) => {
     caches
       .keys()
       .then((names) => Promise.all(names.filter((n) => n.startsWith('doorstep-') && n !== SHELL_CACHE && n !== PAGE_CACHE).map((n) => caches.delete(n))))
-      .then(() => self.clients.claim())
-      .then(sendQueued),
+      .then(() => self.clients.claim()),
   );
+  // Not awaited: pages must not wait for queued forms before they can load.
+  sendQueued();
 });
 
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
-  if (url.origin !== self.location.origin || url.pathname === '/sw.js') return;
+  // The JSON API and server functions (/api/fn/) are the caller's business, not ours.
+  if (url.origin !== self.location.origin || url.pathname === '/sw.js' || url.pathname.startsWith('/api/')) return;
   if (request.method === 'POST' && isForm(request)) {
-    event.respondWith(submitForm(request, url));
-  } else if (request.method === 'GET' && isPage(request, url)) {
-    event.respondWith(page(request));
-  } else if (request.method === 'GET' && !url.pathname.startsWith('/api/')) {
-    event.respondWith(asset(request));
+    event.respondWith(submitForm(event, request, url));
+  } else if (request.method === 'GET' && isPage(request)) {
+    event.respondWith(page(event, request));
+  } else if (request.method === 'GET') {
+    event.respondWith(asset(event, request));
   }
 });
 
@@ -73,27 +78,30 @@ function isForm(request) {
   return (request.headers.get('Content-Type') ?? '').startsWith('application/x-www-form-urlencoded');
 }
 
-function isPage(request, url) {
-  return (
-    request.mode === 'navigate' ||
-    ((request.headers.get('Accept') ?? '').includes('text/html') && !url.pathname.startsWith('/api/'))
-  );
+function isPage(request) {
+  return request.mode === 'navigate' || (request.headers.get('Accept') ?? '').includes('text/html');
 }
 
-async function page(request) {
+async function page(event, request) {
+  let response;
   try {
-    const response = await fetch(request);
-    if (response.ok && (response.headers.get('Content-Type') ?? '').startsWith('text/html')) {
-      await keep(request, response.clone());
+    response = await fetch(request);
+  } catch {
+    response = null;
+  }
+  if (response) {
+    const html = (response.headers.get('Content-Type') ?? '').startsWith('text/html');
+    // Kept after the answer is on its way; a full disk only means no offline copy.
+    if (response.ok && html && response.headers.get('X-Doorstep-Keep') !== 'no') {
+      event.waitUntil(keep(request, response.clone()).catch(() => {}));
     }
     // The network answers: a good moment to send what waits.
-    sendQueued();
+    event.waitUntil(sendQueued());
     return response;
-  } catch {
-    const kept = await caches.open(PAGE_CACHE).then((c) => c.match(request.url, { ignoreVary: true }));
-    if (kept) return markOffline(kept);
-    return offlinePage();
   }
+  const kept = await caches.open(PAGE_CACHE).then((c) => c.match(request.url, { ignoreVary: true }));
+  if (kept) return markOffline(kept);
+  return offlinePage();
 }
 
 /** Keeps a copy of a page, stamped with when it was fetched; the oldest go first. */
@@ -128,12 +136,12 @@ async function offlinePage() {
 }
 
 /** The shell from the network when it answers (so a new build is seen), else the copy. */
-async function asset(request) {
+async function asset(event, request) {
   try {
     const response = await fetch(request);
-    if (response.ok && SHELL.includes(new URL(request.url).pathname)) {
+    if (response.status === 200 && SHELL.includes(new URL(request.url).pathname)) {
       const copy = response.clone();
-      caches.open(SHELL_CACHE).then((c) => c.put(request, copy));
+      event.waitUntil(caches.open(SHELL_CACHE).then((c) => c.put(request, copy)).catch(() => {}));
     }
     return response;
   } catch {
@@ -143,27 +151,58 @@ async function asset(request) {
   }
 }
 
-async function submitForm(request, url) {
+async function submitForm(event, request, url) {
   const body = await request.clone().text();
+  // One key from the first try on: if the answer is lost, a later send is not applied twice.
+  const key = crypto.randomUUID();
+  let response;
   try {
-    const response = await fetch(request);
-    if (ENDS_SESSION.includes(url.pathname) && response.ok) await caches.delete(PAGE_CACHE);
-    sendQueued();
-    return response;
+    response = await fetch(url.href, {
+      method: 'POST',
+      body,
+      credentials: 'same-origin',
+      // A document navigation follows the redirect itself; the app shell's fetch wants it followed.
+      redirect: request.mode === 'navigate' ? 'manual' : 'follow',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Idempotency-Key': key },
+      signal: request.signal,
+    });
   } catch {
-    if (!QUEUEABLE.includes(url.pathname)) return offlinePage();
-    await queue.add({ key: crypto.randomUUID(), url: url.href, body, at: Date.now() });
-    await announceQueue();
-    // Back to the page the form was on, saying the change is waiting.
-    const from = request.referrer && (await caches.open(PAGE_CACHE).then((c) => c.match(request.referrer, { ignoreVary: true })));
-    const waiting = await queue.count();
-    const kept = from ?? (await caches.match('/offline.html'));
-    const note = await waitingNote(kept, waiting);
-    const answer = await markOffline(kept, note);
-    // Tells app-shell.js to show this in place, without moving to the form's address.
-    answer.headers.set('X-Doorstep-Queued', String(waiting));
-    return answer;
+    response = null;
   }
+  if (response) {
+    if (CHANGES_PERSON.includes(url.pathname) && answered(response)) await caches.delete(PAGE_CACHE);
+    event.waitUntil(sendQueued());
+    return response;
+  }
+  // Given up by the page (a newer navigation), not by the network: nothing to keep.
+  if (request.signal.aborted) return Response.error();
+  if (!QUEUEABLE.includes(url.pathname)) return cannotWait(request);
+  await queue.add({ key, url: url.href, body, at: Date.now() });
+  await announceQueue();
+  // Back to the page the form was on, saying the change is waiting.
+  const pages = await caches.open(PAGE_CACHE);
+  const from = request.referrer ? await pages.match(request.referrer, { ignoreVary: true }) : undefined;
+  const kept = from ?? (await caches.match('/offline.html'));
+  const waiting = await queue.count();
+  const answer = await markOffline(kept, await waitingNote(kept, waiting));
+  // Tells app-shell.js to show this in place, without moving to the form's address.
+  answer.headers.set('X-Doorstep-Queued', String(waiting));
+  return answer;
+}
+
+/** The server took the form (whatever it said): a redirect, or any answer but a failure. */
+function answered(response) {
+  return response.type === 'opaqueredirect' || (response.status > 0 && response.status < 400);
+}
+
+/**
+ * A form that must not wait (signing in, deleting an account) sent offline: a document
+ * navigation gets the offline page; the app shell gets 503 and keeps the page as it is,
+ * with what was typed, and says why.
+ */
+async function cannotWait(request) {
+  if (request.mode === 'navigate') return offlinePage();
+  return new Response('', { status: 503, headers: { 'X-Doorstep-Offline': '1' } });
 }
 
 async function waitingNote(response, waiting) {
@@ -180,8 +219,9 @@ function sendQueued() {
     let sent = 0;
     try {
       for (const item of await queue.all()) {
+        let response;
         try {
-          await fetch(item.url, {
+          response = await fetch(item.url, {
             method: 'POST',
             body: item.body,
             credentials: 'same-origin',
@@ -191,7 +231,9 @@ function sendQueued() {
         } catch {
           break;
         }
-        // The server answered, so it has the change (or refused it): it is no longer waiting.
+        // Busy, rate-limited or failing: try again later (the key keeps it to one change).
+        if ([408, 409, 425, 429].includes(response.status) || response.status >= 500) break;
+        // Otherwise the server has the change (or refused it for good): it no longer waits.
         await queue.remove(item.key);
         sent += 1;
       }
@@ -199,7 +241,7 @@ function sendQueued() {
       sending = null;
     }
     await announceQueue(sent);
-  })();
+  })().catch((error) => console.warn('sending queued forms', error));
   return sending;
 }
 
@@ -229,6 +271,7 @@ const queue = {
       const request = work(tx.objectStore('forms'));
       tx.oncomplete = () => resolve(request?.result);
       tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error);
     });
   },
   add(item) {

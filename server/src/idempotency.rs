@@ -10,6 +10,7 @@
 //! primary key, so of two identical requests racing on two instances exactly one runs.
 //! The other is answered from the stored result, or with 409 while the first still runs.
 
+use crate::auth::Caller;
 use crate::rest::error::ApiError;
 use crate::store::migrate::now_millis;
 use crate::store::{failed, SqlStore};
@@ -28,6 +29,10 @@ use sqlx::Row;
 pub const HEADER: &str = "idempotency-key";
 /// How long an answer is kept: far longer than any phone stays offline between tries.
 const KEEP_MS: i64 = 24 * 3600 * 1000;
+/// How long a claim without an answer holds. Longer than any request may run (the
+/// request timeout is 15 s by default); after it, the first request is taken to have died
+/// (a dropped connection, a timeout, a crash) and a repeat may run.
+const LEASE_MS: i64 = 60 * 1000;
 /// Cookies an answer may be replayed with: preferences only. Sessions and the one-time
 /// notice (which may hold a new API token) are never stored.
 const REPLAYABLE_COOKIES: &[&str] = &[
@@ -60,9 +65,16 @@ pub async fn once(State(sql): State<SqlStore>, request: Request, next: Next) -> 
         Ok(key) => key,
         Err(refusal) => return ApiError::from(refusal).into_response(),
     };
+    // Scoped to the path and to whoever sends it: one caller's key never answers another.
+    let caller = request
+        .extensions()
+        .get::<Caller>()
+        .and_then(|c| c.principal.as_ref())
+        .map(|p| p.person.get().to_string())
+        .unwrap_or_default();
     let hash = format!(
         "{:x}",
-        Sha256::digest(format!("{}\n{key}", request.uri().path()).as_bytes())
+        Sha256::digest(format!("{}\n{caller}\n{key}", request.uri().path()).as_bytes())
     );
     match claim(&sql, &hash).await {
         Ok(true) => {}
@@ -70,8 +82,10 @@ pub async fn once(State(sql): State<SqlStore>, request: Request, next: Next) -> 
         Err(e) => return ApiError::from(AppError::from(e)).into_response(),
     }
     let response = next.run(request).await;
-    // A failure of ours is not an answer to keep: the next try runs again.
-    let outcome = if response.status().is_server_error() {
+    // A failure of ours, or "try later", is not an answer to keep: the next try runs again.
+    let status = response.status();
+    let transient = matches!(status.as_u16(), 408 | 409 | 425 | 429) || status.is_server_error();
+    let outcome = if transient {
         release(&sql, &hash).await
     } else {
         let (status, headers) = (response.status(), response.headers().clone());
@@ -83,30 +97,27 @@ pub async fn once(State(sql): State<SqlStore>, request: Request, next: Next) -> 
     response
 }
 
-/// Claims the key; false when it was claimed before. Expired keys go first, in the same
-/// statement's transaction, so the table stays a day deep.
+/// Claims the key; false when it was claimed before. Expired keys and lapsed claims go
+/// first, so the table stays a day deep and a dead first request does not block its repeat.
 async fn claim(sql: &SqlStore, hash: &str) -> Result<bool, StoreError> {
     let now = now_millis();
-    let mut tx = sql.pool().begin().await.map_err(failed)?;
-    sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
+    sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1 OR (status IS NULL AND created_at < $2)")
         .bind(now - KEEP_MS)
-        .execute(&mut *tx)
+        .bind(now - LEASE_MS)
+        .execute(sql.pool())
         .await
         .map_err(failed)?;
-    match sqlx::query("INSERT INTO idempotency_keys (key_hash, created_at) VALUES ($1, $2)")
-        .bind(hash)
-        .bind(now)
-        .execute(&mut *tx)
-        .await
-        .map_err(failed)
-    {
-        Ok(_) => {
-            tx.commit().await.map_err(failed)?;
-            Ok(true)
-        }
-        Err(StoreError::Constraint(_)) => Ok(false),
-        Err(e) => Err(e),
-    }
+    // The primary key decides between racing repeats, on both engines, in one statement.
+    let claimed = sqlx::query(
+        "INSERT INTO idempotency_keys (key_hash, created_at) VALUES ($1, $2) ON CONFLICT (key_hash) DO NOTHING",
+    )
+    .bind(hash)
+    .bind(now)
+    .execute(sql.pool())
+    .await
+    .map_err(failed)?
+    .rows_affected();
+    Ok(claimed == 1)
 }
 
 async fn release(sql: &SqlStore, hash: &str) -> Result<(), StoreError> {

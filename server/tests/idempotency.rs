@@ -84,25 +84,52 @@ async fn a_repeated_preference_sets_its_cookie_again(engine: Engine) {
     }
 }
 
-async fn a_key_still_being_applied_answers_409(engine: Engine) {
-    let app = spawn(engine).await;
-    let who = person(&app.db.store, "李叔叔").await;
-    // The row a first request leaves while it runs: claimed, no answer yet.
+/// The row a first request leaves while it runs: claimed `age_ms` ago, no answer yet.
+async fn claimed_without_answer(app: &TestApp, who: &Person, age_ms: i64) {
     let hash = {
         use sha2::{Digest, Sha256};
-        format!("{:x}", Sha256::digest(format!("/account/tokens\n{KEY}").as_bytes()))
+        format!(
+            "{:x}",
+            Sha256::digest(format!("/account/tokens\n{}\n{KEY}", who.id).as_bytes())
+        )
     };
     sqlx::query("INSERT INTO idempotency_keys (key_hash, created_at) VALUES ($1, $2)")
         .bind(&hash)
-        .bind(common::people::now())
+        .bind(common::people::now() - age_ms)
         .execute(app.db.store.pool())
         .await
         .unwrap();
+}
+
+async fn a_key_still_being_applied_answers_409(engine: Engine) {
+    let app = spawn(engine).await;
+    let who = person(&app.db.store, "李叔叔").await;
+    claimed_without_answer(&app, &who, 0).await;
     let response = post_form(&app, "/account/tokens", Some(&who), "name=phone", Some(KEY)).await;
     assert_eq!(response.status().as_u16(), 409);
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], "conflict");
     assert_eq!(tokens_of(&app, &who).await, 0);
+}
+
+async fn a_claim_whose_request_died_lapses_and_the_repeat_runs(engine: Engine) {
+    let app = spawn(engine).await;
+    let who = person(&app.db.store, "赵阿姨").await;
+    // Claimed two minutes ago and never answered: that request is gone.
+    claimed_without_answer(&app, &who, 120_000).await;
+    let response = post_form(&app, "/account/tokens", Some(&who), "name=phone", Some(KEY)).await;
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(tokens_of(&app, &who).await, 1);
+}
+
+async fn one_callers_key_never_answers_another(engine: Engine) {
+    let app = spawn(engine).await;
+    let (one, other) = (person(&app.db.store, "王").await, person(&app.db.store, "李").await);
+    post_form(&app, "/account/tokens", Some(&one), "name=phone", Some(KEY)).await;
+    let response = post_form(&app, "/account/tokens", Some(&other), "name=phone", Some(KEY)).await;
+    assert_eq!(response.status().as_u16(), 303);
+    assert!(response.headers().get("idempotent-replayed").is_none());
+    assert_eq!((tokens_of(&app, &one).await, tokens_of(&app, &other).await), (1, 1));
 }
 
 async fn a_malformed_key_is_refused_and_nothing_is_written(engine: Engine) {
@@ -149,6 +176,8 @@ on_both_engines!(
     a_form_sent_twice_with_one_key_is_applied_once,
     a_repeated_preference_sets_its_cookie_again,
     a_key_still_being_applied_answers_409,
+    a_claim_whose_request_died_lapses_and_the_repeat_runs,
+    one_callers_key_never_answers_another,
     a_malformed_key_is_refused_and_nothing_is_written,
     the_service_worker_is_stamped_with_the_build_pages_carry,
 );

@@ -14,16 +14,23 @@ pub fn take_flash() -> Flash {
         use crate::flash::FLASH_COOKIE;
         let flash = crate::api::context::request_cookie(FLASH_COOKIE)
             .as_deref()
-            .and_then(Flash::decode)
-            .unwrap_or_default();
+            .and_then(Flash::decode);
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
             if let Ok(v) =
                 http::HeaderValue::from_str(&format!("{FLASH_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"))
             {
                 response.append_header(http::header::SET_COOKIE, v);
             }
+            // A notice is shown once and may hold a secret (a new API token): the service
+            // worker must not keep this page for offline reading (public/sw.js).
+            if flash.is_some() {
+                response.insert_header(
+                    http::HeaderName::from_static("x-doorstep-keep"),
+                    http::HeaderValue::from_static("no"),
+                );
+            }
         }
-        flash
+        flash.unwrap_or_default()
     }
     #[cfg(not(feature = "ssr"))]
     Flash::default()
