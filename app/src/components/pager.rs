@@ -5,7 +5,6 @@ use crate::domain::search::SearchParams;
 use crate::i18n::text;
 use crate::prefs::Prefs;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn Pager(params: SearchParams, total: u64) -> impl IntoView {
@@ -17,8 +16,8 @@ pub fn Pager(params: SearchParams, total: u64) -> impl IntoView {
     (previous.is_some() || next.is_some()).then(|| {
         view! {
             <nav class="pager" aria-label=t.results_pagination>
-                {previous.map(|href| view! { <A href=href attr:class="button secondary" attr:rel="prev">"← " {t.previous_page}</A> })}
-                {next.map(|href| view! { <A href=href attr:class="button" attr:rel="next">{t.next_page} " →"</A> })}
+                {previous.map(|href| view! { <a href=href class="button secondary" rel="prev">"← " {t.previous_page}</a> })}
+                {next.map(|href| view! { <a href=href class="button" rel="next">{t.next_page} " →"</a> })}
             </nav>
         }
     })

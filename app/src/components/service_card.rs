@@ -4,7 +4,6 @@ use crate::domain::directory::ServiceSummary;
 use crate::i18n::{text, Text};
 use crate::prefs::Prefs;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// "免费" or "政府补贴 ¥12/餐".
 pub fn cost_line(t: &Text, service: &ServiceSummary) -> String {
@@ -14,6 +13,9 @@ pub fn cost_line(t: &Text, service: &ServiceSummary) -> String {
     }
 }
 
+/// A plain `<a>`, not the router's `<A>`: a card never links to the page it is on, and the
+/// router's link costs a reactive scope per card on every list the server renders
+/// (measured in docs/PERFORMANCE.md).
 #[component]
 pub fn ServiceCard(service: ServiceSummary) -> impl IntoView {
     let t = text(expect_context::<Prefs>().lang);
@@ -23,7 +25,7 @@ pub fn ServiceCard(service: ServiceSummary) -> impl IntoView {
     view! {
         <li class="card service-card">
             <h3 class="card-title">
-                <A href=href>{service.name.clone()}</A>
+                <a href=href>{service.name.clone()}</a>
             </h3>
             <p class="card-meta">
                 <span class="badge category">{service.category.name.clone()}</span>

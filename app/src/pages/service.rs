@@ -9,7 +9,6 @@ use crate::i18n::text;
 use crate::prefs::Prefs;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 /// The id in the path, if it is a positive whole number.
@@ -83,7 +82,7 @@ fn ServiceView(service: ServiceDetail) -> impl IntoView {
                 <dl class="facts detail-facts">
                     <div class="fact">
                         <dt>{t.provided_by}</dt>
-                        <dd><A href=org_href>{s.organization.name.clone()}</A></dd>
+                        <dd><a href=org_href>{s.organization.name.clone()}</a></dd>
                     </div>
                     <div class="fact">
                         <dt>{t.where_}</dt>
@@ -141,7 +140,7 @@ fn ServiceView(service: ServiceDetail) -> impl IntoView {
                 .into_any()
             }}
         </section>
-        <p><A href="/" attr:class="button secondary">"← " {t.back_to_results}</A></p>
+        <p><a href="/" class="button secondary">"← " {t.back_to_results}</a></p>
     }
 }
 
