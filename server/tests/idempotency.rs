@@ -172,6 +172,34 @@ async fn the_service_worker_is_stamped_with_the_build_pages_carry(engine: Engine
     assert!(page.contains(r#"<script src="/app-shell.js" defer"#));
 }
 
+/// A page showing a one-time notice (here: a new API token) tells the service worker not
+/// to keep it for offline reading; the same page without a notice may be kept.
+async fn a_page_with_a_one_time_notice_is_marked_not_to_keep(engine: Engine) {
+    let app = spawn(engine).await;
+    let who = person(&app.db.store, "钱叔叔").await;
+    let created = post_form(&app, "/account/tokens", Some(&who), "name=phone", None).await;
+    let flash = created
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|c| c.to_str().ok())
+        .find(|c| c.starts_with("doorstep_flash="))
+        .and_then(|c| c.split(';').next())
+        .expect("the token travels in the notice cookie")
+        .to_owned();
+    let with_notice = app
+        .request(Method::GET, "/account", None)
+        .header("Cookie", format!("doorstep_session={}; {flash}", who.token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with_notice.status().as_u16(), 200);
+    assert_eq!(with_notice.headers()["x-doorstep-keep"], "no");
+    let without = app.request(Method::GET, "/account", Some(&who)).send().await.unwrap();
+    assert_eq!(without.status().as_u16(), 200);
+    assert!(without.headers().get("x-doorstep-keep").is_none());
+}
+
 on_both_engines!(
     a_form_sent_twice_with_one_key_is_applied_once,
     a_repeated_preference_sets_its_cookie_again,
@@ -180,4 +208,5 @@ on_both_engines!(
     one_callers_key_never_answers_another,
     a_malformed_key_is_refused_and_nothing_is_written,
     the_service_worker_is_stamped_with_the_build_pages_carry,
+    a_page_with_a_one_time_notice_is_marked_not_to_keep,
 );
