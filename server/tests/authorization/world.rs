@@ -1,0 +1,189 @@
+//! The world each cell of the authorization matrix acts on: one person per kind of
+//! caller, their community and organization, a family link, a pending link, a token.
+//! Made fresh for every cell, so no cell depends on what another did.
+
+use crate::common::people::{self, exec, now, Person};
+use crate::common::TestApp;
+
+/// The kinds of caller, in the order of every row's expectations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Anonymous,
+    Resident,
+    FamilyOfResident,
+    Volunteer,
+    OtherOrganizationStaff,
+    OrganizationStaff,
+    OtherCommunityStaff,
+    CommunityStaff,
+}
+
+pub const ROLES: [Role; 8] = [
+    Role::Anonymous,
+    Role::Resident,
+    Role::FamilyOfResident,
+    Role::Volunteer,
+    Role::OtherOrganizationStaff,
+    Role::OrganizationStaff,
+    Role::OtherCommunityStaff,
+    Role::CommunityStaff,
+];
+
+/// What one cell acts on: its own people and things.
+pub struct World {
+    pub resident: Person,
+    pub family: Person,
+    pub volunteer: Person,
+    pub other_org_staff: Person,
+    pub org_staff: Person,
+    pub other_community_staff: Person,
+    pub community_staff: Person,
+    pub community: i64,
+    pub organization: i64,
+    /// A member of `organization` its owner may remove.
+    pub member: Person,
+    /// Resident ↔ family member, active.
+    pub link: i64,
+    /// Volunteer (person) ↔ family member (member), waiting for the member's code.
+    pub pending_link: i64,
+    /// A personal API token of the resident.
+    pub token: i64,
+    pub service: i64,
+}
+
+/// The code the pending link's member received.
+pub const LINK_CODE: &str = "246810";
+
+impl World {
+    pub fn caller(&self, role: Role) -> Option<&Person> {
+        match role {
+            Role::Anonymous => None,
+            Role::Resident => Some(&self.resident),
+            Role::FamilyOfResident => Some(&self.family),
+            Role::Volunteer => Some(&self.volunteer),
+            Role::OtherOrganizationStaff => Some(&self.other_org_staff),
+            Role::OrganizationStaff => Some(&self.org_staff),
+            Role::OtherCommunityStaff => Some(&self.other_community_staff),
+            Role::CommunityStaff => Some(&self.community_staff),
+        }
+    }
+
+    /// The full numbers `role` must never see: everyone's but their own. (Family
+    /// members would see each other's, but no answer here needs that; the contacts of
+    /// organizations are not people's logins.)
+    pub fn numbers_hidden_from(&self, role: Role) -> Vec<String> {
+        let own = self.caller(role).map(|p| p.login.clone());
+        [
+            &self.resident,
+            &self.family,
+            &self.volunteer,
+            &self.other_org_staff,
+            &self.org_staff,
+            &self.other_community_staff,
+            &self.community_staff,
+            &self.member,
+        ]
+        .iter()
+        .map(|p| p.login.clone())
+        .filter(|login| Some(login) != own.as_ref())
+        .collect()
+    }
+
+    pub fn path(&self, template: &str) -> String {
+        template
+            .replace("{org}", &self.organization.to_string())
+            .replace("{member}", &self.member.id.to_string())
+            .replace("{link}", &self.link.to_string())
+            .replace("{pending}", &self.pending_link.to_string())
+            .replace("{token}", &self.token.to_string())
+    }
+}
+
+pub async fn world(app: &TestApp, service: i64) -> World {
+    use app::domain::accounts::secrets::Secrets;
+    let store = &app.db.store;
+    let person = |name: &'static str| people::person(store, name);
+    // Each cell is a client of its own: the per-address limits start afresh.
+    exec(store, "DELETE FROM rate_limits", &[]).await;
+    let (community, other_community) = (
+        people::community(store, "本社区").await,
+        people::community(store, "外社区").await,
+    );
+    let resident = person("居民").await;
+    let family = person("家属").await;
+    let volunteer = person("志愿者").await;
+    exec(store, "UPDATE people SET volunteer = 1 WHERE id = $1", &[volunteer.id]).await;
+    let org_staff = person("机构负责人").await;
+    let other_org_staff = person("别的机构负责人").await;
+    let community_staff = person("社区干部").await;
+    let other_community_staff = person("别的社区干部").await;
+    let organization = people::organization(store, community, &org_staff).await;
+    people::organization(store, other_community, &other_org_staff).await;
+    for (p, c) in [(&community_staff, community), (&other_community_staff, other_community)] {
+        exec(
+            store,
+            "INSERT INTO community_staff (person_id, community_id) VALUES ($1, $2)",
+            &[p.id, c],
+        )
+        .await;
+    }
+    let member = person("社工").await;
+    exec(
+        store,
+        "INSERT INTO organization_members (organization_id, person_id, role, added_at) VALUES ($1, $2, 'member', 0)",
+        &[organization, member.id],
+    )
+    .await;
+    let link = link(store, resident.id, family.id, "active").await;
+    let pending_link = link_pending(store, volunteer.id, family.id).await;
+    sqlx::query(
+        "INSERT INTO one_time_codes (login, purpose, code_hash, created_at, expires_at) VALUES ($1, 'family-link', $2, $3, $4)",
+    )
+    .bind(&family.login)
+    .bind(doorstep_server::auth::secrets::RealSecrets.token_hash(LINK_CODE))
+    .bind(now())
+    .bind(now() + 300_000)
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let token: i64 = sqlx::query_scalar(
+        "INSERT INTO api_tokens (person_id, name, token_hash, created_at) VALUES ($1, 'tablet', $2, 0) RETURNING id",
+    )
+    .bind(resident.id)
+    .bind(format!("hash-{}", resident.id))
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    World {
+        resident,
+        family,
+        volunteer,
+        other_org_staff,
+        org_staff,
+        other_community_staff,
+        community_staff,
+        community,
+        organization,
+        member,
+        link,
+        pending_link,
+        token,
+        service,
+    }
+}
+
+async fn link(store: &doorstep_server::store::SqlStore, person: i64, member: i64, status: &str) -> i64 {
+    sqlx::query_scalar(
+        "INSERT INTO family_links (person_id, member_id, relation, status, created_at) VALUES ($1, $2, '儿子', $3, 0) RETURNING id",
+    )
+    .bind(person)
+    .bind(member)
+    .bind(status)
+    .fetch_one(store.pool())
+    .await
+    .unwrap()
+}
+
+async fn link_pending(store: &doorstep_server::store::SqlStore, person: i64, member: i64) -> i64 {
+    link(store, person, member, "pending").await
+}
