@@ -9,9 +9,7 @@ use crate::auth::{accounts, Caller, SessionCookie};
 use crate::rest::accounts::with_cookie;
 use crate::rest::error::ApiError;
 use crate::store::SqlStore;
-use app::domain::accounts::principal::Principal;
 use app::domain::accounts::use_cases::{Credential, OrganizationForm, Oversight, SignUp};
-use app::domain::accounts::values::Login;
 use app::domain::error::AppError;
 use app::domain::ids::{ApiTokenId, FamilyLinkId, GridUnitId, OrganizationId};
 use app::domain::lang::Lang;
@@ -137,7 +135,10 @@ fn done(form: &str, back: &str, notice: Message) -> Response {
 
 type Ctx = (State<SqlStore>, Extension<Caller>, Extension<SessionCookie>, HeaderMap);
 
-async fn sign_up((State(store), Extension(caller), _, headers): Ctx, body: Bytes) -> Result<Response, ApiError> {
+async fn sign_up(
+    (State(store), Extension(caller), Extension(cookie), headers): Ctx,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let f = Fields::parse(&body)?;
     let result = accounts(&store, &caller, &headers)
         .register(SignUp {
@@ -160,7 +161,7 @@ async fn sign_up((State(store), Extension(caller), _, headers): Ctx, body: Bytes
             // The secret that completes this sign-up stays with this browser only.
             with_cookie(
                 with_flash("/sign-in", &flash),
-                format!("{REGISTRATION_COOKIE}={registration}; Path=/account; Max-Age=86400; HttpOnly; SameSite=Lax"),
+                cookie.line(REGISTRATION_COOKIE, &registration, "/account", 86_400),
             )
         }
         Err(e) => refused("sign-up", &f, e, "/sign-up"),
@@ -213,10 +214,7 @@ async fn sign_in(
         Ok(session) => {
             let max_age = (session.expires_at - use_cases.now) / 1000;
             let signed_in = with_cookie(see_other("/account"), cookie.set(&session.token, max_age));
-            with_cookie(
-                signed_in,
-                format!("{REGISTRATION_COOKIE}=; Path=/account; Max-Age=0; HttpOnly; SameSite=Lax"),
-            )
+            with_cookie(signed_in, cookie.line(REGISTRATION_COOKIE, "", "/account", 0))
         }
         Err(e) => refused(form, &f, e, "/sign-in"),
     })
@@ -265,12 +263,6 @@ async fn link_family((State(store), Extension(caller), _, headers): Ctx, body: B
                     "If this number has an account, the request is sent: your family member confirms it with the code in their text message, once signed in.",
                 ),
             ),
-            Err(AppError::Conflict(_)) => refused(
-                "family",
-                &f,
-                AppError::conflict("已经关联过这位家人", "this family member is already linked"),
-                "/account",
-            ),
             Err(e) => refused("family", &f, e, "/account"),
         },
     )
@@ -284,7 +276,7 @@ async fn confirm_link(
     let f = Fields::parse(&body)?;
     let who = signed_in_or_return!(caller);
     let id: FamilyLinkId = crate::rest::path_id(&id)?;
-    let login = store_login(&store, who).await?;
+    let login = crate::rest::accounts::own_login(&store, who).await?;
     Ok(
         match accounts(&store, &caller, &headers)
             .confirm_family_link(who, id.get(), &login, &f.get("code"))
@@ -294,16 +286,6 @@ async fn confirm_link(
             Err(e) => refused("confirm", &f, e, "/account"),
         },
     )
-}
-
-async fn store_login(store: &SqlStore, who: &Principal) -> Result<Login, ApiError> {
-    use app::domain::accounts::store::AccountStore;
-    Ok(store
-        .profile(who.person)
-        .await?
-        .and_then(|p| p.login)
-        .and_then(|l| Login::parse(&l).ok())
-        .ok_or(AppError::Forbidden)?)
 }
 
 async fn end_link(

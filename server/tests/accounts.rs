@@ -515,6 +515,26 @@ fn the_session_cookie_is_secure_and_host_prefixed_over_https() {
         let cookie = response.headers()["set-cookie"].to_str().unwrap();
         assert!(cookie.starts_with("__Host-doorstep_session="), "{cookie}");
         assert!(cookie.contains("; Secure") && cookie.contains("Path=/") && !cookie.contains("Domain"));
+        // The sign-up secret the form leaves in the browser is just as Secure.
+        let form = app
+            .request(Method::POST, "/account/sign-up", None)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(format!("login={}&display_name=x&consent=1", people::phone()))
+            .send()
+            .await
+            .unwrap();
+        let registration = form
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|c| c.to_str().ok())
+            .find(|c| c.starts_with("doorstep_registration="))
+            .expect("the sign-up secret cookie")
+            .to_owned();
+        assert!(
+            registration.contains("; Secure") && registration.contains("HttpOnly"),
+            "{registration}"
+        );
     })
 }
 

@@ -143,6 +143,38 @@ async fn a_family_member_confirms_with_a_code_and_either_side_ends_the_link(engi
         .await;
     assert_eq!((status, &same), (202, &link));
     assert!(app.outbox(&nobody).await.is_empty());
+    // Asking again while the first request is open: a conflict, in words, on both twins.
+    let (status, again) = app
+        .send(
+            Method::POST,
+            "/api/v1/family-links",
+            Some(&mother),
+            Some(json!({"member_login": son.login, "relation": "儿子"})),
+        )
+        .await;
+    assert_eq!(status, 409, "{again}");
+    assert_eq!(again["error"]["message"], "已经关联过这位家人");
+    let form = app
+        .request(Method::POST, "/account/family-links", Some(&mother))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(format!("member_login={}&relation=%E5%84%BF%E5%AD%90", son.login))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status().as_u16(), 303, "the form twin refuses with a notice");
+    let notice = form
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|c| c.to_str().ok())
+        .any(|c| c.starts_with("doorstep_flash="));
+    assert!(notice);
+    let links: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM family_links WHERE person_id = $1")
+        .bind(mother.id)
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(links, 1, "nothing more was made");
     // Until the son confirms, his mother sees the number she typed, masked, not his name.
     let (_, mine) = app.send(Method::GET, "/api/v1/me", Some(&mother), None).await;
     let pending = &mine["family_links"][0];

@@ -32,9 +32,14 @@ impl SessionCookie {
     }
 
     pub fn set(self, token: &str, max_age_s: i64) -> String {
+        self.line(self.name(), token, "/", max_age_s)
+    }
+
+    /// Any of our HttpOnly cookies, `Secure` whenever the session cookie is: the sign-up
+    /// secret deserves the same care as the session.
+    pub fn line(self, name: &str, value: &str, path: &str, max_age_s: i64) -> String {
         format!(
-            "{}={token}; Path=/; Max-Age={max_age_s}; HttpOnly; SameSite=Lax{}",
-            self.name(),
+            "{name}={value}; Path={path}; Max-Age={max_age_s}; HttpOnly; SameSite=Lax{}",
             if self.https { "; Secure" } else { "" }
         )
     }

@@ -292,11 +292,7 @@ pub async fn create_family_link(
     let who = caller.require()?;
     accounts(&store, &caller, &headers)
         .link_family_member(who, &body.member_login, &body.relation)
-        .await
-        .map_err(|e| match e {
-            AppError::Conflict(_) => AppError::conflict("已经关联过这位家人", "this family member is already linked"),
-            other => other,
-        })?;
+        .await?;
     Ok((StatusCode::ACCEPTED, Json(Accepted { status: "request_sent" })).into_response())
 }
 
@@ -320,12 +316,7 @@ pub async fn confirm_family_link(
 ) -> Result<StatusCode, ApiError> {
     let id: FamilyLinkId = path_id(&id)?;
     let who = caller.require()?;
-    let login = store
-        .profile(who.person)
-        .await?
-        .and_then(|p| p.login)
-        .and_then(|l| Login::parse(&l).ok())
-        .ok_or(AppError::Forbidden)?;
+    let login = own_login(&store, who).await?;
     accounts(&store, &caller, &headers)
         .confirm_family_link(who, id.get(), &login, &body.code)
         .await?;
@@ -472,4 +463,18 @@ pub async fn set_volunteer(
         )
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The caller's own login, as the family-link confirmation needs it (JSON and form alike).
+/// A deleted account has none: forbidden.
+pub(crate) async fn own_login(
+    store: &SqlStore,
+    who: &app::domain::accounts::principal::Principal,
+) -> Result<Login, ApiError> {
+    Ok(store
+        .profile(who.person)
+        .await?
+        .and_then(|p| p.login)
+        .and_then(|l| Login::parse(&l).ok())
+        .ok_or(AppError::Forbidden)?)
 }

@@ -32,9 +32,11 @@ impl Accounts<'_> {
                 "cannot be yourself",
             )]));
         }
+        // The one constraint here: an open link between the two exists already.
         let id = unit
             .create_family_link(who.person, member.person, &relation.expect("checked"), None, self.now)
-            .await?;
+            .await
+            .map_err(|e| conflict_or(e, "已经关联过这位家人", "this family member is already linked"))?;
         self.send_code(
             unit.as_mut(),
             &login,
