@@ -91,6 +91,10 @@ impl Fields {
         })
     }
 
+    fn has(&self, name: &str) -> bool {
+        self.0.iter().any(|(k, _)| k == name)
+    }
+
     fn get(&self, name: &str) -> String {
         self.0
             .iter()
@@ -346,7 +350,12 @@ async fn set_volunteer((State(store), Extension(caller), _, headers): Ctx, body:
     let f = Fields::parse(&body)?;
     let who = signed_in_or_return!(caller);
     let home = f.get("home_grid_unit");
-    let home_grid_unit = if home.trim().is_empty() {
+    let home_grid_unit = if !f.has("home_grid_unit") {
+        // The account page's form does not offer the home place (`PUT /api/v1/me/volunteer`
+        // does): saving it keeps the one already chosen rather than erasing it.
+        use app::domain::accounts::store::AccountStore;
+        store.profile(who.person).await?.and_then(|p| p.home_grid_unit)
+    } else if home.trim().is_empty() {
         None
     } else {
         match GridUnitId::parse("home_grid_unit", &home) {

@@ -596,7 +596,42 @@ async fn a_sign_up_completes_only_for_the_client_that_made_it(engine: Engine) {
     assert_eq!(password("owner-password-123").await, 200);
 }
 
+/// The account page's volunteer form has no home-place field; saving it keeps the home
+/// place chosen through `PUT /api/v1/me/volunteer` instead of erasing it.
+async fn saving_the_volunteer_form_keeps_the_home_place(engine: Engine) {
+    let app = spawn(engine).await;
+    let store = &app.db.store;
+    let who = people::person(store, "志愿者").await;
+    let place = people::community(store, "南桥社区").await;
+    let (status, body) = app
+        .send(
+            Method::PUT,
+            "/api/v1/me/volunteer",
+            Some(&who),
+            Some(json!({"volunteer": true, "skills": "理发", "availability": "周末", "home_grid_unit": place})),
+        )
+        .await;
+    assert!(status < 300, "{status} {body}");
+    let form = app
+        .request(Method::POST, "/account/volunteer", Some(&who))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("volunteer=1&skills=%E7%90%86%E5%8F%91&availability=%E5%B7%A5%E4%BD%9C%E6%97%A5")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status().as_u16(), 303);
+    let (home, availability): (Option<i64>, Option<String>) =
+        sqlx::query_as("SELECT home_grid_unit_id, volunteer_availability FROM people WHERE id = $1")
+            .bind(who.id)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(availability.as_deref(), Some("工作日"), "the form was saved");
+    assert_eq!(home, Some(place), "and the home place kept");
+}
+
 on_both_engines!(
+    saving_the_volunteer_form_keeps_the_home_place,
     a_sign_up_completes_only_for_the_client_that_made_it,
     sign_up_with_a_code_then_see_oneself_masked,
     sign_up_refuses_every_bad_field_at_once_and_keeps_nothing,

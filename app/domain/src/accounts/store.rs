@@ -121,6 +121,8 @@ pub struct Profile {
     pub volunteer: bool,
     pub skills: Option<String>,
     pub availability: Option<String>,
+    /// Where a volunteer would rather help.
+    pub home_grid_unit: Option<GridUnitId>,
 }
 
 /// One line of the audit log.
@@ -350,6 +352,7 @@ mod tests {
             volunteer: false,
             skills: None,
             availability: None,
+            home_grid_unit: None,
         };
         let text = format!("{profile:?}");
         assert!(text.contains("138****5678") && !text.contains("13812345678"), "{text}");

@@ -231,7 +231,8 @@ impl AccountStore for SqlStore {
 
     async fn profile(&self, person: PersonId) -> Result<Option<Profile>, StoreError> {
         let row = sqlx::query(
-            "SELECT id, login, display_name, volunteer, volunteer_skills, volunteer_availability FROM people \
+            "SELECT id, login, display_name, volunteer, volunteer_skills, volunteer_availability, home_grid_unit_id \
+             FROM people \
              WHERE id = $1 AND deleted_at IS NULL",
         )
         .bind(person.get())
@@ -246,6 +247,9 @@ impl AccountStore for SqlStore {
                 volunteer: super::rows::flag(&r, "volunteer")?,
                 skills: r.try_get("volunteer_skills")?,
                 availability: r.try_get("volunteer_availability")?,
+                home_grid_unit: r
+                    .try_get::<Option<i64>, _>("home_grid_unit_id")?
+                    .map(GridUnitId::from_row),
             })
         })
         .transpose()
