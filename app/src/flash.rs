@@ -3,7 +3,8 @@
 //!
 //! Forms post to the server, which answers 303 back to the form's page (post, redirect,
 //! get: a reload never posts twice). What the page must show then travels in a cookie
-//! that lives one minute, is sent only to that page and read once.
+//! that lives one minute and is read (and cleared) by the first page that renders it,
+//! which is the page the 303 leads to.
 
 use crate::domain::lang::Lang;
 use crate::domain::message::Message;

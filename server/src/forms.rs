@@ -3,7 +3,9 @@
 //! afterwards (values typed, refusals, a notice) goes back in the flash cookie.
 //!
 //! Each handler calls the same use case as its JSON twin in `rest::accounts`, so the
-//! two always accept and refuse alike.
+//! two accept and refuse alike. One deliberate difference: deleting an account from the
+//! page also needs its "I understand" box ticked; `DELETE /api/v1/me` is the confirmation
+//! itself.
 
 use crate::auth::{accounts, Caller, SessionCookie};
 use crate::rest::accounts::with_cookie;
