@@ -1,7 +1,7 @@
 //! Accounts end to end over HTTP, on both engines: sign-up with a code from the outbox,
 //! passwords, sessions (fixation, expiry, revocation, everywhere), rate limits, no
-//! enumeration, masking, export and deletion, API tokens. Organizations and family links
-//! are in `organizations_and_family.rs`.
+//! enumeration, masking, export and deletion. Organizations and family links are
+//! in `organizations_and_family.rs`; API tokens and the volunteer profile in `own_account.rs`.
 
 mod common;
 
@@ -345,45 +345,6 @@ fn rate_limits_hold_across_two_instances_on_one_postgresql() {
     })
 }
 
-async fn api_tokens_work_as_bearer_and_stop_when_revoked(engine: Engine) {
-    let app = spawn(engine).await;
-    let me = people::person(&app.db.store, "张").await;
-    let (status, body) = app
-        .send(
-            Method::POST,
-            "/api/v1/me/tokens",
-            Some(&me),
-            Some(json!({"name": "家里的平板"})),
-        )
-        .await;
-    assert_eq!(status, 201);
-    let token = body["token"].as_str().unwrap().to_owned();
-    let id = body["id"].as_i64().unwrap();
-    let stored: String = sqlx::query_scalar("SELECT token_hash FROM api_tokens WHERE id = $1")
-        .bind(id)
-        .fetch_one(app.db.store.pool())
-        .await
-        .unwrap();
-    assert_ne!(stored, token, "only the hash is stored");
-    let bearer = |t: &str| {
-        app.client
-            .get(format!("{}/api/v1/me", app.base))
-            .header("Authorization", format!("Bearer {t}"))
-            .send()
-    };
-    assert_eq!(bearer(&token).await.unwrap().status().as_u16(), 200);
-    assert_eq!(bearer("ds_not-a-token").await.unwrap().status().as_u16(), 401);
-    let (status, _) = app
-        .send(Method::DELETE, &format!("/api/v1/me/tokens/{id}"), Some(&me), None)
-        .await;
-    assert_eq!(status, 204);
-    assert_eq!(bearer(&token).await.unwrap().status().as_u16(), 401);
-    let (status, _) = app
-        .send(Method::DELETE, &format!("/api/v1/me/tokens/{id}"), Some(&me), None)
-        .await;
-    assert_eq!(status, 404, "revoking twice");
-}
-
 async fn a_person_downloads_their_data_and_deletes_their_account(engine: Engine) {
     let app = spawn(engine).await;
     let login = people::phone();
@@ -596,42 +557,7 @@ async fn a_sign_up_completes_only_for_the_client_that_made_it(engine: Engine) {
     assert_eq!(password("owner-password-123").await, 200);
 }
 
-/// The account page's volunteer form has no home-place field; saving it keeps the home
-/// place chosen through `PUT /api/v1/me/volunteer` instead of erasing it.
-async fn saving_the_volunteer_form_keeps_the_home_place(engine: Engine) {
-    let app = spawn(engine).await;
-    let store = &app.db.store;
-    let who = people::person(store, "志愿者").await;
-    let place = people::community(store, "南桥社区").await;
-    let (status, body) = app
-        .send(
-            Method::PUT,
-            "/api/v1/me/volunteer",
-            Some(&who),
-            Some(json!({"volunteer": true, "skills": "理发", "availability": "周末", "home_grid_unit": place})),
-        )
-        .await;
-    assert!(status < 300, "{status} {body}");
-    let form = app
-        .request(Method::POST, "/account/volunteer", Some(&who))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body("volunteer=1&skills=%E7%90%86%E5%8F%91&availability=%E5%B7%A5%E4%BD%9C%E6%97%A5")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(form.status().as_u16(), 303);
-    let (home, availability): (Option<i64>, Option<String>) =
-        sqlx::query_as("SELECT home_grid_unit_id, volunteer_availability FROM people WHERE id = $1")
-            .bind(who.id)
-            .fetch_one(store.pool())
-            .await
-            .unwrap();
-    assert_eq!(availability.as_deref(), Some("工作日"), "the form was saved");
-    assert_eq!(home, Some(place), "and the home place kept");
-}
-
 on_both_engines!(
-    saving_the_volunteer_form_keeps_the_home_place,
     a_sign_up_completes_only_for_the_client_that_made_it,
     sign_up_with_a_code_then_see_oneself_masked,
     sign_up_refuses_every_bad_field_at_once_and_keeps_nothing,
@@ -639,7 +565,6 @@ on_both_engines!(
     codes_are_single_use_limited_to_five_tries_and_expire,
     sessions_are_fresh_at_sign_in_and_end_on_expiry_sign_out_and_everywhere,
     code_requests_are_rate_limited_per_number,
-    api_tokens_work_as_bearer_and_stop_when_revoked,
     a_person_downloads_their_data_and_deletes_their_account,
     signing_in_never_touches_the_directory_version,
 );
