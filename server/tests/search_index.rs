@@ -118,6 +118,9 @@ async fn after_any_write_the_index_is_refused_until_rebuilt(engine: Engine) {
     let changes = [
         format!("UPDATE services SET cost_kind = 'free', price_fen = NULL WHERE id = {added}"),
         format!("UPDATE services SET name_zh = '改名' WHERE id = {added}"),
+        // Service pages show coverage.
+        format!("INSERT INTO service_coverage (service_id, grid_unit_id) SELECT {added}, MIN(id) FROM grid_units"),
+        format!("DELETE FROM service_coverage WHERE service_id = {added}"),
         format!("DELETE FROM services WHERE id = {added}"),
         "UPDATE categories SET group_slug = 'disability' WHERE slug = 'meal-assistance'".to_owned(),
         // Result cards show the organization's name.
@@ -169,9 +172,9 @@ async fn a_search_while_the_index_is_missing_is_answered_by_sql_and_starts_a_bui
     assert_eq!(db.store.search_by_index(&s).await.unwrap(), Some(page));
 }
 
-/// Categories and the grid (search form, place picker) and organizations' offerings, on a small
-/// generated city (its grid has every level, sort orders and both languages).
-async fn the_snapshot_answers_grid_category_and_organization_reads_as_sql_does(engine: Engine) {
+/// Categories and the grid (search form, place picker), service pages and organization pages,
+/// on a small generated city (its grid has every level, sort orders and both languages).
+async fn the_snapshot_answers_grid_category_service_and_organization_reads_as_sql_does(engine: Engine) {
     use app::domain::store::DirectoryStore;
     use doorstep_server::generate::{generate, CitySize};
     let db = common::fresh_db(engine).await;
@@ -182,8 +185,26 @@ async fn the_snapshot_answers_grid_category_and_organization_reads_as_sql_does(e
         services: 50,
     };
     generate(&db.store, size).await.unwrap();
-    db.store.rebuild_index().await.unwrap();
     let store = &db.store;
+    // Coverage in an order that is neither the units' ids nor the insertion order.
+    sqlx::query(
+        "INSERT INTO service_coverage (service_id, grid_unit_id) \
+         SELECT s.id, g.id FROM services s, grid_units g WHERE s.id % 4 = 0 AND g.id % 7 = s.id % 3",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    // A suspended organization has no page, nor have its services.
+    let suspended: i64 = sqlx::query_scalar("SELECT MAX(organization_id) FROM services")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE organizations SET suspended = 1 WHERE id = $1")
+        .bind(suspended)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    store.rebuild_index().await.unwrap();
     for lang in [Lang::Zh, Lang::En] {
         assert_eq!(
             store.categories(lang).await.unwrap(),
@@ -210,37 +231,54 @@ async fn the_snapshot_answers_grid_category_and_organization_reads_as_sql_does(e
             );
         }
     }
-    // Organization pages and a service's "other offerings", with and without a position.
+    // Every service page and organization page, with and without a position, and ids that
+    // name nothing.
     use sqlx::Row;
-    let services = sqlx::query("SELECT id, organization_id FROM services ORDER BY id LIMIT 15")
+    let services = sqlx::query("SELECT id, organization_id FROM services ORDER BY id")
         .fetch_all(store.pool())
         .await
         .unwrap();
     let near = Some(Coordinates::new(30.65, 104.06).unwrap());
-    for row in &services {
-        let (id, org): (i64, i64) = (row.get(0), row.get(1));
+    let (mut shown, mut covered) = (0, 0);
+    for (id, org) in services
+        .iter()
+        .map(|row| (row.get::<i64, _>(0), row.get::<i64, _>(1)))
+        .chain([(999_999, 999_999)])
+    {
         for (lang, near) in [(Lang::Zh, None), (Lang::En, near)] {
-            let page = store
+            let organization = store
                 .organization(OrganizationId::new(org).unwrap(), lang, near)
                 .await
-                .unwrap()
-                .unwrap();
-            assert!(!page.offerings.is_empty());
-            assert_eq!(
-                page.offerings,
-                store.offerings_of_by_sql(org, None, lang, near).await.unwrap()
-            );
-            let service = store
-                .service(ServiceId::new(id).unwrap(), lang, near)
-                .await
-                .unwrap()
                 .unwrap();
             assert_eq!(
-                service.other_offerings,
-                store.offerings_of_by_sql(org, Some(id), lang, near).await.unwrap()
+                organization,
+                store
+                    .organization_by_sql(OrganizationId::new(org).unwrap(), lang, near)
+                    .await
+                    .unwrap(),
+                "organization {org}"
             );
+            let service = store.service(ServiceId::new(id).unwrap(), lang, near).await.unwrap();
+            assert_eq!(
+                service,
+                store
+                    .service_by_sql(ServiceId::new(id).unwrap(), lang, near)
+                    .await
+                    .unwrap(),
+                "service {id}"
+            );
+            assert_eq!(service.is_none(), org == suspended || id == 999_999);
+            if let Some(service) = service {
+                shown += 1;
+                covered += usize::from(service.coverage.len() > 1);
+                assert!(organization.is_some_and(|o| !o.offerings.is_empty()));
+            }
         }
     }
+    assert!(
+        shown > 40 && covered > 5,
+        "the comparison covered pages: {shown}, {covered}"
+    );
     // And these reads came from the snapshot, not SQL: it is current.
     assert!(store
         .search_by_index(&search(&[], None, Lang::Zh))
@@ -304,7 +342,7 @@ on_both_engines!(
     a_pinned_store_answers_a_whole_request_from_one_snapshot,
     the_index_answers_every_search_as_sql_does,
     a_snapshot_read_in_small_batches_holds_every_service_once,
-    the_snapshot_answers_grid_category_and_organization_reads_as_sql_does,
+    the_snapshot_answers_grid_category_service_and_organization_reads_as_sql_does,
     after_any_write_the_index_is_refused_until_rebuilt,
     a_search_while_the_index_is_missing_is_answered_by_sql_and_starts_a_build,
 );

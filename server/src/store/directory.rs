@@ -6,6 +6,7 @@
 
 use super::params::{like_contains, Params};
 use super::rows::{self, corrupt, flag};
+use super::snapshot::Lookup;
 use super::{failed, SqlStore};
 use app::domain::catalog::CategoryGroup;
 use app::domain::directory::{
@@ -139,7 +140,7 @@ impl SqlStore {
 
     async fn grid_ref(&self, id: i64, lang: Lang) -> Result<GridRef, StoreError> {
         let unit = self
-            .grid_unit(GridUnitId::from_row(id), lang)
+            .grid_unit_by_sql(id, lang)
             .await?
             .ok_or_else(|| failed(corrupt("grid_unit_id", &id.to_string())))?;
         Ok(GridRef {
@@ -237,147 +238,40 @@ impl DirectoryStore for SqlStore {
         }
     }
 
+    /// From the snapshot when it is current, else by SQL (same answers).
     async fn service(
         &self,
         service_id: ServiceId,
         lang: Lang,
         near: Option<Coordinates>,
     ) -> Result<Option<ServiceDetail>, StoreError> {
-        let id = service_id.get();
-        let l = sfx(lang);
-        let mut params = Params::default();
-        let id_param = params.int(id);
-        let sql = format!(
-            "SELECT {}, s.description_{l} AS description, s.delivery, s.hours_{l} AS hours, s.min_age, \
-             s.residence_required, s.disability_certificate_required, s.eligibility_note_{l} AS eligibility_note, \
-             s.phone, s.capacity, s.grid_unit_id \
-             FROM {SUMMARY_JOINS} WHERE s.id = {id_param} AND o.suspended = 0",
-            summary_columns(lang)
-        );
-        let plane = near.map(LocalPlane::new);
-        let Some(row) = sqlx::query_with(&sql, params.into_arguments())
-            .fetch_optional(self.pool())
-            .await
-            .map_err(failed)?
-        else {
-            return Ok(None);
-        };
-        let read = || -> Result<_, sqlx::Error> {
-            let summary = rows::service_summary(&row, plane.as_ref())?;
-            let delivery: String = row.try_get("delivery")?;
-            let min_age: Option<i64> = row.try_get("min_age")?;
-            let capacity: Option<i64> = row.try_get("capacity")?;
-            Ok((
-                summary,
-                row.try_get::<String, _>("description")?,
-                Delivery::parse(&delivery).ok_or_else(|| corrupt("delivery", &delivery))?,
-                row.try_get::<String, _>("hours")?,
-                Eligibility {
-                    min_age: min_age.map(|a| a.clamp(0, 150) as u32),
-                    residence_required: flag(&row, "residence_required")?,
-                    disability_certificate_required: flag(&row, "disability_certificate_required")?,
-                    note: row.try_get("eligibility_note")?,
-                },
-                row.try_get::<String, _>("phone")?,
-                capacity.map(|c| c.clamp(0, i64::from(u32::MAX)) as u32),
-                row.try_get::<i64, _>("grid_unit_id")?,
-            ))
-        };
-        let (summary, description, delivery, hours, eligibility, phone, capacity, grid_unit_id) =
-            read().map_err(failed)?;
-
-        let mut params = Params::default();
-        let id_param = params.int(id);
-        let coverage_sql = format!(
-            "SELECT g.id, g.kind, g.name_{l} AS name FROM service_coverage sc JOIN grid_units g ON g.id = sc.grid_unit_id \
-             WHERE sc.service_id = {id_param} ORDER BY g.sort_order, g.id"
-        );
-        let coverage = sqlx::query_with(&coverage_sql, params.into_arguments())
-            .fetch_all(self.pool())
-            .await
-            .map_err(failed)?
-            .iter()
-            .map(|r| {
-                let kind: String = r.try_get("kind")?;
-                Ok(GridRef {
-                    id: GridUnitId::from_row(r.try_get("id")?),
-                    kind: GridKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?,
-                    name: r.try_get("name")?,
-                })
-            })
-            .collect::<Result<Vec<_>, sqlx::Error>>()
-            .map_err(failed)?;
-
-        let place = self.grid_ref(grid_unit_id, lang).await?;
-        let other_offerings = self
-            .offerings_of(summary.organization.id.get(), Some(id), lang, near)
-            .await?;
-        Ok(Some(ServiceDetail {
-            summary,
-            description,
-            delivery,
-            hours,
-            eligibility,
-            phone,
-            capacity,
-            place,
-            coverage,
-            other_offerings,
-        }))
+        if let Some(snapshot) = self.current_snapshot().await? {
+            let plane = near.map(LocalPlane::new);
+            match snapshot.service(service_id.get(), lang, plane.as_ref(), OFFERINGS_SHOWN) {
+                Lookup::Found(detail) => return Ok(Some(detail)),
+                Lookup::Absent => return Ok(None),
+                Lookup::Inconsistent => {}
+            }
+        }
+        self.service_by_sql(service_id, lang, near).await
     }
 
+    /// From the snapshot when it is current, else by SQL (same answers).
     async fn organization(
         &self,
         organization_id: OrganizationId,
         lang: Lang,
         near: Option<Coordinates>,
     ) -> Result<Option<OrganizationDetail>, StoreError> {
-        let id = organization_id.get();
-        let l = sfx(lang);
-        let mut params = Params::default();
-        let id_param = params.int(id);
-        let sql = format!(
-            "SELECT id, kind, name_{l} AS name, description_{l} AS description, phone, address_{l} AS address, \
-             latitude, longitude, verified, community_id FROM organizations WHERE id = {id_param} AND suspended = 0"
-        );
-        let Some(row) = sqlx::query_with(&sql, params.into_arguments())
-            .fetch_optional(self.pool())
-            .await
-            .map_err(failed)?
-        else {
-            return Ok(None);
-        };
-        let read = || -> Result<_, sqlx::Error> {
-            let kind: String = row.try_get("kind")?;
-            Ok((
-                OrganizationKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?,
-                row.try_get::<String, _>("name")?,
-                row.try_get::<String, _>("description")?,
-                row.try_get::<String, _>("phone")?,
-                row.try_get::<String, _>("address")?,
-                row.try_get::<f64, _>("latitude")?,
-                row.try_get::<f64, _>("longitude")?,
-                flag(&row, "verified")?,
-                row.try_get::<i64, _>("community_id")?,
-            ))
-        };
-        let (kind, name, description, phone, address, latitude, longitude, verified, community_id) =
-            read().map_err(failed)?;
-        let community = self.grid_ref(community_id, lang).await?;
-        let offerings = self.offerings_of(id, None, lang, near).await?;
-        Ok(Some(OrganizationDetail {
-            id: organization_id,
-            name,
-            kind,
-            description,
-            phone,
-            address,
-            latitude,
-            longitude,
-            verified,
-            community,
-            offerings,
-        }))
+        if let Some(snapshot) = self.current_snapshot().await? {
+            let plane = near.map(LocalPlane::new);
+            match snapshot.organization(organization_id.get(), lang, plane.as_ref(), OFFERINGS_SHOWN) {
+                Lookup::Found(detail) => return Ok(Some(detail)),
+                Lookup::Absent => return Ok(None),
+                Lookup::Inconsistent => {}
+            }
+        }
+        self.organization_by_sql(organization_id, lang, near).await
     }
 
     async fn categories(&self, lang: Lang) -> Result<Vec<Category>, StoreError> {
@@ -492,5 +386,150 @@ impl SqlStore {
             .await
             .map_err(failed)?;
         row.as_ref().map(rows::grid_unit).transpose().map_err(failed)
+    }
+
+    /// A service's page in SQL alone (the fallback and the reference).
+    pub async fn service_by_sql(
+        &self,
+        service_id: ServiceId,
+        lang: Lang,
+        near: Option<Coordinates>,
+    ) -> Result<Option<ServiceDetail>, StoreError> {
+        let id = service_id.get();
+        let l = sfx(lang);
+        let mut params = Params::default();
+        let id_param = params.int(id);
+        let sql = format!(
+            "SELECT {}, s.description_{l} AS description, s.delivery, s.hours_{l} AS hours, s.min_age, \
+             s.residence_required, s.disability_certificate_required, s.eligibility_note_{l} AS eligibility_note, \
+             s.phone, s.capacity, s.grid_unit_id \
+             FROM {SUMMARY_JOINS} WHERE s.id = {id_param} AND o.suspended = 0",
+            summary_columns(lang)
+        );
+        let plane = near.map(LocalPlane::new);
+        let Some(row) = sqlx::query_with(&sql, params.into_arguments())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(failed)?
+        else {
+            return Ok(None);
+        };
+        let read = || -> Result<_, sqlx::Error> {
+            let summary = rows::service_summary(&row, plane.as_ref())?;
+            let delivery: String = row.try_get("delivery")?;
+            let min_age: Option<i64> = row.try_get("min_age")?;
+            let capacity: Option<i64> = row.try_get("capacity")?;
+            Ok((
+                summary,
+                row.try_get::<String, _>("description")?,
+                Delivery::parse(&delivery).ok_or_else(|| corrupt("delivery", &delivery))?,
+                row.try_get::<String, _>("hours")?,
+                Eligibility {
+                    min_age: min_age.map(|a| a.clamp(0, 150) as u32),
+                    residence_required: flag(&row, "residence_required")?,
+                    disability_certificate_required: flag(&row, "disability_certificate_required")?,
+                    note: row.try_get("eligibility_note")?,
+                },
+                row.try_get::<String, _>("phone")?,
+                capacity.map(|c| c.clamp(0, i64::from(u32::MAX)) as u32),
+                row.try_get::<i64, _>("grid_unit_id")?,
+            ))
+        };
+        let (summary, description, delivery, hours, eligibility, phone, capacity, grid_unit_id) =
+            read().map_err(failed)?;
+
+        let mut params = Params::default();
+        let id_param = params.int(id);
+        let coverage_sql = format!(
+            "SELECT g.id, g.kind, g.name_{l} AS name FROM service_coverage sc JOIN grid_units g ON g.id = sc.grid_unit_id \
+             WHERE sc.service_id = {id_param} ORDER BY g.sort_order, g.id"
+        );
+        let coverage = sqlx::query_with(&coverage_sql, params.into_arguments())
+            .fetch_all(self.pool())
+            .await
+            .map_err(failed)?
+            .iter()
+            .map(|r| {
+                let kind: String = r.try_get("kind")?;
+                Ok(GridRef {
+                    id: GridUnitId::from_row(r.try_get("id")?),
+                    kind: GridKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?,
+                    name: r.try_get("name")?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map_err(failed)?;
+
+        let place = self.grid_ref(grid_unit_id, lang).await?;
+        let other_offerings = self
+            .offerings_of_by_sql(summary.organization.id.get(), Some(id), lang, near)
+            .await?;
+        Ok(Some(ServiceDetail {
+            summary,
+            description,
+            delivery,
+            hours,
+            eligibility,
+            phone,
+            capacity,
+            place,
+            coverage,
+            other_offerings,
+        }))
+    }
+
+    /// An organization's page in SQL alone (the fallback and the reference).
+    pub async fn organization_by_sql(
+        &self,
+        organization_id: OrganizationId,
+        lang: Lang,
+        near: Option<Coordinates>,
+    ) -> Result<Option<OrganizationDetail>, StoreError> {
+        let id = organization_id.get();
+        let l = sfx(lang);
+        let mut params = Params::default();
+        let id_param = params.int(id);
+        let sql = format!(
+            "SELECT id, kind, name_{l} AS name, description_{l} AS description, phone, address_{l} AS address, \
+             latitude, longitude, verified, community_id FROM organizations WHERE id = {id_param} AND suspended = 0"
+        );
+        let Some(row) = sqlx::query_with(&sql, params.into_arguments())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(failed)?
+        else {
+            return Ok(None);
+        };
+        let read = || -> Result<_, sqlx::Error> {
+            let kind: String = row.try_get("kind")?;
+            Ok((
+                OrganizationKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?,
+                row.try_get::<String, _>("name")?,
+                row.try_get::<String, _>("description")?,
+                row.try_get::<String, _>("phone")?,
+                row.try_get::<String, _>("address")?,
+                row.try_get::<f64, _>("latitude")?,
+                row.try_get::<f64, _>("longitude")?,
+                flag(&row, "verified")?,
+                row.try_get::<i64, _>("community_id")?,
+            ))
+        };
+        let (kind, name, description, phone, address, latitude, longitude, verified, community_id) =
+            read().map_err(failed)?;
+        let community = self.grid_ref(community_id, lang).await?;
+        let offerings = self.offerings_of_by_sql(id, None, lang, near).await?;
+        Ok(Some(OrganizationDetail {
+            id: organization_id,
+            name,
+            kind,
+            description,
+            phone,
+            address,
+            latitude,
+            longitude,
+            verified,
+            community,
+            offerings,
+        }))
     }
 }

@@ -76,6 +76,14 @@ const MIGRATIONS: &[Migration] = &[
         name: "idempotency_keys",
         sql: Sql::Portable(include_str!("../../migrations/0005_idempotency_keys.sql")),
     },
+    Migration {
+        version: 6,
+        name: "coverage_version",
+        sql: Sql::PerEngine {
+            sqlite: include_str!("../../migrations/0006_coverage_version.sqlite.sql"),
+            postgres: include_str!("../../migrations/0006_coverage_version.postgres.sql"),
+        },
+    },
 ];
 
 /// The SQL for `engine`, with the portable tokens replaced.

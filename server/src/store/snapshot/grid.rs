@@ -6,7 +6,7 @@
 use super::super::rows::corrupt;
 use super::Localized;
 use app::domain::catalog::CategoryGroup;
-use app::domain::directory::Category;
+use app::domain::directory::{Category, GridRef};
 use app::domain::grid::{GridKind, GridUnit};
 use app::domain::ids::GridUnitId;
 use app::domain::lang::Lang;
@@ -118,6 +118,16 @@ impl Grid {
 
     pub fn unit(&self, id: i64, lang: Lang) -> Option<GridUnit> {
         self.by_id.get(&id).map(|&at| self.units[at].view(lang))
+    }
+
+    /// A unit named, as a service or organization page refers to it.
+    pub fn grid_ref(&self, id: i64, lang: Lang) -> Option<GridRef> {
+        let unit = &self.units[*self.by_id.get(&id)?];
+        Some(GridRef {
+            id: GridUnitId::from_row(unit.id),
+            kind: unit.kind,
+            name: unit.name.get(lang),
+        })
     }
 
     /// The courtyards, estates and resident units in the zones of a community, zone by

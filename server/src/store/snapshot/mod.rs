@@ -6,16 +6,21 @@
 //! that version) and when to read a new one.
 
 mod cards;
+mod details;
 mod grid;
 
 use super::Engine;
 use crate::search_index::{IndexedService, SearchIndex};
 use app::domain::catalog::{CategoryGroup, CostKind};
+use app::domain::directory::{OrganizationDetail, ServiceDetail};
+use app::domain::geo::LocalPlane;
+use app::domain::ids::OrganizationId;
 use app::domain::lang::Lang;
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
 pub use cards::Cards;
+pub use details::Details;
 pub use grid::{Categories, Grid};
 
 /// Services read per statement: each stays well inside the statement timeout however big
@@ -53,8 +58,90 @@ pub struct Snapshot {
     pub version: i64,
     pub index: SearchIndex,
     pub cards: Cards,
+    pub details: Details,
     pub categories: Categories,
     pub grid: Grid,
+}
+
+/// What a snapshot says of one service or organization.
+#[derive(Debug, PartialEq)]
+pub enum Lookup<T> {
+    Found(T),
+    /// Not in the directory (or its organization is suspended).
+    Absent,
+    /// The snapshot's parts disagree, which is a bug (logged): ask SQL instead.
+    Inconsistent,
+}
+
+impl Snapshot {
+    /// A service's page, as [`SqlStore::service`](super::SqlStore) reads it by SQL.
+    pub fn service(&self, id: i64, lang: Lang, plane: Option<&LocalPlane>, offerings: usize) -> Lookup<ServiceDetail> {
+        let Some(summary) = self.cards.summary(id, lang, plane) else {
+            return Lookup::Absent;
+        };
+        let facts = self.details.service(id);
+        let place = facts.and_then(|f| self.grid.grid_ref(f.grid_unit_id, lang));
+        let (Some(facts), Some(place)) = (facts, place) else {
+            return self.inconsistent("service", id);
+        };
+        let Some(coverage) = facts
+            .coverage
+            .iter()
+            .map(|&unit| self.grid.grid_ref(unit, lang))
+            .collect::<Option<Vec<_>>>()
+        else {
+            return self.inconsistent("coverage", id);
+        };
+        let other_offerings =
+            self.cards
+                .of_organization(summary.organization.id.get(), Some(id), lang, plane, offerings);
+        Lookup::Found(ServiceDetail {
+            summary,
+            description: facts.description.get(lang),
+            delivery: facts.delivery,
+            hours: facts.hours.get(lang),
+            eligibility: facts.eligibility(lang),
+            phone: facts.phone.to_string(),
+            capacity: facts.capacity,
+            place,
+            coverage,
+            other_offerings,
+        })
+    }
+
+    /// An organization's page, as [`SqlStore::organization`](super::SqlStore) reads it by SQL.
+    pub fn organization(
+        &self,
+        id: i64,
+        lang: Lang,
+        plane: Option<&LocalPlane>,
+        offerings: usize,
+    ) -> Lookup<OrganizationDetail> {
+        let Some(facts) = self.details.organization(id) else {
+            return Lookup::Absent;
+        };
+        let Some(community) = self.grid.grid_ref(facts.community_id, lang) else {
+            return self.inconsistent("organization", id);
+        };
+        Lookup::Found(OrganizationDetail {
+            id: OrganizationId::from_row(id),
+            name: facts.name.get(lang),
+            kind: facts.kind,
+            description: facts.description.get(lang),
+            phone: facts.phone.to_string(),
+            address: facts.address.get(lang),
+            latitude: facts.latitude,
+            longitude: facts.longitude,
+            verified: facts.verified,
+            community,
+            offerings: self.cards.of_organization(id, None, lang, plane, offerings),
+        })
+    }
+
+    fn inconsistent<T>(&self, what: &str, id: i64) -> Lookup<T> {
+        tracing::error!(version = self.version, what, id, "directory snapshot is inconsistent");
+        Lookup::Inconsistent
+    }
 }
 
 /// The rows a [`Snapshot`] is made of, before the index is built (which is CPU work, done
@@ -63,6 +150,7 @@ pub struct DirectoryRead {
     pub version: i64,
     pub services: Vec<IndexedService>,
     cards: Cards,
+    details: Details,
     categories: Categories,
     grid: Grid,
 }
@@ -87,12 +175,14 @@ impl DirectoryRead {
             .await?;
         let mut services = Vec::new();
         let mut cards = Cards::default();
+        let mut details = Details::default();
         let sql = format!(
-            "SELECT {}, s.description_zh, s.description_en \
+            "SELECT {}, s.description_zh, s.description_en, {} \
              FROM services s JOIN organizations o ON o.id = s.organization_id \
              JOIN categories c ON c.slug = s.category_slug \
              WHERE s.id > $1 AND o.suspended = 0 ORDER BY s.id LIMIT {batch}",
-            cards::COLUMNS
+            cards::COLUMNS,
+            details::SERVICE_COLUMNS
         );
         let mut after = i64::MIN;
         loop {
@@ -100,12 +190,15 @@ impl DirectoryRead {
             for row in &rows {
                 services.push(indexed_service(row)?);
                 cards.add(row)?;
+                details.add_service(row)?;
             }
             match rows.last() {
                 Some(last) if rows.len() == batch => after = last.try_get("id")?,
                 _ => break,
             }
         }
+        details.add_coverage(&sqlx::query(details::COVERAGE_SQL).fetch_all(&mut *tx).await?)?;
+        details.add_organizations(&sqlx::query(details::ORGANIZATIONS_SQL).fetch_all(&mut *tx).await?)?;
         let categories = Categories::from_rows(&sqlx::query(grid::CATEGORIES_SQL).fetch_all(&mut *tx).await?)?;
         let grid = Grid::from_rows(&sqlx::query(grid::GRID_SQL).fetch_all(&mut *tx).await?)?;
         tx.commit().await?;
@@ -113,6 +206,7 @@ impl DirectoryRead {
             version,
             services,
             cards,
+            details,
             categories,
             grid,
         })
@@ -124,6 +218,7 @@ impl DirectoryRead {
             version: self.version,
             index: SearchIndex::build(self.services),
             cards: self.cards,
+            details: self.details,
             categories: self.categories,
             grid: self.grid,
         }

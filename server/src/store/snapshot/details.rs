@@ -1,0 +1,143 @@
+//! What a service page and an organization page show beyond the result cards: a service's
+//! description, hours, eligibility, phone, place and coverage; an organization's profile.
+//! Held so that those pages, like a search, read nothing but the directory version.
+
+use super::super::rows::{corrupt, flag};
+use super::Localized;
+use app::domain::directory::{Delivery, Eligibility, OrganizationKind};
+use app::domain::lang::Lang;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use std::collections::HashMap;
+
+/// The columns [`Details::add_service`] reads, beside the card's, from `services s`.
+pub const SERVICE_COLUMNS: &str = "s.delivery, s.hours_zh, s.hours_en, s.min_age, s.residence_required, \
+     s.disability_certificate_required, s.eligibility_note_zh, s.eligibility_note_en, s.phone, s.capacity, \
+     s.grid_unit_id";
+
+/// Every coverage row, each service's in the SQL path's order (`g.sort_order, g.id`).
+pub const COVERAGE_SQL: &str = "SELECT sc.service_id, sc.grid_unit_id FROM service_coverage sc \
+     JOIN grid_units g ON g.id = sc.grid_unit_id ORDER BY sc.service_id, g.sort_order, g.id";
+
+/// The organizations whose pages are shown (a suspended one has none).
+pub const ORGANIZATIONS_SQL: &str = "SELECT id, kind, name_zh, name_en, description_zh, description_en, phone, \
+     address_zh, address_en, latitude, longitude, verified, community_id FROM organizations WHERE suspended = 0";
+
+#[derive(Debug)]
+pub struct ServiceFacts {
+    pub description: Localized,
+    pub delivery: Delivery,
+    pub hours: Localized,
+    pub min_age: Option<u32>,
+    pub residence_required: bool,
+    pub disability_certificate_required: bool,
+    note_zh: Option<Box<str>>,
+    note_en: Option<Box<str>>,
+    pub phone: Box<str>,
+    pub capacity: Option<u32>,
+    pub grid_unit_id: i64,
+    /// The grid units an at-home service reaches, in display order.
+    pub coverage: Vec<i64>,
+}
+
+impl ServiceFacts {
+    pub fn eligibility(&self, lang: Lang) -> Eligibility {
+        let note = match lang {
+            Lang::Zh => self.note_zh.as_deref(),
+            Lang::En => self.note_en.as_deref(),
+        };
+        Eligibility {
+            min_age: self.min_age,
+            residence_required: self.residence_required,
+            disability_certificate_required: self.disability_certificate_required,
+            note: note.map(str::to_owned),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct OrganizationFacts {
+    pub kind: OrganizationKind,
+    pub name: Localized,
+    pub description: Localized,
+    pub phone: Box<str>,
+    pub address: Localized,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub verified: bool,
+    pub community_id: i64,
+}
+
+#[derive(Debug, Default)]
+pub struct Details {
+    services: HashMap<i64, ServiceFacts>,
+    organizations: HashMap<i64, OrganizationFacts>,
+}
+
+impl Details {
+    /// Adds the service in `row` (read with [`SERVICE_COLUMNS`], `id` and the descriptions).
+    pub fn add_service(&mut self, row: &AnyRow) -> Result<(), sqlx::Error> {
+        let delivery: String = row.try_get("delivery")?;
+        let min_age: Option<i64> = row.try_get("min_age")?;
+        let capacity: Option<i64> = row.try_get("capacity")?;
+        let note_zh: Option<String> = row.try_get("eligibility_note_zh")?;
+        let note_en: Option<String> = row.try_get("eligibility_note_en")?;
+        let phone: String = row.try_get("phone")?;
+        let facts = ServiceFacts {
+            description: Localized::read(row, "description")?,
+            delivery: Delivery::parse(&delivery).ok_or_else(|| corrupt("delivery", &delivery))?,
+            hours: Localized::read(row, "hours")?,
+            // The same clamps as the SQL path, so both answer alike whatever is stored.
+            min_age: min_age.map(|a| a.clamp(0, 150) as u32),
+            residence_required: flag(row, "residence_required")?,
+            disability_certificate_required: flag(row, "disability_certificate_required")?,
+            note_zh: note_zh.map(Into::into),
+            note_en: note_en.map(Into::into),
+            phone: phone.into(),
+            capacity: capacity.map(|c| c.clamp(0, i64::from(u32::MAX)) as u32),
+            grid_unit_id: row.try_get("grid_unit_id")?,
+            coverage: Vec::new(),
+        };
+        self.services.insert(row.try_get("id")?, facts);
+        Ok(())
+    }
+
+    /// Adds the coverage rows of [`COVERAGE_SQL`] (services not shown are skipped).
+    pub fn add_coverage(&mut self, rows: &[AnyRow]) -> Result<(), sqlx::Error> {
+        for row in rows {
+            let service: i64 = row.try_get("service_id")?;
+            if let Some(facts) = self.services.get_mut(&service) {
+                facts.coverage.push(row.try_get("grid_unit_id")?);
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds the organizations of [`ORGANIZATIONS_SQL`].
+    pub fn add_organizations(&mut self, rows: &[AnyRow]) -> Result<(), sqlx::Error> {
+        for row in rows {
+            let kind: String = row.try_get("kind")?;
+            let facts = OrganizationFacts {
+                kind: OrganizationKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?,
+                name: Localized::read(row, "name")?,
+                description: Localized::read(row, "description")?,
+                phone: row.try_get::<String, _>("phone")?.into(),
+                address: Localized::read(row, "address")?,
+                latitude: row.try_get("latitude")?,
+                longitude: row.try_get("longitude")?,
+                verified: flag(row, "verified")?,
+                community_id: row.try_get("community_id")?,
+            };
+            self.organizations.insert(row.try_get("id")?, facts);
+        }
+        Ok(())
+    }
+
+    pub fn service(&self, id: i64) -> Option<&ServiceFacts> {
+        self.services.get(&id)
+    }
+
+    pub fn organization(&self, id: i64) -> Option<&OrganizationFacts> {
+        self.organizations.get(&id)
+    }
+}
