@@ -24,6 +24,8 @@ const pages = [
   ['home with results', '/?place=1'],
   ['service', '/services/1'],
   ['organization', '/organizations/1'],
+  ['place picker', '/places'],
+  ['place picker in a community', '/places?in=3'],
   ['settings', '/settings'],
   ['sign-in', '/sign-in'],
   ['sign-up', '/sign-up'],

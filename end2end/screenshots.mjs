@@ -11,6 +11,8 @@ const pages = [
   ['home-category', '/?place=1&category=meal-assistance'],
   ['service', '/services/1'],
   ['organization', '/organizations/1'],
+  ['places', '/places'],
+  ['places-community', '/places?in=3'],
   ['settings', '/settings'],
   ['sign-in', '/sign-in'],
   ['sign-up', '/sign-up'],

@@ -31,14 +31,20 @@ test('links and forms swap the page in place; focus and the title follow', async
   await ready(page, info);
   await mark(page);
 
-  await page.getByLabel('选择社区或小区').selectOption({ label: '南桥社区' });
-  await page.getByRole('button', { name: '就在这里找' }).click();
+  // Down the place picker: three pages, then a form; none reloads the document.
+  await page.locator('a.place-line').click();
   await navigated(page, 1);
+  await page.getByRole('link', { name: '华兴街道' }).click();
+  await navigated(page, 2);
+  await page.getByRole('link', { name: '南桥社区' }).click();
+  await navigated(page, 3);
+  await page.getByRole('button', { name: /整个南桥社区/ }).click();
+  await navigated(page, 4);
   await expect(page).toHaveURL(/place=\d+/);
   await expect(page.getByText('附近 南桥社区')).toBeVisible();
 
   await page.locator('.service-card').first().getByRole('link').click();
-  await navigated(page, 2);
+  await navigated(page, 5);
   await expect(page).toHaveURL(/\/services\/\d+/);
   const heading = page.locator('main h1');
   await expect(heading).toBeFocused();
@@ -50,7 +56,7 @@ test('links and forms swap the page in place; focus and the title follow', async
 
   // The language switch is a POST form: answered with a redirect, swapped in too.
   await page.getByRole('button', { name: /English/ }).click();
-  await navigated(page, 3);
+  await navigated(page, 6);
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await expect(page.getByRole('link', { name: 'Settings' })).toBeVisible();
   await stillSameDocument(page);

@@ -8,7 +8,7 @@ import { hydrated, ready } from './helpers';
 // and recorded in docs/PERFORMANCE.md instead.
 const SCRIPT_BUDGET = 120_000;
 const STYLE_BUDGET = 20_000;
-const PAGES = ['/', '/?place=1', '/services/1', '/organizations/1', '/settings', '/sign-in', '/sign-up'];
+const PAGES = ['/', '/?place=1', '/services/1', '/organizations/1', '/places', '/places?in=3', '/settings', '/sign-in', '/sign-up'];
 
 test.beforeEach(async ({}, info) => {
   test.skip(!hydrated(info), 'budgets are about what a scripting browser downloads');

@@ -8,18 +8,26 @@ test('a resident picks a community, filters to meal assistance, opens a service 
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
   await expectAccessible(page, 'home without location', info);
 
-  // Where: choose the community from the grid.
-  await page.getByLabel('选择社区或小区').selectOption({ label: '南桥社区' });
-  await page.getByRole('button', { name: '就在这里找' }).click();
+  // Where: step down the grid (subdistrict, community) and choose the whole community.
+  await page.locator('a.place-line').click();
+  await expect(page).toHaveURL(/\/places$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('选择位置');
+  await expectAccessible(page, 'place picker', info);
+  await page.getByRole('link', { name: '华兴街道' }).click();
+  await page.getByRole('link', { name: '南桥社区' }).click();
+  await expect(page.getByRole('navigation', { name: '位置层级' })).toContainText('华兴街道');
+  await expectAccessible(page, 'place picker in a community', info);
+  await page.getByRole('button', { name: /整个南桥社区/ }).click();
   await expect(page).toHaveURL(/place=\d+/);
   await expect(page.getByText('附近 南桥社区')).toBeVisible();
   await expect(page.locator('.service-card').first()).toContainText('米');
   await expectAccessible(page, 'home near Nanqiao', info);
 
-  // Then narrow down to the courtyard inside that community.
-  await openPanel(page, 'section.location details');
-  await page.getByLabel('选择社区或小区').selectOption({ label: '南桥街12号院' });
-  await page.getByRole('button', { name: '就在这里找' }).click();
+  // Then narrow down to the courtyard inside that community: the place line opens the
+  // picker right there, with the community marked as the current choice.
+  await page.locator('a.place-line').click();
+  await expect(page.getByRole('button', { name: /整个南桥社区/ })).toContainText('当前位置');
+  await page.getByRole('button', { name: '南桥街12号院' }).click();
   await expect(page.getByText('附近 南桥街12号院')).toBeVisible();
 
   // What: filter to one category.
@@ -60,8 +68,10 @@ test('a resident picks a community, filters to meal assistance, opens a service 
 test('the chosen place is remembered on the next visit', async ({ page }, info) => {
   await page.goto('/');
   await ready(page, info);
-  await page.getByLabel('选择社区或小区').selectOption({ label: '玉林东路社区' });
-  await page.getByRole('button', { name: '就在这里找' }).click();
+  await page.locator('a.place-line').click();
+  await page.getByRole('link', { name: '玉林街道' }).click();
+  await page.getByRole('link', { name: '玉林东路社区' }).click();
+  await page.getByRole('button', { name: /整个玉林东路社区/ }).click();
   await expect(page.getByText('附近 玉林东路社区')).toBeVisible();
   await page.goto('/');
   await expect(page.getByText('附近 玉林东路社区')).toBeVisible();
@@ -85,7 +95,7 @@ test('the home page leads with kinds of service; a tile finds the nearest of tha
   for (const badge of await page.locator('.service-card .badge.category').allTextContents()) {
     expect(badge).toBe('助餐');
   }
-  await expect(page.locator('.place-line summary')).toContainText('附近');
+  await expect(page.locator('a.place-line')).toContainText('附近');
   await expectAccessible(page, 'home filtered by a tile', info);
 });
 
@@ -179,7 +189,7 @@ for (const elder of [false, true]) {
   test(`touch targets are at least ${elder ? '60 px high in elder mode' : '44 by 44 pixels'}`, async ({ page, context, baseURL }, info) => {
     if (elder) await context.addCookies([{ name: 'doorstep_elder', value: '1', url: baseURL! }]);
     const least = elder ? 60 : 44;
-    for (const path of ['/?place=3', '/services/1', '/organizations/1', '/settings', '/sign-in']) {
+    for (const path of ['/?place=3', '/services/1', '/organizations/1', '/places', '/places?in=3', '/settings', '/sign-in']) {
       await page.goto(path);
       await ready(page, info);
       const targets = page.locator(

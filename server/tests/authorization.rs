@@ -319,6 +319,12 @@ fn table() -> Vec<Row> {
             Form(|w| format!("id={}", w.organization)),
             [200; 8],
         ),
+        row(
+            Method::POST,
+            "/api/fn/places",
+            Form(|w| format!("within={}", w.community)),
+            [200; 8],
+        ),
     ]
 }
 

@@ -153,10 +153,95 @@ async fn the_preference_form_sets_cookies_and_returns_only_to_local_pages(engine
     assert!(page.contains(r#"class="elder""#));
 }
 
+/// The place picker without JavaScript: subdistrict → community → place, each a page of
+/// links or buttons; the remembered home marked; bad and unknown places explained.
+async fn the_place_picker_walks_down_the_grid_and_marks_home(engine: Engine) {
+    use sqlx::Row;
+    let app = spawn(engine).await;
+    let fixture = fixtures::base(&app.db.store).await;
+    let subdistrict: i64 = sqlx::query("SELECT id FROM grid_units WHERE code = 's'")
+        .fetch_one(app.db.store.pool())
+        .await
+        .unwrap()
+        .get(0);
+    // A second subdistrict, so that the district is a real choice.
+    sqlx::query(
+        "INSERT INTO grid_units (parent_id, kind, code, name_zh, name_en, latitude, longitude) \
+         VALUES ($1, 'subdistrict', 's2', '簇桥街道', 'Cuqiao', 30.62, 104.03)",
+    )
+    .bind(fixture.district)
+    .execute(app.db.store.pool())
+    .await
+    .unwrap();
+
+    // The top steps through the lone district to its subdistricts.
+    let (status, page) = html(&app, "/places", &[]).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains(&format!(r#"href="/places?in={subdistrict}""#)),
+        "a link down"
+    );
+    assert!(page.contains("簇桥街道"));
+    assert!(page.contains(r#"<li aria-current="location">武侯区</li>"#));
+    assert!(!page.contains("home_place"), "nothing to choose yet");
+
+    let (_, page) = html(&app, &format!("/places?in={subdistrict}"), &[]).await;
+    assert!(page.contains(&format!(r#"href="/places?in={}""#, fixture.community)));
+    assert!(
+        page.contains("南桥社区") && !page.contains("簇桥街道"),
+        "the other subdistrict's are not listed"
+    );
+
+    // A courtyard opens its community, where it and the community itself are buttons
+    // of one form to /prefs; the remembered one is marked.
+    let cookie = format!("doorstep_home=place:{}", fixture.courtyard);
+    let (status, page) = html(
+        &app,
+        &format!("/places?in={}", fixture.courtyard),
+        &[("Cookie", cookie.as_str())],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(page.contains(r#"action="/prefs""#));
+    assert!(page.contains(&format!(r#"name="home_place" value="{}""#, fixture.community)));
+    assert!(page.contains(&format!(r#"name="home_place" value="{}""#, fixture.courtyard)));
+    assert!(page.contains("整个南桥社区") && page.contains("一片区"));
+    assert_eq!(
+        page.matches("当前位置").count(),
+        1,
+        "only the remembered place is marked"
+    );
+
+    let (_, page) = html(
+        &app,
+        &format!("/places?in={}", fixture.community),
+        &[("Accept-Language", "en")],
+    )
+    .await;
+    assert!(page.contains("All of Nanqiao Community"));
+
+    // Refusals in the page's language, with the status saying it too.
+    let (status, page) = html(&app, "/places?in=abc", &[]).await;
+    assert_eq!(status, 400);
+    assert!(
+        page.contains("in") && page.contains("须为正整数编号"),
+        "names the parameter"
+    );
+    let (status, _) = html(&app, "/places?in=999999", &[]).await;
+    assert_eq!(status, 404);
+
+    // The home page's place line opens the picker at the chosen place's community.
+    let (_, page) = html(&app, &format!("/?place={}", fixture.courtyard), &[]).await;
+    assert!(page.contains(&format!(r#"href="/places?in={}""#, fixture.courtyard)));
+    let (_, page) = html(&app, "/", &[]).await;
+    assert!(page.contains(r#"href="/places" class="place-line""#));
+}
+
 on_both_engines!(
     home_page_is_chinese_by_default_and_english_for_english_browsers,
     results_are_in_the_html_with_distances_for_a_chosen_place,
     a_bad_search_parameter_is_explained_on_the_page_with_status_400,
     service_and_organization_pages_render_and_unknown_ones_are_404,
     the_preference_form_sets_cookies_and_returns_only_to_local_pages,
+    the_place_picker_walks_down_the_grid_and_marks_home,
 );

@@ -229,7 +229,14 @@ async fn the_snapshot_answers_grid_category_service_and_organization_reads_as_sq
                 store.grid_unit(GridUnitId::new(id).unwrap(), lang).await.unwrap(),
                 store.grid_unit_by_sql(id, lang).await.unwrap()
             );
+            assert_eq!(
+                store.grid_children(GridUnitId::new(id), lang).await.unwrap(),
+                store.grid_children_by_sql(Some(id), lang).await.unwrap()
+            );
         }
+        let roots = store.grid_children(None, lang).await.unwrap();
+        assert_eq!(roots.len(), 1, "the generated city has one district");
+        assert_eq!(roots, store.grid_children_by_sql(None, lang).await.unwrap());
     }
     // Every service page and organization page, with and without a position, and ids that
     // name nothing.

@@ -92,7 +92,7 @@ pub struct GridNode {
 }
 
 /// A flat grid row, as stored.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GridUnit {
     pub id: GridUnitId,
     pub parent_id: Option<GridUnitId>,

@@ -62,6 +62,8 @@ pub trait DirectoryStore: Send + Sync {
     async fn categories(&self, lang: Lang) -> Result<Vec<Category>, StoreError>;
     /// Every grid unit, parents before children, siblings in display order.
     async fn grid_units(&self, lang: Lang) -> Result<Vec<GridUnit>, StoreError>;
+    /// The units directly under `parent` (the roots when `None`), in display order.
+    async fn grid_children(&self, parent: Option<GridUnitId>, lang: Lang) -> Result<Vec<GridUnit>, StoreError>;
     /// Every community, in display order.
     async fn communities(&self, lang: Lang) -> Result<Vec<GridUnit>, StoreError>;
     /// The courtyards, estates and resident units of one community, zone by zone.

@@ -4,12 +4,14 @@
 use super::directory::{Category, OrganizationDetail, SearchPage, ServiceDetail};
 use super::error::AppError;
 use super::geo::Coordinates;
-use super::grid::{build_tree, GridNode, GridUnit};
+use super::grid::{build_tree, GridNode};
 use super::ids::{GridUnitId, OrganizationId, ServiceId};
 use super::lang::Lang;
 use super::search::{Origin, SearchParams};
 use super::store::DirectoryStore;
 use super::validation::FieldError;
+
+pub use super::place_picker::place_picker;
 
 /// Resolves where the resident is: a position as given, or a grid place's coordinate.
 pub async fn resolve_origin(
@@ -94,45 +96,4 @@ pub async fn categories(store: &dyn DirectoryStore, lang: Lang) -> Result<Vec<Ca
 
 pub async fn grid_tree(store: &dyn DirectoryStore, lang: Lang) -> Result<Vec<GridNode>, AppError> {
     Ok(build_tree(store.grid_units(lang).await?))
-}
-
-/// What the location picker offers: every community, and the places inside the community
-/// of the current choice (so a resident narrows community → courtyard in two steps, which
-/// needs no script and keeps the page small in a city of thousands of courtyards).
-pub struct HomePlaces {
-    pub communities: Vec<GridUnit>,
-    pub chosen_community: Option<(GridUnit, Vec<GridUnit>)>,
-}
-
-pub async fn home_places(
-    store: &dyn DirectoryStore,
-    chosen: Option<GridUnitId>,
-    lang: Lang,
-) -> Result<HomePlaces, AppError> {
-    let communities = store.communities(lang).await?;
-    let mut community = None;
-    let mut next = chosen;
-    // Walk up from the chosen place to its community (at most the grid's depth).
-    for _ in 0..6 {
-        let Some(id) = next else { break };
-        let Some(unit) = store.grid_unit(id, lang).await? else {
-            break;
-        };
-        if unit.kind == super::grid::GridKind::Community {
-            community = Some(unit);
-            break;
-        }
-        next = unit.parent_id;
-    }
-    let chosen_community = match community {
-        Some(c) => {
-            let places = store.home_places_in(c.id, lang).await?;
-            Some((c, places))
-        }
-        None => None,
-    };
-    Ok(HomePlaces {
-        communities,
-        chosen_community,
-    })
 }

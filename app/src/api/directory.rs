@@ -4,6 +4,7 @@
 use super::error::FnError;
 use crate::domain::directory::{Category, OrganizationDetail, SearchPage, ServiceDetail};
 use crate::domain::ids::{GridUnitId, OrganizationId, ServiceId};
+use crate::domain::place_picker::PlacePicker;
 use crate::domain::search::SearchParams;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -20,26 +21,16 @@ pub struct SearchView {
     pub options: SearchOptions,
 }
 
-/// A place a resident can choose as home.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PlaceChoice {
-    pub id: GridUnitId,
-    pub name: String,
-}
-
-/// A community and the courtyards, estates and units in it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CommunityChoice {
-    pub community: PlaceChoice,
-    pub places: Vec<PlaceChoice>,
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchOptions {
     pub categories: Vec<Category>,
-    pub communities: Vec<PlaceChoice>,
-    /// The community of the current place, with the places in it to narrow down to.
-    pub chosen_community: Option<CommunityChoice>,
+}
+
+/// One step of the place picker, with the place remembered as home (to mark it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlacesView {
+    pub picker: PlacePicker,
+    pub home: Option<GridUnitId>,
 }
 
 /// Runs a directory search from a raw query string (`lat=..&lon=..&category=..`), the same
@@ -76,11 +67,7 @@ pub async fn find_services(query: String) -> Result<SearchView, FnError> {
                 }
                 other => other?,
             };
-            let place = match params.origin {
-                Some(crate::domain::search::Origin::Place(id)) => Some(id),
-                _ => None,
-            };
-            let options = search_options(store.as_ref(), place, lang).await?;
+            let options = search_options(store.as_ref(), lang).await?;
             Ok(SearchView {
                 params,
                 page,
@@ -92,28 +79,44 @@ pub async fn find_services(query: String) -> Result<SearchView, FnError> {
     )
 }
 
-/// The categories and home places the search form offers, given the current place. Part
-/// of the search's answer, so the form always matches the results it came with.
+/// The categories the search form offers. Part of the search's answer, so the form
+/// always matches the results it came with.
 #[cfg(feature = "ssr")]
 async fn search_options(
     store: &dyn crate::domain::store::DirectoryStore,
-    place: Option<GridUnitId>,
     lang: crate::domain::lang::Lang,
 ) -> Result<SearchOptions, crate::domain::error::AppError> {
-    use crate::domain::use_cases;
-    let categories = use_cases::categories(store, lang).await?;
-    let places = use_cases::home_places(store, place, lang).await?;
-    let choice = |u: crate::domain::grid::GridUnit| PlaceChoice { id: u.id, name: u.name };
-    let communities = places.communities.into_iter().map(choice).collect();
-    let chosen_community = places.chosen_community.map(|(community, places)| CommunityChoice {
-        community: choice(community),
-        places: places.into_iter().map(choice).collect(),
-    });
     Ok(SearchOptions {
-        categories,
-        communities,
-        chosen_community,
+        categories: crate::domain::use_cases::categories(store, lang).await?,
     })
+}
+
+/// The place picker's step that shows `within` (a grid unit's id as typed in the URL;
+/// the top of the grid when absent).
+#[server(prefix = "/api/fn", endpoint = "places")]
+pub async fn load_place_picker(within: Option<String>) -> Result<PlacesView, FnError> {
+    use super::context::{request_cookie, store, with_status};
+    use crate::domain::search::Origin;
+    use crate::domain::use_cases::place_picker;
+    use crate::prefs::{decode_home, Prefs, HOME_COOKIE};
+
+    with_status(
+        async {
+            let within = within
+                .as_deref()
+                .filter(|raw| !raw.trim().is_empty())
+                .map(|raw| GridUnitId::parse("in", raw))
+                .transpose()?;
+            let store = store()?;
+            let picker = place_picker(store.as_ref(), within, Prefs::current().lang).await?;
+            let home = match request_cookie(HOME_COOKIE).as_deref().and_then(decode_home) {
+                Some(Origin::Place(id)) => Some(id),
+                _ => None,
+            };
+            Ok(PlacesView { picker, home })
+        }
+        .await,
+    )
 }
 
 /// One service, with the distance from the remembered home if there is one.

@@ -3,7 +3,7 @@
 //! Everything it shows follows from the URL's query string, so a result page can be shared
 //! and reloaded, and the filter form is a plain GET form that works without JavaScript.
 
-use super::home_forms::{FilterForm, GeoButton, LocationPicker};
+use super::home_forms::{FilterForm, GeoButton};
 use crate::api::directory::{find_services, SearchView};
 use crate::components::category_tiles::CategoryTiles;
 use crate::components::pager::Pager;
@@ -50,11 +50,11 @@ fn Directory(view: SearchView) -> impl IntoView {
         (Some(Origin::Position(_)), _) => format!("{} {}", t.near_place, t.my_position),
         _ => t.no_location_yet.to_owned(),
     };
-    let (categories, communities, chosen_community) =
-        (options.categories, options.communities, options.chosen_community);
-    let selected_place = match params.origin {
-        Some(Origin::Place(id)) => Some(id),
-        _ => None,
+    let categories = options.categories;
+    // The picker opens at the chosen place's community, one step from a change.
+    let picker_href = match params.origin {
+        Some(Origin::Place(id)) => format!("/places?in={id}"),
+        _ => "/places".to_owned(),
     };
     let from = params.paging.offset() + 1;
     let to = params.paging.offset() + page.items.len() as u64;
@@ -66,29 +66,24 @@ fn Directory(view: SearchView) -> impl IntoView {
         Some((t.results_range)(from, to, page.total))
     };
 
-    // Once a location is known the picker folds away, so results come first on a phone;
-    // <details> opens and closes without JavaScript.
-    let picker_open = params.origin.is_none();
+    let located = params.origin.is_some();
     let filters_open =
         params.group.is_some() || params.cost.is_some() || !params.categories.is_empty() || params.text.is_some();
     let no_location = params.origin.is_none().then_some(t.no_location_yet);
     view! {
-        // The chosen place in one line, which opens the picker; open by itself while no
-        // place is known. <details> opens and closes without JavaScript.
+        // The chosen place in one line, which opens the picker (a page of its own, a few
+        // short lists); while no place is known, "use my location" sits beside it.
         <section class="location" aria-labelledby="where-heading">
             <h2 id="where-heading" class="visually-hidden">{t.where_are_you}</h2>
-            <details class="place-line" open=picker_open>
-                <summary>
-                    <span aria-hidden="true">"📍 "</span>
-                    <span class="origin">{if picker_open { t.where_are_you.to_owned() } else { origin_line }}</span>
-                    {(!picker_open).then(|| view! { <span class="change">{t.change_place}</span> })}
-                </summary>
-                <div class="panel">
-                    <LocationPicker communities chosen_community selected=selected_place />
-                    // Its room is kept before the wasm draws the button: no layout shift.
-                    <div class="geo-slot"><GeoButton lang={expect_context::<Prefs>().lang} /></div>
-                </div>
-            </details>
+            <a class="place-line" href=picker_href>
+                <span aria-hidden="true">"📍"</span>
+                <span class="origin">{if located { origin_line } else { t.where_are_you.to_owned() }}</span>
+                <span class="change">{if located { t.change_place } else { t.choose_place }}</span>
+            </a>
+            {(!located).then(|| view! {
+                // Its room is kept before the wasm draws the button: no layout shift.
+                <div class="geo-slot"><GeoButton lang={expect_context::<Prefs>().lang} /></div>
+            })}
         </section>
         <CategoryTiles categories=categories.clone() params=params.clone() />
         <details class="panel filters" open=filters_open>

@@ -1,7 +1,6 @@
-//! The home page's forms: where the resident is, and what they look for. Both are GET
-//! forms whose fields are the search API's parameters.
+//! The home page's forms: what the resident looks for (a GET form whose fields are the
+//! search API's parameters), and "use my location".
 
-use crate::api::directory::{CommunityChoice, PlaceChoice};
 use crate::components::client_only::ClientOnly;
 use crate::domain::catalog::{CategoryGroup, CostKind};
 use crate::domain::directory::Category;
@@ -14,71 +13,6 @@ use leptos_router::components::Form;
 
 /// Radii offered in the form, in metres.
 const RADII: [u32; 5] = [500, 1_000, 3_000, 5_000, 10_000];
-
-/// Choose a community, then (once one is chosen) a courtyard, estate or unit in it. A
-/// plain select in a form: each step is one submit, with or without JavaScript. Choosing
-/// is a POST to `/prefs`, which remembers the place as home and shows its results
-/// (`/?place=ID`); a GET never changes what is remembered.
-#[component]
-pub fn LocationPicker(
-    communities: Vec<PlaceChoice>,
-    chosen_community: Option<CommunityChoice>,
-    selected: Option<crate::domain::ids::GridUnitId>,
-) -> impl IntoView {
-    let lang = expect_context::<Prefs>().lang;
-    let t = text(lang);
-    let is = move |id: crate::domain::ids::GridUnitId| selected == Some(id);
-    // The chosen community and its places, first and preselected: small, and personal.
-    let narrow = chosen_community.map(|c| {
-        view! {
-            <optgroup label=c.community.name.clone()>
-                <option value=c.community.id.to_string() selected=is(c.community.id)>{c.community.name.clone()}</option>
-                {c.places
-                    .into_iter()
-                    .map(|p| view! { <option value=p.id.to_string() selected=is(p.id)>{p.name}</option> })
-                    .collect_view()}
-            </optgroup>
-        }
-    });
-    view! {
-        <form method="post" action="/prefs" class="stack">
-            <label for="place">{t.choose_place}</label>
-            <p class="hint" id="place-hint">{t.choose_place_hint}</p>
-            <select id="place" name="home_place" aria-describedby="place-hint" required>
-                <option value="">{t.no_place}</option>
-                {narrow}
-                <optgroup label=t.community_list inner_html=community_options(lang, communities)></optgroup>
-            </select>
-            <button type="submit" class="button">{t.use_this_place}</button>
-        </form>
-    }
-}
-
-/// Every community as `<option>`s: the same for every resident, so rendered once per
-/// language and list (`crate::fragments`); never preselected (the chosen one is above).
-fn community_options(lang: Lang, communities: Vec<PlaceChoice>) -> String {
-    #[cfg(feature = "ssr")]
-    let key = {
-        let content: Vec<(i64, &str)> = communities.iter().map(|c| (c.id.get(), c.name.as_str())).collect();
-        crate::fragments::key("community-options", &(lang.code(), content))
-    };
-    let render = move || {
-        communities
-            .into_iter()
-            .map(|c| view! { <option value=c.id.to_string()>{c.name}</option> })
-            .collect_view()
-            .to_html()
-    };
-    #[cfg(feature = "ssr")]
-    {
-        crate::fragments::cached(key, render).to_string()
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        let _ = lang;
-        render()
-    }
-}
 
 /// Use the phone's position (JavaScript only). On success, searches from there.
 /// An island: the language comes as a prop, since the server's context does not travel.

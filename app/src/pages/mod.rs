@@ -5,5 +5,6 @@ pub mod home;
 mod home_forms;
 pub mod not_found;
 pub mod organization;
+pub mod places;
 pub mod service;
 pub mod settings;

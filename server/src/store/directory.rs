@@ -188,26 +188,8 @@ impl SqlStore {
     }
 
     /// Services of one organization by name (with their distance when `near` is given),
-    /// optionally leaving one out: from the snapshot when current.
-    async fn offerings_of(
-        &self,
-        organization_id: i64,
-        except: Option<i64>,
-        lang: Lang,
-        near: Option<Coordinates>,
-    ) -> Result<Vec<ServiceSummary>, StoreError> {
-        match self.current_snapshot().await? {
-            Some(snapshot) => {
-                let plane = near.map(LocalPlane::new);
-                Ok(snapshot
-                    .cards
-                    .of_organization(organization_id, except, lang, plane.as_ref(), OFFERINGS_SHOWN))
-            }
-            None => self.offerings_of_by_sql(organization_id, except, lang, near).await,
-        }
-    }
-
-    /// [`offerings_of`](Self::offerings_of) in SQL alone (the fallback and the reference).
+    /// optionally leaving one out, in SQL alone (the fallback and the reference for
+    /// `Snapshot::service` and `Snapshot::organization`).
     pub async fn offerings_of_by_sql(
         &self,
         organization_id: i64,
@@ -288,6 +270,14 @@ impl DirectoryStore for SqlStore {
         }
     }
 
+    async fn grid_children(&self, parent: Option<GridUnitId>, lang: Lang) -> Result<Vec<GridUnit>, StoreError> {
+        let parent = parent.map(GridUnitId::get);
+        match self.current_snapshot().await? {
+            Some(snapshot) => Ok(snapshot.grid.children(parent, lang)),
+            None => self.grid_children_by_sql(parent, lang).await,
+        }
+    }
+
     async fn communities(&self, lang: Lang) -> Result<Vec<GridUnit>, StoreError> {
         match self.current_snapshot().await? {
             Some(snapshot) => Ok(snapshot.grid.communities(lang)),
@@ -351,6 +341,20 @@ impl SqlStore {
             sfx(lang)
         );
         self.grid_rows(&sql, Params::default()).await
+    }
+
+    pub async fn grid_children_by_sql(&self, parent: Option<i64>, lang: Lang) -> Result<Vec<GridUnit>, StoreError> {
+        let mut params = Params::default();
+        let under = match parent {
+            Some(id) => format!("parent_id = {}", params.int(id)),
+            None => "parent_id IS NULL".to_owned(),
+        };
+        let sql = format!(
+            "SELECT id, parent_id, kind, name_{} AS name, latitude, longitude FROM grid_units \
+             WHERE {under} ORDER BY sort_order, id",
+            sfx(lang)
+        );
+        self.grid_rows(&sql, params).await
     }
 
     pub async fn communities_by_sql(&self, lang: Lang) -> Result<Vec<GridUnit>, StoreError> {

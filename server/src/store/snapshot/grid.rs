@@ -78,6 +78,7 @@ pub struct Grid {
     units: Vec<Unit>,
     by_id: HashMap<i64, usize>,
     children: HashMap<i64, Vec<usize>>,
+    roots: Vec<usize>,
     /// Every page lists the communities: kept apart rather than filtered from 9,000 units.
     communities: Vec<usize>,
 }
@@ -100,8 +101,9 @@ impl Grid {
             if unit.kind == GridKind::Community {
                 grid.communities.push(at);
             }
-            if let Some(parent) = unit.parent_id {
-                grid.children.entry(parent).or_default().push(at);
+            match unit.parent_id {
+                Some(parent) => grid.children.entry(parent).or_default().push(at),
+                None => grid.roots.push(at),
             }
             grid.units.push(unit);
         }
@@ -118,6 +120,15 @@ impl Grid {
 
     pub fn unit(&self, id: i64, lang: Lang) -> Option<GridUnit> {
         self.by_id.get(&id).map(|&at| self.units[at].view(lang))
+    }
+
+    /// The units directly under `parent` (the roots when `None`), in display order.
+    pub fn children(&self, parent: Option<i64>, lang: Lang) -> Vec<GridUnit> {
+        let at = match parent {
+            Some(id) => self.children.get(&id).map(Vec::as_slice).unwrap_or_default(),
+            None => &self.roots,
+        };
+        at.iter().map(|&at| self.units[at].view(lang)).collect()
     }
 
     /// A unit named, as a service or organization page refers to it.
