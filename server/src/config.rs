@@ -90,6 +90,11 @@ pub struct Config {
     #[arg(long, env = "DOORSTEP_MAX_CONCURRENT_REQUESTS", default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_concurrent_requests: u32,
 
+    /// Memory for whole directory pages kept per directory version (`page_cache`), in
+    /// megabytes; 0 renders every page afresh.
+    #[arg(long, env = "DOORSTEP_PAGE_CACHE_MB", default_value_t = 32, value_parser = clap::value_parser!(u32).range(0..=4096))]
+    pub page_cache_mb: u32,
+
     /// The site is served over HTTPS (directly or behind a proxy): send HSTS and mark
     /// the session cookie `Secure` with the `__Host-` prefix.
     #[arg(long, env = "DOORSTEP_HTTPS", default_value_t = false, action = clap::ArgAction::Set)]

@@ -11,6 +11,7 @@ pub mod forms;
 pub mod generate;
 pub mod hardening;
 pub mod idempotency;
+pub mod page_cache;
 pub mod prefs;
 pub mod request_context;
 pub mod rest;

@@ -5,6 +5,7 @@ use crate::app_shell::ServiceWorker;
 use crate::auth::{AuthSettings, Caller, SessionCookie};
 use crate::config::Config;
 use crate::hardening::{csrf, headers, headers::ScriptNonce, limits, Hardening};
+use crate::page_cache::PageCache;
 use crate::request_context::{request_id_of, MakeId, REQUEST_ID};
 use crate::store::SqlStore;
 use crate::{prefs, rest};
@@ -37,11 +38,12 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 
 /// The whole application, with the settings of `config`.
 pub fn build(sql: SqlStore, config: &Config) -> Router {
-    build_with(sql, leptos_options(config), config.hardening())
+    let page_cache_bytes = config.page_cache_mb as usize * 1024 * 1024;
+    build_with(sql, leptos_options(config), config.hardening(), page_cache_bytes)
 }
 
 /// The whole application.
-pub fn build_with(sql: SqlStore, options: LeptosOptions, hardening: Hardening) -> Router {
+pub fn build_with(sql: SqlStore, options: LeptosOptions, hardening: Hardening, page_cache_bytes: usize) -> Router {
     let sql_for_auth = sql.clone();
     let worker = ServiceWorker::load(std::path::Path::new(options.site_root.as_ref()));
     let context = {
@@ -78,7 +80,11 @@ pub fn build_with(sql: SqlStore, options: LeptosOptions, hardening: Hardening) -
         .fallback(leptos_axum::file_and_error_handler_with_context::<LeptosOptions, _>(
             context, shell,
         ))
-        .with_state(options);
+        .with_state(options)
+        .layer(middleware::from_fn_with_state(
+            PageCache::new(sql.clone(), page_cache_bytes),
+            crate::page_cache::serve,
+        ));
 
     let permits = Arc::new(Semaphore::new(hardening.max_concurrent_requests));
     let auth = AuthSettings {

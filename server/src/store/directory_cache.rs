@@ -110,6 +110,12 @@ impl SqlStore {
         }))
     }
 
+    /// The database's current `directory_version` (for caches of what is derived from
+    /// the directory, like `page_cache`): read as of some moment after this call began.
+    pub async fn current_directory_version(&self) -> Result<i64, StoreError> {
+        self.directory_version().await
+    }
+
     /// The database's `directory_version` as of some moment after this call began.
     /// Every read of the directory waits on it, so it has a deadline of its own: a stuck
     /// database fails requests with "unavailable" instead of piling them up.

@@ -104,6 +104,10 @@ impl SqlStore {
         let pool = AnyPoolOptions::new()
             .max_connections(options.max_connections)
             .acquire_timeout(options.acquire_timeout)
+            // A pooled SQLite connection is an open file in this process: it cannot go
+            // stale, so checking it before each use is a round trip to its worker thread
+            // for nothing. A PostgreSQL connection can (a restart, a proxy): keep the check.
+            .test_before_acquire(engine == Engine::Postgres)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     match engine {

@@ -51,8 +51,9 @@ pub const COLUMNS: &str = "s.id, s.name_zh, s.name_en, s.category_slug, c.name_z
 #[derive(Debug, Default)]
 pub struct Cards {
     cards: HashMap<i64, Card>,
-    /// Each organization's services, for its page and "other offerings".
-    by_organization: HashMap<i64, Vec<i64>>,
+    /// Each organization's services, for its page and "other offerings"; sorted by name
+    /// in each language once loaded ([`Cards::finish`]), `[zh, en]`.
+    by_organization: HashMap<i64, [Vec<i64>; 2]>,
     categories: HashMap<String, Arc<Category>>,
     organizations: HashMap<i64, Arc<Organization>>,
 }
@@ -104,8 +105,20 @@ impl Cards {
         };
         let id: i64 = row.try_get("id")?;
         self.cards.insert(id, card);
-        self.by_organization.entry(organization_id).or_default().push(id);
+        self.by_organization.entry(organization_id).or_default()[0].push(id);
         Ok(())
+    }
+
+    /// Sorts each organization's services by name in each language (byte order, then id:
+    /// the SQL path's `ORDER BY name, id` under SQLite's BINARY and PostgreSQL's "C"
+    /// collation), once, instead of on every page that lists them.
+    pub fn finish(&mut self) {
+        let cards = &self.cards;
+        for [zh, en] in self.by_organization.values_mut() {
+            zh.sort_by(|a, b| cards[a].name.zh.cmp(&cards[b].name.zh).then(a.cmp(b)));
+            *en = zh.clone();
+            en.sort_by(|a, b| cards[a].name.en.cmp(&cards[b].name.en).then(a.cmp(b)));
+        }
     }
 
     /// The card of service `id` as [`rows::service_summary`] would read it.
@@ -143,9 +156,7 @@ impl Cards {
         })
     }
 
-    /// Up to `limit` services of an organization by name in `lang` (byte order, then id:
-    /// the SQL path's `ORDER BY name, id` under SQLite's BINARY and PostgreSQL's "C"
-    /// collation), leaving out `except`.
+    /// Up to `limit` services of an organization by name in `lang`, leaving out `except`.
     pub fn of_organization(
         &self,
         organization_id: i64,
@@ -154,22 +165,17 @@ impl Cards {
         plane: Option<&LocalPlane>,
         limit: usize,
     ) -> Vec<ServiceSummary> {
-        let Some(ids) = self.by_organization.get(&organization_id) else {
+        let Some(sorted) = self.by_organization.get(&organization_id) else {
             return Vec::new();
         };
-        let name = |id: &i64| {
-            let card = &self.cards[id];
-            match lang {
-                Lang::Zh => &card.name.zh,
-                Lang::En => &card.name.en,
-            }
+        let ids = match lang {
+            Lang::Zh => &sorted[0],
+            Lang::En => &sorted[1],
         };
-        let mut ids: Vec<i64> = ids.iter().copied().filter(|id| Some(*id) != except).collect();
-        // An organization offers tens of services: sorting them per request is cheap.
-        ids.sort_by(|a, b| name(a).cmp(name(b)).then(a.cmp(b)));
-        ids.into_iter()
+        ids.iter()
+            .filter(|id| Some(**id) != except)
             .take(limit)
-            .filter_map(|id| self.summary(id, lang, plane))
+            .filter_map(|id| self.summary(*id, lang, plane))
             .collect()
     }
 }

@@ -1,0 +1,147 @@
+//! The page cache (`server::page_cache`) through the real router on both engines: a page
+//! is rendered once per directory version and preferences, each answer carries its own
+//! nonce, a change to the directory is seen at once, and nothing personal is ever kept.
+
+mod common;
+
+use common::fixtures::{self, ServiceSpec};
+use common::people;
+use common::{spawn, Engine, TestApp};
+
+struct Page {
+    status: u16,
+    cache: Option<String>,
+    nonce: String,
+    body: String,
+}
+
+async fn get(app: &TestApp, path: &str, who: Option<&people::Person>, cookie: Option<&str>) -> Page {
+    let mut request = app.request(reqwest::Method::GET, path, who);
+    if let Some(cookie) = cookie {
+        request = request.header("Cookie", cookie);
+    }
+    let response = request.send().await.unwrap();
+    let header = |name: &str| response.headers().get(name).map(|v| v.to_str().unwrap().to_owned());
+    let cache = header("x-page-cache");
+    let policy = header("content-security-policy").unwrap_or_default();
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap_or_default()
+        .to_owned();
+    Page {
+        status: response.status().as_u16(),
+        cache,
+        nonce,
+        body: response.text().await.unwrap(),
+    }
+}
+
+async fn a_page_is_rendered_once_per_directory_version_and_answered_with_its_own_nonce(engine: Engine) {
+    let app = spawn(engine).await;
+    let fixture = fixtures::base(&app.db.store).await;
+    let id = fixtures::service(
+        &app.db.store,
+        &fixture,
+        "a",
+        &ServiceSpec::at("长者助餐", "Seniors' meals", 30.6401, 104.0501),
+    )
+    .await;
+    let path = format!("/services/{id}");
+    let first = get(&app, &path, None, None).await;
+    let second = get(&app, &path, None, None).await;
+    assert_eq!((first.status, second.status), (200, 200));
+    assert_eq!(first.cache.as_deref(), Some("miss"));
+    assert_eq!(second.cache.as_deref(), Some("hit"));
+    // Every answer carries the nonce its own CSP header names, wherever the page uses
+    // one, and never an earlier answer's.
+    assert_ne!(first.nonce, second.nonce);
+    for page in [&first, &second] {
+        assert!(page.nonce.len() >= 16, "a nonce in the policy");
+        assert!(page
+            .body
+            .contains(&format!(r#"<script type="module" nonce="{}">"#, page.nonce)));
+    }
+    assert!(!second.body.contains(&first.nonce));
+    assert_eq!(
+        first.body.replace(&first.nonce, "NONCE"),
+        second.body.replace(&second.nonce, "NONCE"),
+        "the same page otherwise"
+    );
+
+    // A change to the directory, by any writer, shows on the next answer.
+    sqlx::query("UPDATE services SET name_zh = '午间助餐' WHERE id = $1")
+        .bind(id)
+        .execute(app.db.store.pool())
+        .await
+        .unwrap();
+    let changed = get(&app, &path, None, None).await;
+    assert_eq!(changed.cache.as_deref(), Some("miss"));
+    assert!(changed.body.contains("午间助餐") && !changed.body.contains("长者助餐"));
+    assert_eq!(get(&app, &path, None, None).await.cache.as_deref(), Some("hit"));
+}
+
+async fn preferences_get_pages_of_their_own_and_nothing_personal_is_kept(engine: Engine) {
+    let app = spawn(engine).await;
+    let fixture = fixtures::base(&app.db.store).await;
+    let id = fixtures::service(
+        &app.db.store,
+        &fixture,
+        "a",
+        &ServiceSpec::at("长者助餐", "Seniors' meals", 30.6401, 104.0501),
+    )
+    .await;
+    let path = format!("/services/{id}");
+    get(&app, &path, None, None).await;
+
+    // English and elder mode are pages of their own.
+    let english = get(&app, &path, None, Some("doorstep_lang=en")).await;
+    assert_eq!(english.cache.as_deref(), Some("miss"));
+    assert!(english.body.contains(r#"<html lang="en""#));
+    assert_eq!(
+        get(&app, &path, None, Some("doorstep_lang=en")).await.cache.as_deref(),
+        Some("hit")
+    );
+    let elder = get(&app, &path, None, Some("doorstep_lang=en; doorstep_elder=1")).await;
+    assert_eq!(elder.cache.as_deref(), Some("miss"));
+    assert!(elder.body.contains(r#"class="elder""#));
+    // The remembered home changes distances.
+    let home = format!("doorstep_home=place:{}", fixture.courtyard);
+    let near = get(&app, &path, None, Some(&home)).await;
+    assert_eq!(near.cache.as_deref(), Some("miss"));
+
+    // A signed-in resident's page is never taken from or put in the cache.
+    let resident = people::person(&app.db.store, "王阿姨").await;
+    for _ in 0..2 {
+        let mine = get(&app, &path, Some(&resident), None).await;
+        assert_eq!((mine.status, mine.cache), (200, None));
+    }
+    let anonymous = get(&app, &path, None, None).await;
+    assert_eq!(anonymous.cache.as_deref(), Some("hit"));
+    assert!(!anonymous.body.contains("王阿姨"));
+    // Nor a page with a one-time notice, nor pages outside the directory.
+    assert_eq!(get(&app, &path, None, Some("doorstep_flash=x")).await.cache, None);
+    assert_eq!(get(&app, "/settings", None, None).await.cache, None);
+    // An answer that is not a plain page is not kept.
+    for _ in 0..2 {
+        let missing = get(&app, "/services/999999", None, None).await;
+        assert_eq!((missing.status, missing.cache.as_deref()), (404, None));
+    }
+}
+
+async fn with_no_memory_for_it_every_page_is_rendered_afresh(engine: Engine) {
+    let db = common::fresh_db(engine).await;
+    fixtures::base(&db.store).await;
+    let app = common::spawn_configured(db, &["--page-cache-mb", "0"]).await;
+    for _ in 0..2 {
+        let page = get(&app, "/places", None, None).await;
+        assert_eq!((page.status, page.cache), (200, None));
+    }
+}
+
+on_both_engines!(
+    with_no_memory_for_it_every_page_is_rendered_afresh,
+    a_page_is_rendered_once_per_directory_version_and_answered_with_its_own_nonce,
+    preferences_get_pages_of_their_own_and_nothing_personal_is_kept,
+);
