@@ -31,9 +31,9 @@ middle="lat=30.6900&lon=104.1000"
 edge="lat=30.5400&lon=103.9600"
 
 trivial_rps=""
-run() { # label url; the first run of each engine is the trivial route, the baseline
+run() { # label url [wrk script]; the first run of each engine is the trivial route, the baseline
   local out
-  out="$(wrk -t2 -c50 -d"$DURATION" --latency "$2" 2>&1)"
+  out="$(wrk -t2 -c50 -d"$DURATION" --latency ${3:+-s "$3"} "$2" 2>&1)"
   local rps p50 p99 non2xx
   rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
   p50="$(awk '$1=="50%" {print $2}' <<<"$out")"
@@ -74,9 +74,14 @@ for engine in sqlite postgres; do
   run "search, no position, by name" "$base/api/v1/services"
   run "search, middle, category + cost" "$base/api/v1/services?$middle&category=meal-assistance&cost=subsidized"
   run "search, middle, text 助餐" "$base/api/v1/services?$middle&q=%E5%8A%A9%E9%A4%90"
-  run "home page (SSR), middle ring" "$base/?$middle"
-  run "service page (SSR)" "$base/services/100"
-  run "organization page (SSR)" "$base/organizations/100"
+  # The same page again and again is answered by the page cache (server::page_cache);
+  # a different page each time measures rendering.
+  run "home page (SSR), middle ring, cached" "$base/?$middle"
+  run "service page (SSR), cached" "$base/services/100"
+  run "organization page (SSR), cached" "$base/organizations/100"
+  run "place picker (SSR), cached" "$base/places"
+  run "home page, a different position each time" "$base" "$ROOT/scripts/wrk/random-positions.lua"
+  run "service page, a different one each time" "$base" "$ROOT/scripts/wrk/random-services.lua"
   echo "RSS after load ($engine): $(ps -o rss= -p "${pids[-1]}") KB"
   kill "${pids[-1]}"
   wait "${pids[-1]}" 2>/dev/null || true # so the next start-up is not measured against its exit

@@ -10,7 +10,6 @@ pub use doorstep_domain as domain;
 pub mod components;
 pub mod flash;
 #[cfg(feature = "ssr")]
-pub mod fragments;
 pub mod i18n;
 pub mod pages;
 pub mod prefs;
