@@ -9,7 +9,6 @@ pub mod app;
 pub use doorstep_domain as domain;
 pub mod components;
 pub mod flash;
-#[cfg(feature = "ssr")]
 pub mod i18n;
 pub mod pages;
 pub mod prefs;
