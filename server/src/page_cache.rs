@@ -7,10 +7,10 @@
 //! cost (docs/PERFORMANCE.md), so a page already rendered for that input is kept with its
 //! body split at the nonce, and served again with the new response's nonce in the gaps.
 //!
-//! Never stale, like the snapshot (`store::directory_cache`): every request first learns
-//! the database's current directory version (one shared query), and only a page rendered
-//! at exactly that version is served. A page is kept only if the version was the same
-//! before and after it was rendered, so it cannot hold a mix. Never personal: a request
+//! Never stale, like the snapshot (`store::directory_cache`): every request first settles
+//! its store on the current snapshot (one shared version query), and is answered only
+//! with a page rendered from that same version; a page is rendered through that settled
+//! store, so it holds exactly the version it is kept under. Never personal: a request
 //! with any cookie beyond the three preferences (a session, a one-time notice, a sign-up)
 //! or with credentials is passed through untouched, and so is any answer that is not a
 //! plain 200 page without cookies.
@@ -108,18 +108,27 @@ impl PageCache {
     }
 }
 
+/// The store a page is rendered with, pinned by the page cache to the snapshot whose
+/// version keys the page (`router` hands it to the render through the request).
+#[derive(Clone)]
+pub struct PinnedStore(pub SqlStore);
+
 /// The middleware around the pages (inside the security headers, which make the nonce,
 /// and authentication, which says who is calling).
-pub async fn serve(State(cache): State<PageCache>, request: Request, next: Next) -> Response {
+pub async fn serve(State(cache): State<PageCache>, mut request: Request, next: Next) -> Response {
     let Some(key) = key_of(&request).filter(|_| cache.budget_bytes > 0) else {
         return next.run(request).await;
     };
     let Some(nonce) = request.extensions().get::<ScriptNonce>().map(|n| n.0.to_string()) else {
         return next.run(request).await;
     };
-    // Without the version nothing can be trusted: render as usual (it will fail or not on
-    // its own terms).
-    let Ok(version) = cache.store.current_directory_version().await else {
+    // The render reads the directory through this store, settled here on the current
+    // snapshot: the page it makes holds exactly that version, with no second look.
+    let store = cache.store.pinned();
+    let version = store.snapshot_version().await;
+    request.extensions_mut().insert(PinnedStore(store));
+    // No current snapshot (a rebuild is under way) or no answer: render as usual.
+    let Ok(Some(version)) = version else {
         return next.run(request).await;
     };
     if let Some(page) = cache.get(version, &key) {
@@ -139,9 +148,7 @@ pub async fn serve(State(cache): State<PageCache>, request: Request, next: Next)
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    if cache.store.current_directory_version().await.ok() == Some(version) {
-        cache.keep(version, key, Page::new(parts.headers.clone(), &body, &nonce));
-    }
+    cache.keep(version, key, Page::new(parts.headers.clone(), &body, &nonce));
     parts
         .headers
         .insert(PAGE_CACHE_HEADER, HeaderValue::from_static("miss"));
@@ -153,12 +160,9 @@ impl Page {
         let mut pieces = Vec::new();
         let mut rest = 0;
         if !nonce.is_empty() {
-            let text = body.as_ref();
-            let mut at = 0;
-            while let Some(found) = find(&text[at..], nonce.as_bytes()) {
-                pieces.push(body.slice(rest..at + found));
-                at += found + nonce.len();
-                rest = at;
+            for at in memchr::memmem::find_iter(body, nonce.as_bytes()) {
+                pieces.push(body.slice(rest..at));
+                rest = at + nonce.len();
             }
         }
         pieces.push(body.slice(rest..));
@@ -184,10 +188,6 @@ impl Page {
             .insert(PAGE_CACHE_HEADER, HeaderValue::from_static(outcome));
         response
     }
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|window| window == needle)
 }
 
 /// The pages kept: the directory's, which depend on nothing but the key.

@@ -5,7 +5,7 @@ use crate::app_shell::ServiceWorker;
 use crate::auth::{AuthSettings, Caller, SessionCookie};
 use crate::config::Config;
 use crate::hardening::{csrf, headers, headers::ScriptNonce, limits, Hardening};
-use crate::page_cache::PageCache;
+use crate::page_cache::{PageCache, PinnedStore};
 use crate::request_context::{request_id_of, MakeId, REQUEST_ID};
 use crate::store::SqlStore;
 use crate::{prefs, rest};
@@ -55,8 +55,12 @@ pub fn build_with(sql: SqlStore, options: LeptosOptions, hardening: Hardening, p
             if let Some(style) = &style {
                 provide_context(style.clone());
             }
-            // One store per request, pinned to one directory snapshot for the whole render.
-            provide_context::<Store>(Arc::new(sql.pinned()));
+            // One store per request, pinned to one directory snapshot for the whole render
+            // (already settled by the page cache, when it looked first).
+            let pinned = use_context::<http::request::Parts>()
+                .and_then(|parts| parts.extensions.get::<PinnedStore>().cloned())
+                .map_or_else(|| sql.pinned(), |p| p.0);
+            provide_context::<Store>(Arc::new(pinned));
             provide_context::<Arc<dyn AccountStore>>(Arc::new(sql.clone()));
             if let Some(caller) =
                 use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<Caller>().cloned())

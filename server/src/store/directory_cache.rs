@@ -110,10 +110,12 @@ impl SqlStore {
         }))
     }
 
-    /// The database's current `directory_version` (for caches of what is derived from
-    /// the directory, like `page_cache`): read as of some moment after this call began.
-    pub async fn current_directory_version(&self) -> Result<i64, StoreError> {
-        self.directory_version().await
+    /// The version of the snapshot this store answers from, `None` when it answers by
+    /// SQL (no current snapshot). On a pinned store this settles the pin: everything the
+    /// request reads afterwards comes from exactly that version (`page_cache` keys
+    /// whole pages by it).
+    pub async fn snapshot_version(&self) -> Result<Option<i64>, StoreError> {
+        Ok(self.current_snapshot().await?.map(|s| s.version))
     }
 
     /// The database's `directory_version` as of some moment after this call began.
