@@ -43,6 +43,10 @@ const chrome = await chromeLauncher.launch({
   ],
 });
 const STRICT = ['accessibility', 'best-practices', 'seo'];
+const measured = (format) => (value) => (value === undefined ? 'n/a' : format(value));
+const seconds = measured((ms) => `${(ms / 1000).toFixed(2)} s`);
+const millis = measured((ms) => `${Math.round(ms)} ms`);
+const shift = measured((cls) => cls.toFixed(3));
 const rows = [];
 const failures = [];
 try {
@@ -70,8 +74,15 @@ try {
     rows.push(row);
     console.log(
       `${name.padEnd(18)} perf ${row.performance}  a11y ${row.accessibility}  bp ${row.bestPractices}  seo ${row.seo}  ` +
-        `LCP ${(row.lcp / 1000).toFixed(2)} s  TBT ${Math.round(row.tbt)} ms  CLS ${row.cls.toFixed(3)}`,
+        `LCP ${seconds(row.lcp)}  TBT ${millis(row.tbt)}  CLS ${shift(row.cls)}`,
     );
+    // A metric Lighthouse could not compute from its trace is reported, not fatal: the
+    // timings are recorded for docs/PERFORMANCE.md, never asserted.
+    for (const id of ['largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift']) {
+      if (audits[id].numericValue === undefined) {
+        console.log(`  ${id} not measured: ${audits[id].errorMessage ?? result.lhr.runtimeError?.message ?? 'no value'}`);
+      }
+    }
     for (const id of STRICT) {
       if (categories[id].score === 1) continue;
       const failing = categories[id].auditRefs
@@ -92,7 +103,7 @@ if (report) {
     ...rows.map(
       (r) =>
         `| ${r.name} (\`${r.path}\`) | ${r.performance} | ${r.accessibility} | ${r.bestPractices} | ${r.seo} | ` +
-        `${(r.lcp / 1000).toFixed(2)} s | ${Math.round(r.tbt)} ms | ${r.cls.toFixed(3)} |`,
+        `${seconds(r.lcp)} | ${millis(r.tbt)} | ${shift(r.cls)} |`,
     ),
   ];
   writeFileSync(report, lines.join('\n') + '\n');

@@ -49,7 +49,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 {style}
                 <script src="/app-shell.js" defer></script>
                 <AutoReload options=options.clone() />
-                <HydrationScripts options islands=true />
+                {island_loader(options)}
                 <MetaTags />
             </head>
             <body>
@@ -57,6 +57,24 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Leptos' island loader without the `<link rel="preload">` hints it puts before itself.
+/// The loader fetches the JS and wasm when the browser is idle anyway; hinting them at
+/// high priority had a slow phone network carry 100 KB of wasm before the page's largest
+/// text could count as painted (Lighthouse's LCP: 1.5 s with the hints, about 1.0 s
+/// without; docs/PERFORMANCE.md). Islands are enhancements, so they can wait for idle.
+fn island_loader(options: LeptosOptions) -> impl IntoView {
+    let html = view! { <HydrationScripts options islands=true /> }.to_html();
+    let script = html
+        .find("<script")
+        .and_then(|open| {
+            let body = open + html[open..].find('>')? + 1;
+            let close = html.rfind("</script>")?;
+            (body <= close).then(|| html[body..close].to_owned())
+        })
+        .unwrap_or_default();
+    view! { <script type="module" nonce=use_nonce() inner_html=script></script> }
 }
 
 #[component]

@@ -27,6 +27,10 @@ async fn home_page_is_chinese_by_default_and_english_for_english_browsers(engine
     .await;
     let (status, page) = html(&app, "/", &[]).await;
     assert_eq!(status, 200);
+    // The island loader is there, without hints that would fetch the wasm before the
+    // page is painted (it loads it when the browser is idle).
+    assert!(page.contains("<script type=\"module\" nonce=") && page.contains("requestIdleCallback"));
+    assert!(!page.contains(r#"rel="preload""#) && !page.contains(r#"rel="modulepreload""#));
     assert!(
         page.contains(r#"<html lang="zh-CN""#),
         "{}",
