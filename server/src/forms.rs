@@ -21,61 +21,53 @@ use app::flash::{Flash, FLASH_COOKIE, FLASH_MAX_AGE_S};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{post, MethodRouter};
 use axum::{Extension, Router};
 use http::{HeaderMap, StatusCode};
 
 /// Holds the secret that completes this browser's sign-up (see `Accounts::register`).
 const REGISTRATION_COOKIE: &str = "doorstep_registration";
 
-/// Every form endpoint (the authorization matrix test reads this list).
-pub const FORM_ROUTES: &[&str] = &[
-    "/account/sign-up",
-    "/account/code",
-    "/account/sign-in",
-    "/account/sign-out",
-    "/account/sign-out-everywhere",
-    "/account/family-links",
-    "/account/family-links/{id}/confirm",
-    "/account/family-links/{id}/end",
-    "/account/tokens",
-    "/account/volunteer",
-    "/staff/family-links",
-    "/account/tokens/{id}/revoke",
-    "/account/delete",
-    "/account/organizations",
-    "/account/organizations/{id}/members",
-    "/account/organizations/{id}/members/{person}/remove",
-    "/staff/organizations/{id}/verify",
-    "/staff/organizations/{id}/suspend",
-    "/staff/organizations/{id}/reinstate",
-    "/prefs",
-];
-
-pub fn routes() -> Router<SqlStore> {
-    Router::new()
-        .route("/account/sign-up", post(sign_up))
-        .route("/account/code", post(send_code))
-        .route("/account/sign-in", post(sign_in))
-        .route("/account/sign-out", post(sign_out))
-        .route("/account/sign-out-everywhere", post(sign_out_everywhere))
-        .route("/account/family-links", post(link_family))
-        .route("/account/family-links/{id}/confirm", post(confirm_link))
-        .route("/account/family-links/{id}/end", post(end_link))
-        .route("/account/tokens", post(create_token))
-        .route("/account/volunteer", post(set_volunteer))
-        .route("/staff/family-links", post(link_in_person))
-        .route("/account/tokens/{id}/revoke", post(revoke_token))
-        .route("/account/delete", post(delete_account))
-        .route("/account/organizations", post(register_organization))
-        .route("/account/organizations/{id}/members", post(add_member))
-        .route(
+/// Every form post: its path and its handler, in one table, so that what is mounted
+/// (`routes`) and what the authorization matrix test checks (`paths`) cannot drift apart.
+fn table() -> Vec<(&'static str, MethodRouter<SqlStore>)> {
+    vec![
+        ("/prefs", post(crate::prefs::update)),
+        ("/account/sign-up", post(sign_up)),
+        ("/account/code", post(send_code)),
+        ("/account/sign-in", post(sign_in)),
+        ("/account/sign-out", post(sign_out)),
+        ("/account/sign-out-everywhere", post(sign_out_everywhere)),
+        ("/account/family-links", post(link_family)),
+        ("/account/family-links/{id}/confirm", post(confirm_link)),
+        ("/account/family-links/{id}/end", post(end_link)),
+        ("/account/tokens", post(create_token)),
+        ("/account/volunteer", post(set_volunteer)),
+        ("/staff/family-links", post(link_in_person)),
+        ("/account/tokens/{id}/revoke", post(revoke_token)),
+        ("/account/delete", post(delete_account)),
+        ("/account/organizations", post(register_organization)),
+        ("/account/organizations/{id}/members", post(add_member)),
+        (
             "/account/organizations/{id}/members/{person}/remove",
             post(remove_member),
-        )
-        .route("/staff/organizations/{id}/verify", post(verify))
-        .route("/staff/organizations/{id}/suspend", post(suspend))
-        .route("/staff/organizations/{id}/reinstate", post(reinstate))
+        ),
+        ("/staff/organizations/{id}/verify", post(verify)),
+        ("/staff/organizations/{id}/suspend", post(suspend)),
+        ("/staff/organizations/{id}/reinstate", post(reinstate)),
+    ]
+}
+
+/// The form posts, mounted (the router adds the idempotency layer around them).
+pub fn routes() -> Router<SqlStore> {
+    table()
+        .into_iter()
+        .fold(Router::new(), |router, (path, handler)| router.route(path, handler))
+}
+
+/// Every path a form posts to.
+pub fn paths() -> Vec<&'static str> {
+    table().into_iter().map(|(path, _)| path).collect()
 }
 
 /// The posted fields, in order.

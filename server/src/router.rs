@@ -7,13 +7,13 @@ use crate::config::Config;
 use crate::hardening::{csrf, headers, headers::ScriptNonce, limits, Hardening};
 use crate::page_cache::{PageCache, PinnedStore};
 use crate::request_context::{request_id_of, MakeId, REQUEST_ID};
+use crate::rest;
 use crate::store::SqlStore;
-use crate::{prefs, rest};
 use app::app::{shell, App};
 use app::domain::accounts::store::AccountStore;
 use app::domain::store::Store;
 use axum::extract::State;
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::{middleware, Router};
 use leptos::config::LeptosOptions;
 use leptos::prelude::{provide_context, use_context};
@@ -137,9 +137,7 @@ pub fn build_with(sql: SqlStore, options: LeptosOptions, hardening: Hardening, p
 
 /// The HTML forms (and preferences), answered once per `Idempotency-Key`.
 fn form_routes(sql: SqlStore) -> Router {
-    Router::new()
-        .route("/prefs", post(prefs::update))
-        .merge(crate::forms::routes())
+    crate::forms::routes()
         .route_layer(middleware::from_fn_with_state(sql.clone(), crate::idempotency::once))
         .with_state(sql)
 }

@@ -297,8 +297,8 @@ pub trait AccountsUnit: Send {
     async fn delete_person(&mut self, person: PersonId, now: Millis) -> Result<(), StoreError>;
     /// Sets a person's volunteer opt-in and what they offer.
     async fn set_volunteer(&mut self, person: PersonId, volunteer: &VolunteerProfile) -> Result<(), StoreError>;
-    /// Whether `unit` is a grid unit inside (or equal to) `community`.
-    async fn is_in_community(&mut self, unit: GridUnitId, community: GridUnitId) -> Result<bool, StoreError>;
+    /// Whether `unit` is a grid unit (a home place must be one).
+    async fn grid_unit_exists(&mut self, unit: GridUnitId) -> Result<bool, StoreError>;
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }
 

@@ -565,23 +565,13 @@ impl AccountsUnit for SqlUnit {
         Ok(())
     }
 
-    async fn is_in_community(&mut self, unit: GridUnitId, community: GridUnitId) -> Result<bool, StoreError> {
-        // Walk up from `unit` (the grid is a few levels deep); equal counts as inside.
-        let mut current = Some(unit.get());
-        for _ in 0..8 {
-            let Some(id) = current else { return Ok(false) };
-            let row: Option<(i64, Option<i64>)> = sqlx::query_as("SELECT id, parent_id FROM grid_units WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *self.tx)
-                .await
-                .map_err(failed)?;
-            match row {
-                None => return Ok(false),
-                Some((found, _)) if found == community.get() => return Ok(true),
-                Some((_, parent)) => current = parent,
-            }
-        }
-        Ok(false)
+    async fn grid_unit_exists(&mut self, unit: GridUnitId) -> Result<bool, StoreError> {
+        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM grid_units WHERE id = $1")
+            .bind(unit.get())
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(failed)?;
+        Ok(found.is_some())
     }
 
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {

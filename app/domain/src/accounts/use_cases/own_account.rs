@@ -97,7 +97,7 @@ impl Accounts<'_> {
         refusals.finish()?;
         let mut unit = self.store.begin().await?;
         if let Some(place) = input.home_grid_unit {
-            if !unit.is_in_community(place, place).await? {
+            if !unit.grid_unit_exists(place).await? {
                 return Err(AppError::Invalid(vec![FieldError::new(
                     "home_grid_unit",
                     "网格上没有这个地点",
