@@ -54,6 +54,23 @@ async fn saving_the_volunteer_form_keeps_the_home_place(engine: Engine) {
     let store = &app.db.store;
     let who = people::person(store, "志愿者").await;
     let place = people::community(store, "南桥社区").await;
+    // A place that is not on the grid is refused by name, and nothing is saved.
+    let (status, body) = app
+        .send(
+            Method::PUT,
+            "/api/v1/me/volunteer",
+            Some(&who),
+            Some(json!({"volunteer": true, "skills": "理发", "availability": "周末", "home_grid_unit": 999_999})),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.to_string().contains("home_grid_unit"), "{body}");
+    let saved: Option<String> = sqlx::query_scalar("SELECT volunteer_availability FROM people WHERE id = $1")
+        .bind(who.id)
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(saved, None, "nothing of the refused request was saved");
     let (status, body) = app
         .send(
             Method::PUT,
