@@ -80,7 +80,7 @@ pub async fn load_account() -> Result<Option<AccountView>, FnError> {
 #[server(prefix = "/api/fn", endpoint = "staff")]
 pub async fn load_staff() -> Result<Option<StaffView>, FnError> {
     use super::context::{accounts_store, principal, with_status};
-    use crate::domain::accounts::values::mask;
+    use crate::domain::accounts::store::DESK_AUDIT_ENTRIES;
     with_status(
         async {
             let Some(who) = principal().filter(|p| p.is_community_staff()) else {
@@ -91,15 +91,9 @@ pub async fn load_staff() -> Result<Option<StaffView>, FnError> {
                 .organizations_in(&who.roles.communities)
                 .await?
                 .into_iter()
-                .map(|mut o| {
-                    // Staff oversee these; others' contacts stay masked even here.
-                    if !who.may_oversee(&o.communities) {
-                        o.contact_phone = mask(&o.contact_phone);
-                    }
-                    o
-                })
+                .map(|o| o.as_seen_by(&who))
                 .collect();
-            let audit = store.audit_log(&who.roles.communities, 100).await?;
+            let audit = store.audit_log(&who.roles.communities, DESK_AUDIT_ENTRIES).await?;
             Ok(Some(StaffView {
                 organizations,
                 audit,

@@ -7,10 +7,8 @@ use super::error::{ApiError, ErrorBody};
 use super::path_id;
 use crate::auth::{accounts, Caller};
 use crate::store::SqlStore;
-use app::domain::accounts::principal::Principal;
-use app::domain::accounts::store::{AccountStore, AuditEntry, OrganizationAccount};
+use app::domain::accounts::store::{AccountStore, AuditEntry, OrganizationAccount, DESK_AUDIT_ENTRIES};
 use app::domain::accounts::use_cases::{OrganizationForm, Oversight};
-use app::domain::accounts::values::mask;
 use app::domain::error::AppError;
 use app::domain::ids::{GridUnitId, OrganizationId, PersonId};
 use axum::extract::{Path, State};
@@ -47,25 +45,15 @@ pub struct OrganizationView {
     suspended: bool,
 }
 
-/// Whether `who` sees an organization's contact phone whole: its members and the
-/// community staff who oversee it.
-fn insider(o: &OrganizationAccount, who: &Principal) -> bool {
-    who.role_in(o.id).is_some() || who.may_oversee(&o.communities)
-}
-
-/// An organization as shown: the contact's phone masked unless `insider`.
-fn organization_view(o: OrganizationAccount, insider: bool) -> OrganizationView {
+/// An organization as shown (already `as_seen_by` the caller).
+fn organization_view(o: OrganizationAccount) -> OrganizationView {
     OrganizationView {
         id: o.id.get(),
         name: o.name,
         kind: o.kind.slug().to_owned(),
         credit_code: o.credit_code,
         contact_name: o.contact_name,
-        contact_phone: if insider {
-            o.contact_phone
-        } else {
-            mask(&o.contact_phone)
-        },
+        contact_phone: o.contact_phone,
         communities: o.communities.iter().map(|c| c.get()).collect(),
         verified: o.verified,
         suspended: o.suspended,
@@ -112,7 +100,7 @@ pub async fn register_organization(
         .await?
         .ok_or_else(|| AppError::not_found("机构", "organization"))?;
     // The caller just became its owner (their roles were read before it existed).
-    Ok((StatusCode::CREATED, Json(organization_view(account, true))).into_response())
+    Ok((StatusCode::CREATED, Json(organization_view(account))).into_response())
 }
 
 async fn oversee(
@@ -131,8 +119,7 @@ async fn oversee(
         .organization_account(id)
         .await?
         .ok_or_else(|| AppError::not_found("机构", "organization"))?;
-    let inside = insider(&account, who);
-    Ok(Json(organization_view(account, inside)))
+    Ok(Json(organization_view(account.as_seen_by(who))))
 }
 
 /// Verify an organization (community staff of a community it serves).
@@ -329,13 +316,10 @@ pub async fn community_organizations(
         .organizations_in(&who.roles.communities)
         .await?
         .into_iter()
-        .map(|o| {
-            let inside = insider(&o, who);
-            organization_view(o, inside)
-        })
+        .map(|o| organization_view(o.as_seen_by(who)))
         .collect();
     let audit = store
-        .audit_log(&who.roles.communities, 200)
+        .audit_log(&who.roles.communities, DESK_AUDIT_ENTRIES)
         .await?
         .into_iter()
         .map(Into::into)

@@ -74,6 +74,12 @@ impl Principal {
         served.iter().any(|c| self.is_staff_of(*c))
     }
 
+    /// Whether this person sees an organization's contact phone whole: its members and
+    /// the community staff who oversee it. The one rule for every page and API answer.
+    pub fn sees_contact_of(&self, organization: OrganizationId, served: &[GridUnitId]) -> bool {
+        self.role_in(organization).is_some() || self.may_oversee(served)
+    }
+
     /// Only owners add and remove members.
     pub fn may_manage_members(&self, organization: OrganizationId) -> bool {
         self.role_in(organization) == Some(MemberRole::Owner)
@@ -103,6 +109,29 @@ mod tests {
         assert!(staff.may_oversee(&[id(9), id(10)]));
         assert!(!staff.may_oversee(&[id(11)]));
         assert!(!staff.may_oversee(&[]));
+    }
+
+    #[test]
+    fn an_organizations_contact_is_seen_whole_by_its_members_and_overseers_only() {
+        let member = Principal {
+            person: id(1),
+            roles: Roles {
+                organizations: vec![(id(5), MemberRole::Member)],
+                ..Roles::default()
+            },
+        };
+        let staff = Principal {
+            person: id(2),
+            roles: Roles {
+                communities: vec![id(10)],
+                ..Roles::default()
+            },
+        };
+        assert!(member.sees_contact_of(id(5), &[id(11)]));
+        assert!(!member.sees_contact_of(id(6), &[id(10)]));
+        assert!(staff.sees_contact_of(id(6), &[id(10)]));
+        // Listed on the desk through its home community, but serving another one.
+        assert!(!staff.sees_contact_of(id(7), &[id(11)]));
     }
 
     #[test]

@@ -88,6 +88,20 @@ pub struct OrganizationAccount {
     pub suspended: bool,
 }
 
+impl OrganizationAccount {
+    /// The organization as `who` may see it: the contact's phone masked unless they are
+    /// a member or oversee it (`Principal::sees_contact_of`).
+    pub fn as_seen_by(mut self, who: &crate::accounts::principal::Principal) -> Self {
+        if !who.sees_contact_of(self.id, &self.communities) {
+            self.contact_phone = crate::accounts::values::mask(&self.contact_phone);
+        }
+        self
+    }
+}
+
+/// How many of the latest audit entries the community desk shows (page and API alike).
+pub const DESK_AUDIT_ENTRIES: u32 = 200;
+
 /// A member of an organization as its owners see them: name, masked number, role.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
