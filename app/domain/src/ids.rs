@@ -21,6 +21,13 @@ macro_rules! entity_id {
                 (raw > 0).then_some(Self(raw))
             }
 
+            /// An id given as a number in a body (JSON), naming `field` when it is not
+            /// a valid one: the same words as [`parse`](Self::parse).
+            pub fn checked(field: &str, raw: i64) -> Result<Self, FieldError> {
+                Self::new(raw)
+                    .ok_or_else(|| FieldError::new(field, "须为正整数编号", "must be a positive whole number"))
+            }
+
             /// An id read back from the database, which only ever stores valid ones.
             /// (A non-positive value there is a corrupt row: kept, so the fault shows.)
             pub fn from_row(raw: i64) -> Self {
@@ -99,6 +106,14 @@ mod tests {
         assert_eq!(ServiceId::new(7).unwrap().get(), 7);
         assert_eq!(PersonId::parse("id", " 12 ").unwrap().get(), 12);
         assert_eq!(PersonId::parse("person", "x").unwrap_err().field, "person");
+        assert_eq!(GridUnitId::checked("community", 4).unwrap().get(), 4);
+        let refused = GridUnitId::checked("community", 0).unwrap_err();
+        assert_eq!(refused.field, "community");
+        assert_eq!(
+            refused,
+            GridUnitId::parse("community", "0").unwrap_err(),
+            "the same words either way"
+        );
     }
 
     #[test]

@@ -443,13 +443,7 @@ pub async fn set_volunteer(
     let who = caller.require()?;
     let home_grid_unit = match body.home_grid_unit {
         None => None,
-        Some(id) => Some(GridUnitId::new(id).ok_or_else(|| {
-            ApiError(AppError::Invalid(vec![app::domain::validation::FieldError::new(
-                "home_grid_unit",
-                "须为正整数编号",
-                "must be a positive id",
-            )]))
-        })?),
+        Some(id) => Some(GridUnitId::checked("home_grid_unit", id).map_err(|e| ApiError(AppError::Invalid(vec![e])))?),
     };
     accounts(&store, &caller, &headers)
         .set_volunteer(

@@ -75,11 +75,7 @@ pub async fn register_organization(
     let communities = body
         .communities
         .iter()
-        .map(|id| {
-            GridUnitId::new(*id).ok_or_else(|| {
-                app::domain::validation::FieldError::new("communities", "须为正整数编号", "must be positive ids")
-            })
-        })
+        .map(|id| GridUnitId::checked("communities", *id))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| ApiError(AppError::Invalid(vec![e])))?;
     let id = accounts(&store, &caller, &headers)
@@ -247,13 +243,8 @@ pub async fn link_in_person(
 ) -> Result<Response, ApiError> {
     let who = caller.require()?;
     // Refused as its form twin refuses it: a malformed community is a field error.
-    let community = GridUnitId::new(body.community).ok_or_else(|| {
-        ApiError(AppError::Invalid(vec![app::domain::validation::FieldError::new(
-            "community",
-            "须为正整数编号",
-            "must be a positive id",
-        )]))
-    })?;
+    let community =
+        GridUnitId::checked("community", body.community).map_err(|e| ApiError(AppError::Invalid(vec![e])))?;
     let (person, link) = accounts(&store, &caller, &headers)
         .link_in_person(who, community, &body.person_name, &body.member_login, &body.relation)
         .await?;
