@@ -131,6 +131,21 @@ fn done(form: &str, back: &str, notice: Message) -> Response {
     with_flash(back, &Flash::done(form, notice))
 }
 
+/// The answer to a form post: back to `back` with `notice` when the use case did it, or
+/// with what was typed and what is wrong when it refused.
+fn answer<T>(
+    result: Result<T, AppError>,
+    form: &str,
+    fields: &Fields,
+    back: &str,
+    notice: impl FnOnce(T) -> Message,
+) -> Response {
+    match result {
+        Ok(value) => done(form, back, notice(value)),
+        Err(error) => refused(form, fields, error, back),
+    }
+}
+
 type Ctx = (State<SqlStore>, Extension<Caller>, Extension<SessionCookie>, HeaderMap);
 
 async fn sign_up(
@@ -293,33 +308,24 @@ async fn end_link(
     let who = signed_in_or_return!(caller);
     let id: FamilyLinkId = crate::rest::path_id(&id)?;
     let none = Fields(Vec::new());
-    Ok(
-        match accounts(&store, &caller, &headers).end_family_link(who, id.get()).await {
-            Ok(()) => done("family", "/account", Message::fixed("已解除关联。", "Link ended.")),
-            Err(e) => refused("family", &none, e, "/account"),
-        },
-    )
+    let result = accounts(&store, &caller, &headers).end_family_link(who, id.get()).await;
+    Ok(answer(result, "family", &none, "/account", |()| {
+        Message::fixed("已解除关联。", "Link ended.")
+    }))
 }
 
 async fn create_token((State(store), Extension(caller), _, headers): Ctx, body: Bytes) -> Result<Response, ApiError> {
     let f = Fields::parse(&body)?;
     let who = signed_in_or_return!(caller);
-    Ok(
-        match accounts(&store, &caller, &headers)
-            .create_api_token(who, &f.get("name"))
-            .await
-        {
-            Ok((_, token)) => done(
-                "tokens",
-                "/account",
-                Message::owned(
-                    format!("新令牌（只显示这一次，请保存）：{token}"),
-                    format!("Your new token (shown only this once; keep it): {token}"),
-                ),
-            ),
-            Err(e) => refused("tokens", &f, e, "/account"),
-        },
-    )
+    let result = accounts(&store, &caller, &headers)
+        .create_api_token(who, &f.get("name"))
+        .await;
+    Ok(answer(result, "tokens", &f, "/account", |(_, token)| {
+        Message::owned(
+            format!("新令牌（只显示这一次，请保存）：{token}"),
+            format!("Your new token (shown only this once; keep it): {token}"),
+        )
+    }))
 }
 
 async fn revoke_token(
@@ -329,15 +335,12 @@ async fn revoke_token(
     let who = signed_in_or_return!(caller);
     let id: ApiTokenId = crate::rest::path_id(&id)?;
     let none = Fields(Vec::new());
-    Ok(
-        match accounts(&store, &caller, &headers)
-            .revoke_api_token(who, id.get())
-            .await
-        {
-            Ok(()) => done("tokens", "/account", Message::fixed("令牌已撤销。", "Token revoked.")),
-            Err(e) => refused("tokens", &none, e, "/account"),
-        },
-    )
+    let result = accounts(&store, &caller, &headers)
+        .revoke_api_token(who, id.get())
+        .await;
+    Ok(answer(result, "tokens", &none, "/account", |()| {
+        Message::fixed("令牌已撤销。", "Token revoked.")
+    }))
 }
 
 async fn set_volunteer((State(store), Extension(caller), _, headers): Ctx, body: Bytes) -> Result<Response, ApiError> {
@@ -363,12 +366,10 @@ async fn set_volunteer((State(store), Extension(caller), _, headers): Ctx, body:
         availability: f.get("availability"),
         home_grid_unit,
     };
-    Ok(
-        match accounts(&store, &caller, &headers).set_volunteer(who, profile).await {
-            Ok(()) => done("volunteer", "/account", Message::fixed("已保存。", "Saved.")),
-            Err(e) => refused("volunteer", &f, e, "/account"),
-        },
-    )
+    let result = accounts(&store, &caller, &headers).set_volunteer(who, profile).await;
+    Ok(answer(result, "volunteer", &f, "/account", |()| {
+        Message::fixed("已保存。", "Saved.")
+    }))
 }
 
 async fn link_in_person((State(store), Extension(caller), _, headers): Ctx, body: Bytes) -> Result<Response, ApiError> {
@@ -459,15 +460,12 @@ async fn add_member(
     let f = Fields::parse(&body)?;
     let who = signed_in_or_return!(caller);
     let id: OrganizationId = crate::rest::path_id(&id)?;
-    Ok(
-        match accounts(&store, &caller, &headers)
-            .add_member(who, id, &f.get("login"), &f.get("role"))
-            .await
-        {
-            Ok(_) => done("member", "/account", Message::fixed("已添加成员。", "Member added.")),
-            Err(e) => refused("member", &f, e, "/account"),
-        },
-    )
+    let result = accounts(&store, &caller, &headers)
+        .add_member(who, id, &f.get("login"), &f.get("role"))
+        .await;
+    Ok(answer(result, "member", &f, "/account", |_| {
+        Message::fixed("已添加成员。", "Member added.")
+    }))
 }
 
 async fn remove_member(
@@ -478,12 +476,10 @@ async fn remove_member(
     let id: OrganizationId = crate::rest::path_id(&id)?;
     let person: app::domain::ids::PersonId = crate::rest::path_id(&person)?;
     let none = Fields(Vec::new());
-    Ok(
-        match accounts(&store, &caller, &headers).remove_member(who, id, person).await {
-            Ok(()) => done("member", "/account", Message::fixed("已移除成员。", "Member removed.")),
-            Err(e) => refused("member", &none, e, "/account"),
-        },
-    )
+    let result = accounts(&store, &caller, &headers).remove_member(who, id, person).await;
+    Ok(answer(result, "member", &none, "/account", |()| {
+        Message::fixed("已移除成员。", "Member removed.")
+    }))
 }
 
 async fn verify(ctx: Ctx, id: Path<String>) -> Result<Response, ApiError> {
@@ -506,17 +502,10 @@ async fn oversee(
     let who = signed_in_or_return!(caller);
     let id: OrganizationId = crate::rest::path_id(&id)?;
     let none = Fields(Vec::new());
-    Ok(
-        match accounts(&store, &caller, &headers)
-            .oversee_organization(who, id, action)
-            .await
-        {
-            Ok(()) => done(
-                "desk",
-                "/staff",
-                Message::fixed("已完成，并已记入日志。", "Done, and logged."),
-            ),
-            Err(e) => refused("desk", &none, e, "/staff"),
-        },
-    )
+    let result = accounts(&store, &caller, &headers)
+        .oversee_organization(who, id, action)
+        .await;
+    Ok(answer(result, "desk", &none, "/staff", |()| {
+        Message::fixed("已完成，并已记入日志。", "Done, and logged.")
+    }))
 }
