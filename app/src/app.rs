@@ -73,7 +73,13 @@ fn island_loader(options: LeptosOptions) -> impl IntoView {
             let close = html.rfind("</script>")?;
             (body <= close).then(|| html[body..close].to_owned())
         })
-        .unwrap_or_default();
+        .filter(|body| !body.contains("</script"))
+        .unwrap_or_else(|| {
+            // Leptos changed its markup: without the loader no island comes alive, so say
+            // so loudly (the page tests check the loader is there).
+            leptos::logging::error!("the island loader could not be read from <HydrationScripts>");
+            String::new()
+        });
     view! { <script type="module" nonce=use_nonce() inner_html=script></script> }
 }
 

@@ -95,6 +95,12 @@ pub struct Config {
     #[arg(long, env = "DOORSTEP_PAGE_CACHE_MB", default_value_t = 32, value_parser = clap::value_parser!(u32).range(0..=4096))]
     pub page_cache_mb: u32,
 
+    /// Say on each page whether it came from the page cache (`x-page-cache: hit|miss`).
+    /// Off by default: it would tell a visitor whether someone with the same preferences
+    /// viewed the page recently. For tests and diagnosis.
+    #[arg(long, env = "DOORSTEP_PAGE_CACHE_HEADER", default_value_t = false, action = clap::ArgAction::Set)]
+    pub page_cache_header: bool,
+
     /// The site is served over HTTPS (directly or behind a proxy): send HSTS and mark
     /// the session cookie `Secure` with the `__Host-` prefix.
     #[arg(long, env = "DOORSTEP_HTTPS", default_value_t = false, action = clap::ArgAction::Set)]

@@ -1,52 +1,66 @@
-//! Whole directory pages, rendered once per directory version for everyone who sees the
+//! Whole directory pages, rendered once per directory snapshot for everyone who sees the
 //! same page: residents who are not signed in, with the same preferences.
 //!
-//! Why: a directory page is a pure function of its URL, the resident's preference cookies
-//! (language, elder mode, remembered home), `Accept-Language` and the directory version,
-//! plus the CSP nonce, which differs per response. Leptos' rendering is most of a page's
-//! cost (docs/PERFORMANCE.md), so a page already rendered for that input is kept with its
-//! body split at the nonce, and served again with the new response's nonce in the gaps.
+//! Why: a directory page is a pure function of its URL, the resident's preferences
+//! (language, elder mode, remembered place) and the directory, plus the CSP nonce, which
+//! differs per response. Leptos' rendering is most of a page's cost (docs/PERFORMANCE.md),
+//! so a page already rendered for that input is kept with its body cut at the nonce, and
+//! served again with the new response's nonce in the gaps.
 //!
 //! Never stale, like the snapshot (`store::directory_cache`): every request first settles
 //! its store on the current snapshot (one shared version query), and is answered only
-//! with a page rendered from that same version; a page is rendered through that settled
-//! store, so it holds exactly the version it is kept under. Never personal: a request
-//! with any cookie beyond the three preferences (a session, a one-time notice, a sign-up)
-//! or with credentials is passed through untouched, and so is any answer that is not a
-//! plain 200 page without cookies.
+//! with a page rendered from that same snapshot; a page is rendered through that settled
+//! store, so it holds exactly the snapshot it is kept under. Never personal: a request
+//! with any cookie beyond the three preferences (a session, a one-time notice, a sign-up),
+//! with a preference given twice, with credentials, or with a remembered position (about
+//! 100 m: too close to a door to share a cache entry by) is passed through untouched, and
+//! so is any answer that is not a plain 200 page without cookies. The key is built from
+//! the preferences as the page resolves them (`app::prefs`), never from raw headers, so a
+//! request cannot have its page stored under someone else's preferences.
 //!
-//! Bounded: pages are dropped oldest first past a byte budget, and all at once when the
-//! version moves on. Each instance keeps its own; nothing here is state of record.
+//! Bounded: pages (and their keys) are dropped oldest first past a byte budget, and all at
+//! once when the snapshot changes. Each instance keeps its own; nothing here is state of
+//! record.
 
 use crate::auth::Caller;
 use crate::hardening::headers::ScriptNonce;
 use crate::store::SqlStore;
-use app::prefs::{ELDER_COOKIE, HOME_COOKIE, LANG_COOKIE};
+use app::domain::search::Origin;
+use app::prefs::{cookie_value, decode_home, encode_home, Prefs, ELDER_COOKIE, HOME_COOKIE, LANG_COOKIE};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
+use futures_util::{stream, StreamExt};
 use http::header::{HeaderName, HeaderValue, ACCEPT_LANGUAGE, AUTHORIZATION, CONTENT_TYPE, COOKIE, SET_COOKIE};
 use http::{HeaderMap, Method, StatusCode};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
-/// Says whether a page came from the cache, for tests and for whoever reads the logs.
+/// Says whether a page came from the cache; sent only when configured
+/// (`DOORSTEP_PAGE_CACHE_HEADER`, for tests and diagnosis), since it would tell a visitor
+/// whether someone with the same preferences viewed the page since the directory changed.
 pub const PAGE_CACHE_HEADER: HeaderName = HeaderName::from_static("x-page-cache");
 
-/// No page of ours comes near this; anything larger is passed through unkept.
+/// Pages larger than this pass through unkept (none of ours comes near it).
 const LARGEST_PAGE_BYTES: usize = 1024 * 1024;
+
+/// URLs longer than this are not kept: real links are short, and long made-up ones would
+/// only fill the cache.
+const LONGEST_KEPT_URL: usize = 512;
 
 #[derive(Clone)]
 pub struct PageCache {
     store: SqlStore,
     kept: Arc<Mutex<Kept>>,
     budget_bytes: usize,
+    say_outcome: bool,
 }
 
 #[derive(Default)]
 struct Kept {
-    version: i64,
+    /// The snapshot the pages were rendered from (`Snapshot::build`).
+    snapshot: u64,
     pages: HashMap<String, Arc<Page>>,
     /// Keys in the order they were kept: the oldest goes first.
     order: VecDeque<String>,
@@ -61,55 +75,66 @@ struct Page {
 }
 
 impl PageCache {
-    /// A cache of at most `budget_bytes` of pages (32 MB by default: about a thousand
-    /// directory pages of 20–30 KB); with 0, every page is rendered afresh.
-    pub fn new(store: SqlStore, budget_bytes: usize) -> Self {
+    /// A cache of at most `budget_bytes` of pages and keys (32 MB by default: about a
+    /// thousand directory pages of 20–30 KB); with 0, every page is rendered afresh.
+    /// `say_outcome` adds [`PAGE_CACHE_HEADER`] to answers.
+    pub fn new(store: SqlStore, budget_bytes: usize, say_outcome: bool) -> Self {
         Self {
             store,
             kept: Arc::default(),
             budget_bytes,
+            say_outcome,
         }
     }
 
-    fn get(&self, version: i64, key: &str) -> Option<Arc<Page>> {
+    fn get(&self, snapshot: u64, key: &str) -> Option<Arc<Page>> {
         let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-        (kept.version == version)
+        (kept.snapshot == snapshot)
             .then(|| kept.pages.get(key).cloned())
             .flatten()
     }
 
-    fn keep(&self, version: i64, key: String, page: Page) {
-        if page.bytes > self.budget_bytes {
+    fn keep(&self, snapshot: u64, key: String, page: Page) {
+        let cost = page.bytes + 2 * key.len();
+        if cost > self.budget_bytes {
             return;
         }
         let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-        if kept.version != version {
-            if kept.version > version {
-                // Rendered at a version already superseded here: worthless.
+        if kept.snapshot != snapshot {
+            if kept.snapshot > snapshot {
+                // Rendered from a snapshot already superseded here: worthless.
                 return;
             }
             *kept = Kept {
-                version,
+                snapshot,
                 ..Kept::default()
             };
         }
         if kept.pages.contains_key(&key) {
             return;
         }
-        while kept.bytes + page.bytes > self.budget_bytes {
+        while kept.bytes + cost > self.budget_bytes {
             let Some(oldest) = kept.order.pop_front() else { break };
             if let Some(gone) = kept.pages.remove(&oldest) {
-                kept.bytes -= gone.bytes;
+                kept.bytes -= gone.bytes + 2 * oldest.len();
             }
         }
-        kept.bytes += page.bytes;
+        kept.bytes += cost;
         kept.order.push_back(key.clone());
         kept.pages.insert(key, Arc::new(page));
     }
+
+    fn mark(&self, response: &mut Response, outcome: &'static str) {
+        if self.say_outcome {
+            response
+                .headers_mut()
+                .insert(PAGE_CACHE_HEADER, HeaderValue::from_static(outcome));
+        }
+    }
 }
 
-/// The store a page is rendered with, pinned by the page cache to the snapshot whose
-/// version keys the page (`router` hands it to the render through the request).
+/// The store a page is rendered with, pinned by the page cache to the snapshot that keys
+/// the page (`router` hands it to the render through the request).
 #[derive(Clone)]
 pub struct PinnedStore(pub SqlStore);
 
@@ -123,36 +148,70 @@ pub async fn serve(State(cache): State<PageCache>, mut request: Request, next: N
         return next.run(request).await;
     };
     // The render reads the directory through this store, settled here on the current
-    // snapshot: the page it makes holds exactly that version, with no second look.
+    // snapshot: the page it makes holds exactly that snapshot, with no second look.
     let store = cache.store.pinned();
-    let version = store.snapshot_version().await;
+    let snapshot = store.snapshot_build().await;
     request.extensions_mut().insert(PinnedStore(store));
     // No current snapshot (a rebuild is under way) or no answer: render as usual.
-    let Ok(Some(version)) = version else {
+    let Ok(Some(snapshot)) = snapshot else {
         return next.run(request).await;
     };
-    if let Some(page) = cache.get(version, &key) {
-        return page.response(&nonce, "hit");
+    if let Some(page) = cache.get(snapshot, &key) {
+        let mut response = page.response(&nonce);
+        cache.mark(&mut response, "hit");
+        return response;
     }
     let response = next.run(request).await;
     if !keepable(&response) {
         return response;
     }
     let (mut parts, body) = response.into_parts();
-    let body = match axum::body::to_bytes(body, LARGEST_PAGE_BYTES).await {
-        Ok(body) => body,
-        // Too large or a failed stream: the body is gone either way, and the answer
-        // cannot be a truncated page.
-        Err(error) => {
-            tracing::error!(%error, "a page could not be read for the page cache");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
+    let body = match read_whole(body, LARGEST_PAGE_BYTES).await {
+        Read::Whole(body) => body,
+        // Too large to keep, or a broken stream: answered as it comes, not kept.
+        Read::Partly(body) => return Response::from_parts(parts, body),
     };
-    cache.keep(version, key, Page::new(parts.headers.clone(), &body, &nonce));
-    parts
-        .headers
-        .insert(PAGE_CACHE_HEADER, HeaderValue::from_static("miss"));
-    Response::from_parts(parts, Body::from(body))
+    cache.keep(snapshot, key, Page::new(parts.headers.clone(), &body, &nonce));
+    parts.headers.remove(http::header::CONTENT_LENGTH);
+    let mut response = Response::from_parts(parts, Body::from(body));
+    cache.mark(&mut response, "miss");
+    response
+}
+
+enum Read {
+    Whole(Bytes),
+    /// What was read, followed by the rest of the stream, untouched.
+    Partly(Body),
+}
+
+/// The body whole if it ends within `limit` bytes; otherwise (or on an error) a body
+/// that still yields everything, so the answer is never cut short for the cache's sake.
+async fn read_whole(body: Body, limit: usize) -> Read {
+    let mut stream = body.into_data_stream();
+    let mut chunks: Vec<Bytes> = Vec::new();
+    let mut bytes = 0;
+    loop {
+        match stream.next().await {
+            None => break,
+            Some(Ok(chunk)) => {
+                bytes += chunk.len();
+                chunks.push(chunk);
+                if bytes > limit {
+                    let read = stream::iter(chunks.into_iter().map(Ok::<_, axum::Error>));
+                    return Read::Partly(Body::from_stream(read.chain(stream)));
+                }
+            }
+            Some(Err(error)) => {
+                let read = stream::iter(chunks.into_iter().map(Ok)).chain(stream::once(async { Err(error) }));
+                return Read::Partly(Body::from_stream(read));
+            }
+        }
+    }
+    let mut whole = Vec::with_capacity(bytes);
+    for chunk in chunks {
+        whole.extend_from_slice(&chunk);
+    }
+    Read::Whole(Bytes::from(whole))
 }
 
 impl Page {
@@ -166,6 +225,8 @@ impl Page {
             }
         }
         pieces.push(body.slice(rest..));
+        let mut headers = headers;
+        headers.remove(http::header::CONTENT_LENGTH);
         Self {
             headers,
             pieces,
@@ -173,7 +234,7 @@ impl Page {
         }
     }
 
-    fn response(&self, nonce: &str, outcome: &'static str) -> Response {
+    fn response(&self, nonce: &str) -> Response {
         let mut body = Vec::with_capacity(self.bytes + self.pieces.len() * nonce.len());
         for (at, piece) in self.pieces.iter().enumerate() {
             if at > 0 {
@@ -184,9 +245,6 @@ impl Page {
         let mut response = Response::new(Body::from(body));
         *response.headers_mut() = self.headers.clone();
         response
-            .headers_mut()
-            .insert(PAGE_CACHE_HEADER, HeaderValue::from_static(outcome));
-        response
     }
 }
 
@@ -195,12 +253,17 @@ fn is_directory_page(path: &str) -> bool {
     path == "/" || path == "/places" || path.starts_with("/services/") || path.starts_with("/organizations/")
 }
 
-/// What a page depends on, or `None` when the request may be personal.
+/// What a page depends on, or `None` when the request may be personal (or odd).
 fn key_of(request: &Request) -> Option<String> {
-    if request.method() != Method::GET || !is_directory_page(request.uri().path()) {
+    let url = request
+        .uri()
+        .path_and_query()
+        .map_or(request.uri().path(), |pq| pq.as_str());
+    if request.method() != Method::GET || !is_directory_page(request.uri().path()) || url.len() > LONGEST_KEPT_URL {
         return None;
     }
-    if request.headers().contains_key(AUTHORIZATION)
+    let headers = request.headers();
+    if headers.contains_key(AUTHORIZATION)
         || request
             .extensions()
             .get::<Caller>()
@@ -208,31 +271,41 @@ fn key_of(request: &Request) -> Option<String> {
     {
         return None;
     }
-    let mut prefs = [("", ""); 3];
-    for header in request.headers().get_all(COOKIE) {
-        let header = header.to_str().ok()?;
-        for pair in header.split(';').map(str::trim).filter(|p| !p.is_empty()) {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let slot = match name {
-                LANG_COOKIE => 0,
-                ELDER_COOKIE => 1,
-                HOME_COOKIE => 2,
-                // A session, a one-time notice, a sign-up in progress, or anything else
-                // we do not know shapes the page: not the cache's business.
-                _ => return None,
-            };
-            prefs[slot] = (name, value);
+    // One Cookie header at most, holding the preferences only, each at most once: then
+    // the page resolves them (first header, first value) exactly as read here.
+    let mut cookies = headers.get_all(COOKIE).iter();
+    let cookie = match (cookies.next(), cookies.next()) {
+        (None, _) => None,
+        (Some(one), None) => Some(one.to_str().ok()?),
+        (Some(_), Some(_)) => return None,
+    };
+    let mut seen = [false; 3];
+    for pair in cookie
+        .unwrap_or_default()
+        .split(';')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let name = pair.split_once('=').map_or(pair, |(name, _)| name).trim();
+        let slot = match name {
+            LANG_COOKIE => 0,
+            ELDER_COOKIE => 1,
+            HOME_COOKIE => 2,
+            // A session, a one-time notice, a sign-up in progress, or anything else we do
+            // not know may shape the page: not the cache's business.
+            _ => return None,
+        };
+        if std::mem::replace(&mut seen[slot], true) {
+            return None;
         }
     }
-    let language = request
-        .headers()
-        .get(ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let uri = request.uri();
-    let path = uri.path_and_query().map_or(uri.path(), |pq| pq.as_str());
-    let [(_, lang), (_, elder), (_, home)] = prefs;
-    Some(format!("{path}\n{lang}\n{elder}\n{home}\n{language}"))
+    let prefs = Prefs::from_headers(cookie, headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
+    let home = match cookie.and_then(|c| cookie_value(c, HOME_COOKIE)).and_then(decode_home) {
+        None => String::new(),
+        Some(place @ Origin::Place(_)) => encode_home(place),
+        Some(Origin::Position(_)) => return None,
+    };
+    Some(format!("{url}\n{}\n{}\n{home}", prefs.lang.code(), prefs.elder))
 }
 
 /// A plain page for anyone: 200, HTML, sets no cookie, not marked as one-time.
@@ -249,55 +322,4 @@ fn keepable(response: &Response) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_page_is_served_with_the_new_nonce_wherever_the_old_one_was() {
-        let body = Bytes::from_static(b"<style nonce=\"OLD\">x</style><script nonce=\"OLD\">y</script>end");
-        let page = Page::new(HeaderMap::new(), &body, "OLD");
-        assert_eq!(page.pieces.len(), 3);
-        let response = page.response("NEWNONCE", "hit");
-        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
-        let text = runtime
-            .block_on(axum::body::to_bytes(response.into_body(), usize::MAX))
-            .unwrap();
-        assert_eq!(
-            &text[..],
-            b"<style nonce=\"NEWNONCE\">x</style><script nonce=\"NEWNONCE\">y</script>end"
-        );
-    }
-
-    #[test]
-    fn a_page_without_the_nonce_is_kept_whole() {
-        let body = Bytes::from_static(b"<p>plain</p>");
-        let page = Page::new(HeaderMap::new(), &body, "N");
-        assert_eq!(page.pieces, vec![body]);
-    }
-
-    fn request(path: &str, cookie: Option<&str>) -> Request {
-        let mut builder = http::Request::builder().uri(path);
-        if let Some(cookie) = cookie {
-            builder = builder.header(COOKIE, cookie);
-        }
-        builder.body(Body::empty()).unwrap()
-    }
-
-    #[test]
-    fn only_directory_pages_without_personal_cookies_have_a_key() {
-        assert!(key_of(&request("/services/3", None)).is_some());
-        assert!(key_of(&request("/?place=3&category=meal-assistance", Some("doorstep_lang=en"))).is_some());
-        assert!(key_of(&request("/settings", None)).is_none());
-        assert!(key_of(&request("/account", None)).is_none());
-        assert!(key_of(&request("/services/3", Some("doorstep_session=abc"))).is_none());
-        assert!(key_of(&request("/services/3", Some("doorstep_lang=en; doorstep_flash=x"))).is_none());
-        assert_ne!(
-            key_of(&request("/services/3", Some("doorstep_lang=en"))),
-            key_of(&request("/services/3", Some("doorstep_lang=zh")))
-        );
-        assert_ne!(
-            key_of(&request("/services/3", Some("doorstep_home=place:3"))),
-            key_of(&request("/services/3", None))
-        );
-    }
-}
+mod tests;

@@ -60,10 +60,11 @@ pub async fn update(State(sql): State<SqlStore>, Form(form): Form<PrefsForm>) ->
         }
     }
     if let Some(raw) = form.home_place.as_deref() {
-        let place = match GridUnitId::parse("home_place", raw) {
-            Ok(id) => Origin::Place(id),
+        let id = match GridUnitId::parse("home_place", raw) {
+            Ok(id) => id,
             Err(e) => return ApiError::from(e).into_response(),
         };
+        let place = Origin::Place(id);
         // Only a place that exists is remembered.
         let lang = app::domain::lang::Lang::default();
         if let Err(e) = app::domain::use_cases::resolve_origin(store.as_ref(), Some(place), lang).await {
@@ -71,7 +72,8 @@ pub async fn update(State(sql): State<SqlStore>, Form(form): Form<PrefsForm>) ->
         }
         cookies.push(cookie(HOME_COOKIE, &encode_home(place), COOKIE_MAX_AGE_S));
         if form.return_to.is_none() {
-            return_to = format!("/?place={}", raw.trim());
+            // The id as parsed, not as typed (`+5` is 5, and `+` in a URL is a space).
+            return_to = format!("/?place={id}");
         }
     }
     if form.forget_home.as_deref() == Some("1") {

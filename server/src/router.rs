@@ -39,11 +39,22 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 /// The whole application, with the settings of `config`.
 pub fn build(sql: SqlStore, config: &Config) -> Router {
     let page_cache_bytes = config.page_cache_mb as usize * 1024 * 1024;
-    build_with(sql, leptos_options(config), config.hardening(), page_cache_bytes)
+    build_with(
+        sql,
+        leptos_options(config),
+        config.hardening(),
+        (page_cache_bytes, config.page_cache_header),
+    )
 }
 
 /// The whole application.
-pub fn build_with(sql: SqlStore, options: LeptosOptions, hardening: Hardening, page_cache_bytes: usize) -> Router {
+/// `page_cache`: its budget in bytes, and whether answers say if they came from it.
+pub fn build_with(
+    sql: SqlStore,
+    options: LeptosOptions,
+    hardening: Hardening,
+    (page_cache_bytes, say_page_cache_outcome): (usize, bool),
+) -> Router {
     let sql_for_auth = sql.clone();
     let worker = ServiceWorker::load(std::path::Path::new(options.site_root.as_ref()));
     let context = {
@@ -86,7 +97,7 @@ pub fn build_with(sql: SqlStore, options: LeptosOptions, hardening: Hardening, p
         ))
         .with_state(options)
         .layer(middleware::from_fn_with_state(
-            PageCache::new(sql.clone(), page_cache_bytes),
+            PageCache::new(sql.clone(), page_cache_bytes, say_page_cache_outcome),
             crate::page_cache::serve,
         ));
 

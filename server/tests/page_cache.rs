@@ -6,7 +6,13 @@ mod common;
 
 use common::fixtures::{self, ServiceSpec};
 use common::people;
-use common::{spawn, Engine, TestApp};
+use common::{Engine, TestApp};
+
+/// A server that says on each page whether it came from the cache.
+async fn spawn(engine: Engine) -> TestApp {
+    let db = common::fresh_db(engine).await;
+    common::spawn_configured(db, &["--page-cache-header", "true"]).await
+}
 
 struct Page {
     status: u16,
@@ -118,6 +124,14 @@ async fn preferences_get_pages_of_their_own_and_nothing_personal_is_kept(engine:
     let home = format!("doorstep_home=place:{}", fixture.courtyard);
     let near = get(&app, &path, None, Some(&home)).await;
     assert_eq!(near.cache.as_deref(), Some("miss"));
+    // A remembered position (~100 m) is too close to a door to share a page by; and a
+    // preference given twice could be read two ways, so it is not kept either.
+    for cookie in ["doorstep_home=pos:30.642,104.043", "doorstep_lang=en; doorstep_lang=zh"] {
+        for _ in 0..2 {
+            let page = get(&app, &path, None, Some(cookie)).await;
+            assert_eq!((page.status, page.cache), (200, None), "{cookie}");
+        }
+    }
 
     // A signed-in resident's page is never taken from or put in the cache.
     let resident = people::person(&app.db.store, "王阿姨").await;
@@ -138,10 +152,21 @@ async fn preferences_get_pages_of_their_own_and_nothing_personal_is_kept(engine:
     }
 }
 
+async fn by_default_no_answer_says_whether_it_came_from_the_cache(engine: Engine) {
+    let app = common::spawn(engine).await;
+    fixtures::base(&app.db.store).await;
+    app.db.store.rebuild_index().await.unwrap();
+    for _ in 0..2 {
+        let page = get(&app, "/places", None, None).await;
+        assert_eq!((page.status, page.cache), (200, None));
+    }
+}
+
 async fn with_no_memory_for_it_every_page_is_rendered_afresh(engine: Engine) {
     let db = common::fresh_db(engine).await;
     fixtures::base(&db.store).await;
-    let app = common::spawn_configured(db, &["--page-cache-mb", "0"]).await;
+    let app = common::spawn_configured(db, &["--page-cache-mb", "0", "--page-cache-header", "true"]).await;
+    app.db.store.rebuild_index().await.unwrap();
     for _ in 0..2 {
         let page = get(&app, "/places", None, None).await;
         assert_eq!((page.status, page.cache), (200, None));
@@ -149,6 +174,7 @@ async fn with_no_memory_for_it_every_page_is_rendered_afresh(engine: Engine) {
 }
 
 on_both_engines!(
+    by_default_no_answer_says_whether_it_came_from_the_cache,
     with_no_memory_for_it_every_page_is_rendered_afresh,
     a_page_is_rendered_once_per_directory_version_and_answered_with_its_own_nonce,
     preferences_get_pages_of_their_own_and_nothing_personal_is_kept,

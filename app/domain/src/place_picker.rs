@@ -44,8 +44,8 @@ const MAX_DEPTH: usize = 8;
 
 /// The step that shows `within`: the top of the grid when `None`; for a unit below a
 /// community (a zone, a courtyard, a building), its community, where it can be chosen.
-/// Levels with a single area (a city's one district) are stepped through: a choice of
-/// one is no choice.
+/// Levels with a single area (a city's one district, a subdistrict's one community) are
+/// stepped through: a choice of one is no choice.
 pub async fn place_picker(
     store: &dyn DirectoryStore,
     within: Option<GridUnitId>,
@@ -71,24 +71,25 @@ pub async fn place_picker(
             _ => break,
         }
     }
+    // Areas to choose from, stepping through any level that offers only one.
+    let mut areas = Vec::new();
+    if !shown.as_ref().is_some_and(|u| u.kind == GridKind::Community) {
+        areas = areas_in(store, shown.as_ref().map(|u| u.id), lang).await?;
+        for _ in 0..MAX_DEPTH {
+            let [only] = areas.as_slice() else { break };
+            shown = Some(only.clone());
+            if only.kind == GridKind::Community {
+                break;
+            }
+            areas = areas_in(store, Some(only.id), lang).await?;
+        }
+    }
     let step = match &shown {
         Some(community) if community.kind == GridKind::Community => PickerStep::Community {
             community: community.clone(),
             zones: zones_of(store, community.id, lang).await?,
         },
-        _ => {
-            let mut areas = areas_in(store, shown.as_ref().map(|u| u.id), lang).await?;
-            for _ in 0..MAX_DEPTH {
-                match areas.as_slice() {
-                    [only] if only.kind.level() == 0 => {
-                        shown = Some(only.clone());
-                        areas = areas_in(store, Some(only.id), lang).await?;
-                    }
-                    _ => break,
-                }
-            }
-            PickerStep::Areas(areas)
-        }
+        _ => PickerStep::Areas(areas),
     };
     Ok(PlacePicker {
         trail: trail_to(store, shown, lang).await?,

@@ -110,12 +110,12 @@ impl SqlStore {
         }))
     }
 
-    /// The version of the snapshot this store answers from, `None` when it answers by
-    /// SQL (no current snapshot). On a pinned store this settles the pin: everything the
-    /// request reads afterwards comes from exactly that version (`page_cache` keys
-    /// whole pages by it).
-    pub async fn snapshot_version(&self) -> Result<Option<i64>, StoreError> {
-        Ok(self.current_snapshot().await?.map(|s| s.version))
+    /// Which snapshot this store answers from (its build number in this process),
+    /// `None` when it answers by SQL (no current snapshot). On a pinned store this settles
+    /// the pin: everything the request reads afterwards comes from exactly that snapshot
+    /// (`page_cache` keys whole pages by it).
+    pub async fn snapshot_build(&self) -> Result<Option<u64>, StoreError> {
+        Ok(self.current_snapshot().await?.map(|s| s.build))
     }
 
     /// The database's `directory_version` as of some moment after this call began.

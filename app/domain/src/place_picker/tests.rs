@@ -162,6 +162,25 @@ fn a_place_below_a_community_opens_its_community() {
 }
 
 #[test]
+fn a_lone_community_is_opened_rather_than_offered_alone() {
+    use GridKind::*;
+    let grid = GridOnly(vec![
+        unit(1, None, District, "武侯区"),
+        unit(2, Some(1), Subdistrict, "华兴街道"),
+        unit(3, Some(1), Subdistrict, "簇桥街道"),
+        unit(10, Some(2), Community, "南桥社区"),
+        unit(11, Some(3), Community, "锦城社区"),
+        unit(20, Some(10), Zone, "一片区"),
+        unit(30, Some(20), Courtyard, "南桥街12号院"),
+    ]);
+    let picker = pick(&grid, Some(2)).unwrap();
+    assert!(matches!(&picker.step, PickerStep::Community { community, .. } if community.name == "南桥社区"));
+    assert_eq!(names(&picker.trail), ["武侯区", "华兴街道", "南桥社区"]);
+    // The top still offers both subdistricts.
+    assert_eq!(areas(&pick(&grid, None).unwrap()), ["华兴街道", "簇桥街道"]);
+}
+
+#[test]
 fn an_unknown_place_is_not_found() {
     let error = pick(&wuhou(), Some(999)).unwrap_err();
     assert_eq!(error.code(), crate::error::ErrorCode::NotFound);

@@ -53,9 +53,15 @@ impl Localized {
     }
 }
 
+/// Tells snapshots apart within a process, in the order they were built: a version
+/// number alone could come round again (a database restored from a backup).
+static BUILDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
 /// The directory at one `directory_version`.
 pub struct Snapshot {
     pub version: i64,
+    /// This process's number for this snapshot, increasing with each build.
+    pub build: u64,
     pub index: SearchIndex,
     pub cards: Cards,
     pub details: Details,
@@ -217,6 +223,7 @@ impl DirectoryRead {
     pub fn into_snapshot(self) -> Snapshot {
         Snapshot {
             version: self.version,
+            build: BUILDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             index: SearchIndex::build(self.services),
             cards: self.cards,
             details: self.details,
