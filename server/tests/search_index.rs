@@ -345,7 +345,39 @@ async fn a_pinned_store_answers_a_whole_request_from_one_snapshot(engine: Engine
     assert_eq!(after.len(), before.len() + 1, "the next request sees the write at once");
 }
 
+/// A snapshot is only as fresh as the triggers that bump `directory_version`: every column
+/// it reads (taken from its own queries) must bump the version when updated, or a change
+/// to that column would be served stale from every instance's memory.
+async fn every_column_the_snapshot_reads_bumps_the_version_when_updated(engine: Engine) {
+    let db = common::fresh_db(engine).await;
+    doorstep_server::demo::load(&db.store).await.unwrap();
+    let pool = db.store.pool();
+    let version = || async {
+        sqlx::query_scalar::<_, i64>("SELECT version FROM directory_version WHERE id = 1")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    };
+    let columns = doorstep_server::store::columns_read();
+    assert!(
+        columns.len() > 40,
+        "the snapshot's columns were read from its queries: {columns:?}"
+    );
+    for (table, column) in columns {
+        let before = version().await;
+        sqlx::query(&format!("UPDATE {table} SET {column} = {column}"))
+            .execute(pool)
+            .await
+            .unwrap();
+        assert!(
+            version().await > before,
+            "updating {table}.{column} does not bump directory_version"
+        );
+    }
+}
+
 on_both_engines!(
+    every_column_the_snapshot_reads_bumps_the_version_when_updated,
     a_pinned_store_answers_a_whole_request_from_one_snapshot,
     the_index_answers_every_search_as_sql_does,
     a_snapshot_read_in_small_batches_holds_every_service_once,

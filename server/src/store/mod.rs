@@ -18,7 +18,7 @@ mod snapshot;
 use app::domain::store::StoreError;
 use directory_cache::DirectoryCache;
 pub use directory_cache::IndexStatus;
-pub use snapshot::DirectoryRead;
+pub use snapshot::{columns_read, DirectoryRead};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 use std::str::FromStr;

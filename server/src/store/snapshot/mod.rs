@@ -23,6 +23,9 @@ pub use cards::Cards;
 pub use details::Details;
 pub use grid::{Categories, Grid};
 
+/// The services' texts the index searches (and the pages show), beside the cards' columns.
+const DESCRIPTIONS: &str = "s.description_zh, s.description_en";
+
 /// Services read per statement: each stays well inside the statement timeout however big
 /// the city grows (one statement for 100,000 took ~1.5 s on SQLite), all in one snapshot.
 const SERVICES_PER_STATEMENT: usize = 10_000;
@@ -150,6 +153,49 @@ impl Snapshot {
     }
 }
 
+/// Every `(table, column)` a snapshot reads, taken from its queries themselves, so that a
+/// test can check each one bumps `directory_version` when updated (migration 0004 lists
+/// the columns that do; a column read here but missing there would go stale). Primary
+/// keys are left out: they never change.
+pub fn columns_read() -> Vec<(&'static str, String)> {
+    let aliased = |list: &str| -> Vec<(&'static str, String)> {
+        list.split(',')
+            .filter_map(|item| {
+                let column = item.split(" AS ").next()?.trim();
+                let (alias, name) = column.split_once('.')?;
+                let table = match alias {
+                    "s" => "services",
+                    "o" => "organizations",
+                    "c" => "categories",
+                    _ => return None,
+                };
+                Some((table, name.to_owned()))
+            })
+            .collect()
+    };
+    let selected = |table: &'static str, sql: &str| -> Vec<(&'static str, String)> {
+        let list = sql
+            .trim_start_matches("SELECT ")
+            .split(" FROM ")
+            .next()
+            .unwrap_or_default();
+        list.split(',').map(|c| (table, c.trim().to_owned())).collect()
+    };
+    let mut all = aliased(cards::COLUMNS);
+    all.extend(aliased(details::SERVICE_COLUMNS));
+    all.extend(aliased(DESCRIPTIONS));
+    all.extend(selected("organizations", details::ORGANIZATIONS_SQL));
+    all.extend(selected("grid_units", grid::GRID_SQL));
+    all.extend(selected("categories", grid::CATEGORIES_SQL));
+    // The orders the queries sort by are shown too (sort_order), and primary keys never change.
+    all.push(("grid_units", "sort_order".to_owned()));
+    all.push(("categories", "sort_order".to_owned()));
+    all.retain(|(_, column)| column != "id");
+    all.sort();
+    all.dedup();
+    all
+}
+
 /// The rows a [`Snapshot`] is made of, before the index is built (which is CPU work, done
 /// off the async threads).
 pub struct DirectoryRead {
@@ -183,7 +229,7 @@ impl DirectoryRead {
         let mut cards = Cards::default();
         let mut details = Details::default();
         let sql = format!(
-            "SELECT {}, s.description_zh, s.description_en, {} \
+            "SELECT {}, {DESCRIPTIONS}, {} \
              FROM services s JOIN organizations o ON o.id = s.organization_id \
              JOIN categories c ON c.slug = s.category_slug \
              WHERE s.id > $1 AND o.suspended = 0 ORDER BY s.id LIMIT {batch}",
