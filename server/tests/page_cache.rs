@@ -44,7 +44,9 @@ async fn get(app: &TestApp, path: &str, who: Option<&people::Person>, cookie: Op
     }
 }
 
-async fn a_page_is_rendered_once_per_directory_version_and_answered_with_its_own_nonce(engine: Engine) {
+/// A server with one service and a current snapshot (pages are kept only while the
+/// snapshot is current), and that service's page.
+async fn one_service(engine: Engine) -> (TestApp, fixtures::Fixture, String) {
     let app = spawn(engine).await;
     let fixture = fixtures::base(&app.db.store).await;
     let id = fixtures::service(
@@ -54,9 +56,12 @@ async fn a_page_is_rendered_once_per_directory_version_and_answered_with_its_own
         &ServiceSpec::at("长者助餐", "Seniors' meals", 30.6401, 104.0501),
     )
     .await;
-    // Pages are kept only while the snapshot is current; make it so.
     app.db.store.rebuild_index().await.unwrap();
-    let path = format!("/services/{id}");
+    (app, fixture, format!("/services/{id}"))
+}
+
+async fn a_page_is_rendered_once_per_directory_version_and_answered_with_its_own_nonce(engine: Engine) {
+    let (app, _, path) = one_service(engine).await;
     let first = get(&app, &path, None, None).await;
     let second = get(&app, &path, None, None).await;
     assert_eq!((first.status, second.status), (200, 200));
@@ -79,8 +84,7 @@ async fn a_page_is_rendered_once_per_directory_version_and_answered_with_its_own
     );
 
     // A change to the directory, by any writer, shows on the next answer.
-    sqlx::query("UPDATE services SET name_zh = '午间助餐' WHERE id = $1")
-        .bind(id)
+    sqlx::query("UPDATE services SET name_zh = '午间助餐' WHERE name_zh = '长者助餐'")
         .execute(app.db.store.pool())
         .await
         .unwrap();
@@ -96,17 +100,7 @@ async fn a_page_is_rendered_once_per_directory_version_and_answered_with_its_own
 }
 
 async fn preferences_get_pages_of_their_own_and_nothing_personal_is_kept(engine: Engine) {
-    let app = spawn(engine).await;
-    let fixture = fixtures::base(&app.db.store).await;
-    let id = fixtures::service(
-        &app.db.store,
-        &fixture,
-        "a",
-        &ServiceSpec::at("长者助餐", "Seniors' meals", 30.6401, 104.0501),
-    )
-    .await;
-    app.db.store.rebuild_index().await.unwrap();
-    let path = format!("/services/{id}");
+    let (app, fixture, path) = one_service(engine).await;
     get(&app, &path, None, None).await;
 
     // English and elder mode are pages of their own.

@@ -6,7 +6,6 @@
 
 use super::params::{like_contains, Params};
 use super::rows::{self, corrupt, flag};
-use super::snapshot::Lookup;
 use super::{failed, SqlStore};
 use app::domain::catalog::CategoryGroup;
 use app::domain::directory::{
@@ -229,10 +228,11 @@ impl DirectoryStore for SqlStore {
     ) -> Result<Option<ServiceDetail>, StoreError> {
         if let Some(snapshot) = self.current_snapshot().await? {
             let plane = near.map(LocalPlane::new);
-            match snapshot.service(service_id.get(), lang, plane.as_ref(), OFFERINGS_SHOWN) {
-                Lookup::Found(detail) => return Ok(Some(detail)),
-                Lookup::Absent => return Ok(None),
-                Lookup::Inconsistent => {}
+            if let Some(answer) = snapshot
+                .service(service_id.get(), lang, plane.as_ref(), OFFERINGS_SHOWN)
+                .answer()
+            {
+                return Ok(answer);
             }
         }
         self.service_by_sql(service_id, lang, near).await
@@ -247,10 +247,11 @@ impl DirectoryStore for SqlStore {
     ) -> Result<Option<OrganizationDetail>, StoreError> {
         if let Some(snapshot) = self.current_snapshot().await? {
             let plane = near.map(LocalPlane::new);
-            match snapshot.organization(organization_id.get(), lang, plane.as_ref(), OFFERINGS_SHOWN) {
-                Lookup::Found(detail) => return Ok(Some(detail)),
-                Lookup::Absent => return Ok(None),
-                Lookup::Inconsistent => {}
+            if let Some(answer) = snapshot
+                .organization(organization_id.get(), lang, plane.as_ref(), OFFERINGS_SHOWN)
+                .answer()
+            {
+                return Ok(answer);
             }
         }
         self.organization_by_sql(organization_id, lang, near).await

@@ -82,6 +82,17 @@ pub enum Lookup<T> {
     Inconsistent,
 }
 
+impl<T> Lookup<T> {
+    /// The snapshot's answer (found or not), or `None` when SQL must answer instead.
+    pub fn answer(self) -> Option<Option<T>> {
+        match self {
+            Lookup::Found(found) => Some(Some(found)),
+            Lookup::Absent => Some(None),
+            Lookup::Inconsistent => None,
+        }
+    }
+}
+
 impl Snapshot {
     /// A service's page, as [`SqlStore::service`](super::SqlStore) reads it by SQL.
     pub fn service(&self, id: i64, lang: Lang, plane: Option<&LocalPlane>, offerings: usize) -> Lookup<ServiceDetail> {
