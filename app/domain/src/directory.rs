@@ -131,6 +131,10 @@ pub struct ServiceDetail {
     pub coverage: Vec<GridRef>,
     /// The same organization's other offerings.
     pub other_offerings: Vec<ServiceSummary>,
+    /// Why the organization paused it, when it is paused (a paused offering keeps its
+    /// page but is not found by search).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paused: Option<String>,
 }
 
 /// The kinds of organization that publish services.

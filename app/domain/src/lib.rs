@@ -14,6 +14,7 @@ pub mod grid;
 pub mod ids;
 pub mod lang;
 pub mod message;
+pub mod offerings;
 pub mod place_picker;
 pub mod search;
 pub mod store;

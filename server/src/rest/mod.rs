@@ -10,6 +10,7 @@ pub(crate) mod accounts;
 mod body;
 pub mod error;
 pub mod openapi;
+mod offerings;
 mod organizations;
 mod params;
 mod reference;
@@ -59,6 +60,15 @@ pub fn routes() -> Router<SqlStore> {
         .route("/family-links/{id}/confirm", post(accounts::confirm_family_link))
         .route("/family-links/{id}/end", post(accounts::end_family_link))
         .route("/community/organizations", get(organizations::community_organizations))
+        .route(
+            "/organizations/{id}/offerings",
+            get(offerings::list).post(offerings::create),
+        )
+        .route("/offerings/{id}", get(offerings::get).patch(offerings::patch))
+        .route("/offerings/{id}/pause", post(offerings::pause))
+        .route("/offerings/{id}/resume", post(offerings::resume))
+        .route("/offerings/{id}/retire", post(offerings::retire))
+        .route("/offerings/{id}/history", get(offerings::history))
         .route("/openapi.json", get(openapi::document))
         .route("/docs", get(reference::page))
         .fallback(not_found)

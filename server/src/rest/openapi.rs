@@ -4,7 +4,7 @@
 use super::error::{ErrorBody, ErrorDetail, FieldDetail};
 use super::params::{CategoryParam, CostParam, GroupParam};
 use super::schema::Lang;
-use super::{accounts, organizations, services};
+use super::{accounts, offerings, organizations, services};
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -22,7 +22,9 @@ use utoipa::OpenApi;
         accounts::delete_me, accounts::export, accounts::create_token, accounts::revoke_token,
         organizations::register_organization, organizations::verify, organizations::suspend, organizations::reinstate,
         organizations::add_member, organizations::remove_member, accounts::create_family_link, accounts::confirm_family_link,
-        accounts::end_family_link, organizations::community_organizations, accounts::set_volunteer, organizations::link_in_person
+        accounts::end_family_link, organizations::community_organizations, accounts::set_volunteer, organizations::link_in_person,
+        offerings::create, offerings::list, offerings::get, offerings::patch, offerings::pause, offerings::resume,
+        offerings::retire, offerings::history
     ),
     // Parameter schemas are not collected from the paths automatically: list them here.
     components(schemas(ErrorBody, ErrorDetail, FieldDetail, GroupParam, CostParam, CategoryParam, Lang)),
@@ -30,6 +32,7 @@ use utoipa::OpenApi;
         (name = "directory", description = "Finding services near home"),
         (name = "accounts", description = "Signing up and in, one's own account, family members, API tokens"),
         (name = "organizations", description = "Organizations' registration, members and oversight by community staff"),
+        (name = "offerings", description = "Organizations publish, edit, pause and retire their service offerings"),
         (name = "meta", description = "About this server")
     ),
     modifiers(&Security)

@@ -163,6 +163,9 @@ pub struct ServiceDetail {
     pub coverage: Vec<GridRef>,
     /// The same organization's other offerings.
     pub other_offerings: Vec<ServiceSummary>,
+    /// Why the organization paused it, when it is paused (search does not find it then).
+    #[schema(nullable = false)]
+    pub paused: Option<String>,
 }
 
 /// An organization's profile and offerings.

@@ -55,8 +55,7 @@ fn squared_distance_sql(plane: &LocalPlane, params: &mut Params) -> String {
 
 /// The WHERE clause shared by the page query and the count, so they cannot disagree.
 fn search_filter(search: &ServiceSearch, plane: Option<&LocalPlane>, params: &mut Params) -> (String, Option<String>) {
-    // A suspended organization's offerings leave the directory at once.
-    let mut conditions: Vec<String> = vec![SHOWN_ORGANIZATIONS.to_owned()];
+    let mut conditions: Vec<String> = vec![LISTED.to_owned()];
     let mut distance = None;
     if let Some(plane) = plane {
         let radius = f64::from(search.radius.get());
@@ -100,10 +99,19 @@ fn search_filter(search: &ServiceSearch, plane: Option<&LocalPlane>, params: &mu
     (clause, distance)
 }
 
-/// Services whose organization is not suspended (community staff suspend one to take all
-/// its offerings out of the directory at once).
-pub(crate) const SHOWN_ORGANIZATIONS: &str =
-    "s.organization_id NOT IN (SELECT id FROM organizations WHERE suspended = 1)";
+/// What search and the lists of an organization's offerings find: active offerings of
+/// verified organizations that are not suspended (community staff suspend one to take all
+/// its offerings out of the directory at once). Over `services s` alone, so the count
+/// needs no join.
+pub(crate) const LISTED: &str =
+    "s.status = 'active' AND s.organization_id IN (SELECT id FROM organizations WHERE verified = 1 AND suspended = 0)";
+
+/// Which services have a page: listed ones, and paused ones (their page says so).
+pub(crate) const SHOWN: &str =
+    "s.status <> 'retired' AND s.organization_id IN (SELECT id FROM organizations WHERE verified = 1 AND suspended = 0)";
+
+/// Which organizations have a page (and offerings in the directory).
+pub(crate) const SHOWN_ORGANIZATIONS: &str = "verified = 1 AND suspended = 0";
 
 /// At most this many offerings on an organization's page (and as "other offerings").
 const OFFERINGS_SHOWN: usize = 100;
@@ -200,7 +208,7 @@ impl SqlStore {
         let org = params.int(organization_id);
         let except = params.int(except.unwrap_or(0));
         let sql = format!(
-            "SELECT {} FROM {SUMMARY_JOINS} WHERE s.organization_id = {org} AND s.id <> {except} ORDER BY s.name_{}, s.id LIMIT {OFFERINGS_SHOWN}",
+            "SELECT {} FROM {SUMMARY_JOINS} WHERE s.organization_id = {org} AND s.id <> {except} AND {LISTED} ORDER BY s.name_{}, s.id LIMIT {OFFERINGS_SHOWN}",
             summary_columns(lang),
             sfx(lang)
         );
@@ -400,6 +408,23 @@ impl SqlStore {
         lang: Lang,
         near: Option<Coordinates>,
     ) -> Result<Option<ServiceDetail>, StoreError> {
+        self.service_where(service_id, lang, near, SHOWN).await
+    }
+
+    /// A service as its page would show it whatever its status and its organization's
+    /// (for the organization's own view of an offering).
+    pub async fn offering_page(&self, service_id: ServiceId, lang: Lang) -> Result<Option<ServiceDetail>, StoreError> {
+        self.service_where(service_id, lang, None, "1 = 1").await
+    }
+
+    /// A service's page where `condition` (over `s`, `o`, `c`) holds.
+    async fn service_where(
+        &self,
+        service_id: ServiceId,
+        lang: Lang,
+        near: Option<Coordinates>,
+        condition: &str,
+    ) -> Result<Option<ServiceDetail>, StoreError> {
         let id = service_id.get();
         let l = sfx(lang);
         let mut params = Params::default();
@@ -407,8 +432,8 @@ impl SqlStore {
         let sql = format!(
             "SELECT {}, s.description_{l} AS description, s.delivery, s.hours_{l} AS hours, s.min_age, \
              s.residence_required, s.disability_certificate_required, s.eligibility_note_{l} AS eligibility_note, \
-             s.phone, s.capacity, s.grid_unit_id \
-             FROM {SUMMARY_JOINS} WHERE s.id = {id_param} AND o.suspended = 0",
+             s.phone, s.capacity, s.grid_unit_id, s.status, s.status_reason \
+             FROM {SUMMARY_JOINS} WHERE s.id = {id_param} AND {condition}",
             summary_columns(lang)
         );
         let plane = near.map(LocalPlane::new);
@@ -438,9 +463,10 @@ impl SqlStore {
                 row.try_get::<String, _>("phone")?,
                 capacity.map(|c| c.clamp(0, i64::from(u32::MAX)) as u32),
                 row.try_get::<i64, _>("grid_unit_id")?,
+                paused(&row)?,
             ))
         };
-        let (summary, description, delivery, hours, eligibility, phone, capacity, grid_unit_id) =
+        let (summary, description, delivery, hours, eligibility, phone, capacity, grid_unit_id, paused) =
             read().map_err(failed)?;
 
         let mut params = Params::default();
@@ -480,6 +506,7 @@ impl SqlStore {
             place,
             coverage,
             other_offerings,
+            paused,
         }))
     }
 
@@ -496,7 +523,8 @@ impl SqlStore {
         let id_param = params.int(id);
         let sql = format!(
             "SELECT id, kind, name_{l} AS name, description_{l} AS description, phone, address_{l} AS address, \
-             latitude, longitude, verified, community_id FROM organizations WHERE id = {id_param} AND suspended = 0"
+             latitude, longitude, verified, community_id FROM organizations \
+             WHERE id = {id_param} AND {SHOWN_ORGANIZATIONS}"
         );
         let Some(row) = sqlx::query_with(&sql, params.into_arguments())
             .fetch_optional(self.pool())
@@ -537,4 +565,13 @@ impl SqlStore {
             offerings,
         }))
     }
+}
+
+/// Why a service is paused (`s.status`, `s.status_reason`), or `None` when it is not.
+pub(crate) fn paused(row: &sqlx::any::AnyRow) -> Result<Option<String>, sqlx::Error> {
+    let status: String = row.try_get("status")?;
+    Ok(match status.as_str() {
+        "paused" => Some(row.try_get::<Option<String>, _>("status_reason")?.unwrap_or_default()),
+        _ => None,
+    })
 }

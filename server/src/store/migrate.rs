@@ -84,6 +84,14 @@ const MIGRATIONS: &[Migration] = &[
             postgres: include_str!("../../migrations/0006_coverage_version.postgres.sql"),
         },
     },
+    Migration {
+        version: 7,
+        name: "offerings",
+        sql: Sql::PerEngine {
+            sqlite: include_str!("../../migrations/0007_offerings.sqlite.sql"),
+            postgres: include_str!("../../migrations/0007_offerings.postgres.sql"),
+        },
+    },
 ];
 
 /// The SQL for `engine`, with the portable tokens replaced.

@@ -10,6 +10,7 @@ pub mod accounts;
 mod coalesced_read;
 mod directory;
 mod directory_cache;
+mod offerings;
 pub mod migrate;
 mod params;
 mod rows;

@@ -28,8 +28,8 @@ use sqlx::{Any, Row, Transaction};
 const LAST_SEEN_GRANULARITY_MS: i64 = 60_000;
 
 pub struct SqlUnit {
-    tx: Transaction<'static, Any>,
-    engine: Engine,
+    pub(in crate::store) tx: Transaction<'static, Any>,
+    pub(in crate::store) engine: Engine,
 }
 
 fn person(row: &AnyRow, column: &str) -> Result<PersonId, sqlx::Error> {
@@ -37,6 +37,19 @@ fn person(row: &AnyRow, column: &str) -> Result<PersonId, sqlx::Error> {
 }
 
 impl SqlStore {
+    /// One transaction for a unit of work: the writer lock up front on SQLite.
+    pub(in crate::store) async fn unit(&self) -> Result<SqlUnit, StoreError> {
+        let tx = match self.engine() {
+            Engine::Sqlite => self.pool().begin_with("BEGIN IMMEDIATE").await,
+            Engine::Postgres => self.pool().begin().await,
+        }
+        .map_err(failed)?;
+        Ok(SqlUnit {
+            tx,
+            engine: self.engine(),
+        })
+    }
+
     async fn roles(&self, person: PersonId) -> Result<Roles, sqlx::Error> {
         let id = person.get();
         let volunteer: i64 = sqlx::query_scalar("SELECT volunteer FROM people WHERE id = $1")
@@ -118,7 +131,7 @@ impl SqlStore {
 }
 
 /// The communities an organization serves: those it registered, and its own.
-async fn served<'e, E: sqlx::Executor<'e, Database = Any>>(
+pub(in crate::store) async fn served<'e, E: sqlx::Executor<'e, Database = Any>>(
     db: E,
     organization: i64,
 ) -> Result<Vec<GridUnitId>, sqlx::Error> {
@@ -144,15 +157,7 @@ fn in_list(values: &[GridUnitId], first: usize) -> String {
 #[async_trait::async_trait]
 impl AccountStore for SqlStore {
     async fn begin(&self) -> Result<Box<dyn AccountsUnit>, StoreError> {
-        let tx = match self.engine() {
-            Engine::Sqlite => self.pool().begin_with("BEGIN IMMEDIATE").await,
-            Engine::Postgres => self.pool().begin().await,
-        }
-        .map_err(failed)?;
-        Ok(Box::new(SqlUnit {
-            tx,
-            engine: self.engine(),
-        }))
+        Ok(Box::new(self.unit().await?))
     }
 
     async fn hit(&self, key: &str, window_ms: i64, now: Millis) -> Result<u64, StoreError> {

@@ -59,8 +59,9 @@ pub struct Cards {
 }
 
 impl Cards {
-    /// Adds the service in `row` (read with [`COLUMNS`]).
-    pub fn add(&mut self, row: &AnyRow) -> Result<(), sqlx::Error> {
+    /// Adds the service in `row` (read with [`COLUMNS`]); `listed` ones (active) also go
+    /// into their organization's list.
+    pub fn add(&mut self, row: &AnyRow, listed: bool) -> Result<(), sqlx::Error> {
         let slug: String = row.try_get("category_slug")?;
         let category = match self.categories.get(&slug) {
             Some(category) => category.clone(),
@@ -105,7 +106,9 @@ impl Cards {
         };
         let id: i64 = row.try_get("id")?;
         self.cards.insert(id, card);
-        self.by_organization.entry(organization_id).or_default()[0].push(id);
+        if listed {
+            self.by_organization.entry(organization_id).or_default()[0].push(id);
+        }
         Ok(())
     }
 

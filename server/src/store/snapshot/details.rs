@@ -13,15 +13,16 @@ use std::collections::HashMap;
 /// The columns [`Details::add_service`] reads, beside the card's, from `services s`.
 pub const SERVICE_COLUMNS: &str = "s.delivery, s.hours_zh, s.hours_en, s.min_age, s.residence_required, \
      s.disability_certificate_required, s.eligibility_note_zh, s.eligibility_note_en, s.phone, s.capacity, \
-     s.grid_unit_id";
+     s.grid_unit_id, s.status, s.status_reason";
 
 /// Every coverage row, each service's in the SQL path's order (`g.sort_order, g.id`).
 pub const COVERAGE_SQL: &str = "SELECT sc.service_id, sc.grid_unit_id FROM service_coverage sc \
      JOIN grid_units g ON g.id = sc.grid_unit_id ORDER BY sc.service_id, g.sort_order, g.id";
 
-/// The organizations whose pages are shown (a suspended one has none).
+/// The organizations whose pages are shown (verified and not suspended).
 pub const ORGANIZATIONS_SQL: &str = "SELECT id, kind, name_zh, name_en, description_zh, description_en, phone, \
-     address_zh, address_en, latitude, longitude, verified, community_id FROM organizations WHERE suspended = 0";
+     address_zh, address_en, latitude, longitude, verified, community_id FROM organizations \
+     WHERE verified = 1 AND suspended = 0";
 
 #[derive(Debug)]
 pub struct ServiceFacts {
@@ -38,6 +39,8 @@ pub struct ServiceFacts {
     pub grid_unit_id: i64,
     /// The grid units an at-home service reaches, in display order.
     pub coverage: Vec<i64>,
+    /// Why it is paused, when it is.
+    pub paused: Option<Box<str>>,
 }
 
 impl ServiceFacts {
@@ -97,6 +100,7 @@ impl Details {
             capacity: capacity.map(|c| c.clamp(0, i64::from(u32::MAX)) as u32),
             grid_unit_id: row.try_get("grid_unit_id")?,
             coverage: Vec::new(),
+            paused: crate::store::directory::paused(row)?.map(Into::into),
         };
         self.services.insert(row.try_get("id")?, facts);
         Ok(())

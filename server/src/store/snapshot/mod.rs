@@ -9,6 +9,7 @@ mod cards;
 mod details;
 mod grid;
 
+use super::directory::SHOWN;
 use super::Engine;
 use crate::search_index::{IndexedService, SearchIndex};
 use app::domain::catalog::{CategoryGroup, CostKind};
@@ -126,6 +127,7 @@ impl Snapshot {
             place,
             coverage,
             other_offerings,
+            paused: facts.paused.as_deref().map(str::to_owned),
         })
     }
 
@@ -243,7 +245,7 @@ impl DirectoryRead {
             "SELECT {}, {DESCRIPTIONS}, {} \
              FROM services s JOIN organizations o ON o.id = s.organization_id \
              JOIN categories c ON c.slug = s.category_slug \
-             WHERE s.id > $1 AND o.suspended = 0 ORDER BY s.id LIMIT {batch}",
+             WHERE s.id > $1 AND {SHOWN} ORDER BY s.id LIMIT {batch}",
             cards::COLUMNS,
             details::SERVICE_COLUMNS
         );
@@ -251,8 +253,12 @@ impl DirectoryRead {
         loop {
             let rows = sqlx::query(&sql).bind(after).fetch_all(&mut *tx).await?;
             for row in &rows {
-                services.push(indexed_service(row)?);
-                cards.add(row)?;
+                // A paused offering keeps its page, but search does not find it.
+                let listed = row.try_get::<String, _>("status")? == "active";
+                if listed {
+                    services.push(indexed_service(row)?);
+                }
+                cards.add(row, listed)?;
                 details.add_service(row)?;
             }
             match rows.last() {
