@@ -41,6 +41,12 @@ fn fresh_credit_code(w: &World) -> String {
     app::domain::accounts::values::CreditCode::complete(&format!("9251010{:010}", w.resident.id)).unwrap()
 }
 
+/// A valid on-site offering at the world's community.
+fn offering_body(w: &World) -> Value {
+    json!({"category": "meal-assistance", "name_zh": "社区食堂", "description_zh": "午餐。", "delivery": "on-site",
+           "place_id": w.community, "cost": "free", "phone": "028-85550000"})
+}
+
 fn table() -> Vec<Row> {
     use Input::*;
     let row = |method: Method, path: &'static str, input: Input, expect: [u16; 8]| Row {
@@ -152,6 +158,39 @@ fn table() -> Vec<Row> {
             "/api/v1/family-links/{link}/end",
             None,
             [401, 204, 204, 404, 404, 404, 404, 404],
+        ),
+        // Publishing: the organization's staff; community staff overseeing it may read
+        // an offering (so they are refused, not told it does not exist), others are not
+        // told it exists.
+        row(
+            Method::POST,
+            "/api/v1/organizations/{org}/offerings",
+            Json(|w| offering_body(w)),
+            [401, 403, 403, 403, 403, 201, 403, 403],
+        ),
+        row(
+            Method::PATCH,
+            "/api/v1/offerings/{offering}",
+            Json(|_| json!({"name_zh": "改个名字"})),
+            [401, 404, 404, 404, 404, 200, 404, 403],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/offerings/{offering}/pause",
+            Json(|_| json!({"reason": "休整一周"})),
+            [401, 404, 404, 404, 404, 200, 404, 403],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/offerings/{paused}/resume",
+            None,
+            [401, 404, 404, 404, 404, 200, 404, 403],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/offerings/{offering}/retire",
+            Json(|_| json!({})),
+            [401, 404, 404, 404, 404, 200, 404, 403],
         ),
         row(
             Method::POST,

@@ -49,6 +49,9 @@ pub struct World {
     /// A personal API token of the resident.
     pub token: i64,
     pub service: i64,
+    /// An active offering of `organization` (verified), and a paused one.
+    pub offering: i64,
+    pub paused_offering: i64,
 }
 
 /// The code the pending link's member received.
@@ -96,6 +99,8 @@ impl World {
             .replace("{link}", &self.link.to_string())
             .replace("{pending}", &self.pending_link.to_string())
             .replace("{token}", &self.token.to_string())
+            .replace("{offering}", &self.offering.to_string())
+            .replace("{paused}", &self.paused_offering.to_string())
     }
 }
 
@@ -118,6 +123,9 @@ pub async fn world(app: &TestApp, service: i64) -> World {
     let community_staff = person("社区干部").await;
     let other_community_staff = person("别的社区干部").await;
     let organization = people::organization(store, community, &org_staff).await;
+    exec(store, "UPDATE organizations SET verified = 1 WHERE id = $1", &[organization]).await;
+    let offering = offering(store, organization, community, "active").await;
+    let paused_offering = offering_paused(store, organization, community).await;
     people::organization(store, other_community, &other_org_staff).await;
     for (p, c) in [(&community_staff, community), (&other_community_staff, other_community)] {
         exec(
@@ -169,7 +177,31 @@ pub async fn world(app: &TestApp, service: i64) -> World {
         pending_link,
         token,
         service,
+        offering,
+        paused_offering,
     }
+}
+
+/// An offering written straight into the directory (as demo data would be).
+async fn offering(store: &doorstep_server::store::SqlStore, organization: i64, place: i64, status: &str) -> i64 {
+    sqlx::query_scalar(
+        "INSERT INTO services (code, organization_id, category_slug, name_zh, name_en, description_zh, description_en, \
+             delivery, grid_unit_id, address_zh, address_en, latitude, longitude, hours_zh, hours_en, cost_kind, phone, \
+             status, status_reason) \
+         VALUES ($1, $2, 'meal-assistance', '助餐', 'Meals', '简介', 'About', 'on-site', $3, '地址', 'Address', \
+             30.64, 104.05, '每天', 'Daily', 'free', '028-85550000', $4, CASE WHEN $4 = 'paused' THEN '休整' END) RETURNING id",
+    )
+    .bind(format!("offering-{organization}-{status}"))
+    .bind(organization)
+    .bind(place)
+    .bind(status)
+    .fetch_one(store.pool())
+    .await
+    .unwrap()
+}
+
+async fn offering_paused(store: &doorstep_server::store::SqlStore, organization: i64, place: i64) -> i64 {
+    offering(store, organization, place, "paused").await
 }
 
 async fn link(store: &doorstep_server::store::SqlStore, person: i64, member: i64, status: &str) -> i64 {
