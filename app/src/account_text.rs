@@ -4,6 +4,7 @@
 use crate::domain::lang::Lang;
 
 pub struct AccountText {
+    pub manage_offerings: &'static str,
     pub sign_up: &'static str,
     pub sign_up_intro: &'static str,
     pub login_label: &'static str,
@@ -105,6 +106,7 @@ pub fn account_text(lang: Lang) -> &'static AccountText {
 }
 
 static ZH: AccountText = AccountText {
+    manage_offerings: "本机构的服务",
     sign_up: "注册",
     sign_up_intro: "用手机号注册。我们会发一条短信验证码，确认是您本人的号码。",
     login_label: "手机号或邮箱",
@@ -199,6 +201,7 @@ static ZH: AccountText = AccountText {
 };
 
 static EN: AccountText = AccountText {
+    manage_offerings: "Our offerings",
     sign_up: "Sign up",
     sign_up_intro: "Sign up with your mobile number. We send a text message with a code to check the number is yours.",
     login_label: "Mobile number or e-mail",

@@ -2,7 +2,8 @@
 
 use crate::components::layout::Layout;
 use crate::pages::account::{
-    desk::DeskPage, me::AccountPage, organization_new::NewOrganizationPage, sign_in::SignInPage, sign_up::SignUpPage,
+    desk::DeskPage, me::AccountPage,
+    offerings::{EditOfferingPage, NewOfferingPage, OfferingsPage}, organization_new::NewOrganizationPage, sign_in::SignInPage, sign_up::SignUpPage,
 };
 use crate::pages::{
     home::HomePage, not_found::NotFound, organization::OrganizationPage, places::PlacesPage, service::ServicePage,
@@ -106,6 +107,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/account/organizations/new") view=NewOrganizationPage ssr=SsrMode::Async />
                     <Route path=path!("/staff") view=DeskPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/organizations/:id/offerings") view=OfferingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/organizations/:id/offerings/new") view=NewOfferingPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/offerings/:id") view=EditOfferingPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

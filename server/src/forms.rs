@@ -55,6 +55,11 @@ fn table() -> Vec<(&'static str, MethodRouter<SqlStore>)> {
         ("/staff/organizations/{id}/verify", post(verify)),
         ("/staff/organizations/{id}/suspend", post(suspend)),
         ("/staff/organizations/{id}/reinstate", post(reinstate)),
+        ("/account/organizations/{id}/offerings", post(offerings::create)),
+        ("/account/offerings/{id}", post(offerings::edit)),
+        ("/account/offerings/{id}/pause", post(offerings::pause)),
+        ("/account/offerings/{id}/resume", post(offerings::resume)),
+        ("/account/offerings/{id}/retire", post(offerings::retire)),
     ]
 }
 
@@ -259,6 +264,8 @@ macro_rules! signed_in_or_return {
         }
     };
 }
+
+mod offerings;
 
 async fn link_family((State(store), Extension(caller), _, headers): Ctx, body: Bytes) -> Result<Response, ApiError> {
     let f = Fields::parse(&body)?;

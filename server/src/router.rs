@@ -11,6 +11,7 @@ use crate::rest;
 use crate::store::SqlStore;
 use app::app::{shell, App};
 use app::domain::accounts::store::AccountStore;
+use app::domain::offerings::store::OfferingStore;
 use app::domain::store::Store;
 use axum::extract::State;
 use axum::routing::get;
@@ -73,6 +74,7 @@ pub fn build_with(
                 .map_or_else(|| sql.pinned(), |p| p.0);
             provide_context::<Store>(Arc::new(pinned));
             provide_context::<Arc<dyn AccountStore>>(Arc::new(sql.clone()));
+            provide_context::<Arc<dyn OfferingStore>>(Arc::new(sql.clone()));
             if let Some(caller) =
                 use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<Caller>().cloned())
             {

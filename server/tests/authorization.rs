@@ -47,6 +47,15 @@ fn offering_body(w: &World) -> Value {
            "place_id": w.community, "cost": "free", "phone": "028-85550000"})
 }
 
+/// The same offering as the offering pages' form posts it.
+fn offering_form(w: &World) -> String {
+    format!(
+        "category=meal-assistance&name_zh=%E7%A4%BE%E5%8C%BA%E9%A3%9F%E5%A0%82&description_zh=%E5%8D%88%E9%A4%90\
+         &delivery=on-site&place_id={}&cost=free&phone=028-85550000",
+        w.community
+    )
+}
+
 fn table() -> Vec<Row> {
     use Input::*;
     let row = |method: Method, path: &'static str, input: Input, expect: [u16; 8]| Row {
@@ -357,6 +366,50 @@ fn table() -> Vec<Row> {
             "/api/fn/organization",
             Form(|w| format!("id={}", w.organization)),
             [200; 8],
+        ),
+        // The offering pages: read by the organization's staff (the list also by the
+        // community staff overseeing it), written through their forms.
+        row(
+            Method::POST,
+            "/api/fn/offerings",
+            Form(|w| format!("organization={}", w.organization)),
+            [401, 404, 404, 404, 404, 200, 404, 200],
+        ),
+        row(
+            Method::POST,
+            "/api/fn/offering-form",
+            Form(|w| format!("offering={}", w.offering)),
+            [401, 404, 404, 404, 404, 200, 404, 404],
+        ),
+        row(
+            Method::POST,
+            "/account/organizations/{org}/offerings",
+            Form(|w| offering_form(w)),
+            [401, 403, 403, 403, 403, 303, 403, 403],
+        ),
+        row(
+            Method::POST,
+            "/account/offerings/{offering}",
+            Form(|w| offering_form(w)),
+            [401, 403, 403, 403, 403, 303, 403, 403],
+        ),
+        row(
+            Method::POST,
+            "/account/offerings/{offering}/pause",
+            Form(|_| "reason=%E4%BC%91%E6%95%B4".to_owned()),
+            [401, 403, 403, 403, 403, 303, 403, 403],
+        ),
+        row(
+            Method::POST,
+            "/account/offerings/{paused}/resume",
+            Form(|_| String::new()),
+            [401, 403, 403, 403, 403, 303, 403, 403],
+        ),
+        row(
+            Method::POST,
+            "/account/offerings/{offering}/retire",
+            Form(|_| String::new()),
+            [401, 403, 403, 403, 403, 303, 403, 403],
         ),
         row(
             Method::POST,

@@ -7,3 +7,4 @@ pub mod account;
 pub mod context;
 pub mod directory;
 pub mod error;
+pub mod offerings;

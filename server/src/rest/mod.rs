@@ -10,7 +10,7 @@ pub(crate) mod accounts;
 mod body;
 pub mod error;
 pub mod openapi;
-mod offerings;
+pub(crate) mod offerings;
 mod organizations;
 mod params;
 mod reference;

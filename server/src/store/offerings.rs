@@ -167,6 +167,71 @@ impl OfferingStore for SqlStore {
     async fn communities_of(&self, organization: OrganizationId) -> Result<Vec<GridUnitId>, StoreError> {
         served(self.pool(), organization.get()).await.map_err(failed)
     }
+
+    async fn places_of(&self, organization: OrganizationId) -> Result<Vec<PlaceOption>, StoreError> {
+        let rows = sqlx::query(
+            "WITH RECURSIVE down (id, label_zh, label_en, depth) AS ( \
+                SELECT g.id, g.name_zh, g.name_en, 0 FROM grid_units g WHERE g.id IN ( \
+                    SELECT community_id FROM organization_communities WHERE organization_id = $1 \
+                    UNION SELECT community_id FROM organizations WHERE id = $1) \
+                UNION ALL SELECT g.id, down.label_zh || ' › ' || g.name_zh, down.label_en || ' › ' || g.name_en, \
+                    down.depth + 1 \
+                FROM grid_units g JOIN down ON g.parent_id = down.id WHERE down.depth < 6) \
+             SELECT id, label_zh, label_en FROM down ORDER BY label_zh, id",
+        )
+        .bind(organization.get())
+        .fetch_all(self.pool())
+        .await
+        .map_err(failed)?;
+        rows.iter()
+            .map(|r| {
+                Ok(PlaceOption {
+                    id: GridUnitId::from_row(r.try_get("id")?),
+                    label_zh: r.try_get("label_zh")?,
+                    label_en: r.try_get("label_en")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(failed)
+    }
+
+    async fn organization_name(&self, organization: OrganizationId) -> Result<Option<(String, String)>, StoreError> {
+        let row = sqlx::query("SELECT name_zh, name_en FROM organizations WHERE id = $1")
+            .bind(organization.get())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(failed)?;
+        row.map(|r| Ok((r.try_get("name_zh")?, r.try_get("name_en")?)))
+            .transpose()
+            .map_err(failed)
+    }
+
+    async fn save_form_draft(&self, key_hash: &str, person: PersonId, values: &str, now: Millis) -> Result<(), StoreError> {
+        // Drafts older than an hour go as new ones come.
+        sqlx::query("DELETE FROM form_drafts WHERE created_at < $1")
+            .bind(now - 3_600_000)
+            .execute(self.pool())
+            .await
+            .map_err(failed)?;
+        sqlx::query("INSERT INTO form_drafts (key_hash, person_id, form_values, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(key_hash)
+            .bind(person.get())
+            .bind(values)
+            .bind(now)
+            .execute(self.pool())
+            .await
+            .map_err(failed)?;
+        Ok(())
+    }
+
+    async fn take_form_draft(&self, key_hash: &str, person: PersonId) -> Result<Option<String>, StoreError> {
+        sqlx::query_scalar("DELETE FROM form_drafts WHERE key_hash = $1 AND person_id = $2 RETURNING form_values")
+            .bind(key_hash)
+            .bind(person.get())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(failed)
+    }
 }
 
 /// A random, unique code for an offering published through Doorstep (demo and

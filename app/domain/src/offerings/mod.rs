@@ -3,6 +3,7 @@
 //! store port (`store`) and the use cases (`use_cases`).
 
 pub mod draft;
+pub mod form;
 pub mod hours;
 pub mod store;
 pub mod use_cases;

@@ -134,6 +134,24 @@ pub trait OfferingStore: Send + Sync {
     async fn history(&self, id: ServiceId) -> Result<Vec<Revision>, StoreError>;
     /// The communities an organization serves (who oversees it).
     async fn communities_of(&self, organization: OrganizationId) -> Result<Vec<GridUnitId>, StoreError>;
+    /// Every grid unit in the communities an organization serves, named by its path
+    /// ("南桥社区 › 一片区 › 12号院"), in grid order: where its offerings may be.
+    async fn places_of(&self, organization: OrganizationId) -> Result<Vec<PlaceOption>, StoreError>;
+    /// The organization's name, whatever its state.
+    async fn organization_name(&self, organization: OrganizationId) -> Result<Option<(String, String)>, StoreError>;
+    /// Keeps what a refused form had typed (too long for a cookie) under a key's hash.
+    async fn save_form_draft(&self, key_hash: &str, person: PersonId, values: &str, now: Millis)
+        -> Result<(), StoreError>;
+    /// What was kept under the key's hash for this person, removed as it is read.
+    async fn take_form_draft(&self, key_hash: &str, person: PersonId) -> Result<Option<String>, StoreError>;
+}
+
+/// A grid unit to choose in a form, named by its path in both languages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlaceOption {
+    pub id: GridUnitId,
+    pub label_zh: String,
+    pub label_en: String,
 }
 
 #[async_trait::async_trait]

@@ -100,6 +100,7 @@ fn Account(view: AccountView) -> impl IntoView {
                             view! {
                                 <li>
                                     <span><strong>{o.name.clone()}</strong> " · " {state} " · " {role}</span>
+                                    <a class="button secondary" href=format!("/account/organizations/{}/offerings", o.id)>{t.manage_offerings}</a>
                                     {owner.then(|| view! {
                                         <ul class="plain">
                                             {members.into_iter().map(|m| {
