@@ -78,6 +78,12 @@ fn ServiceView(service: ServiceDetail) -> impl IntoView {
             <div id="service-text">
                 <p class="eyebrow"><span class="badge category">{s.category.name.clone()}</span></p>
                 <h1 class="page-title">{s.name.clone()}</h1>
+                {service.paused.clone().map(|reason| view! {
+                    <p class="notice paused" role="status">
+                        <strong>{t.paused}</strong>
+                        {(!reason.is_empty()).then(|| view! { "：" {reason} })}
+                    </p>
+                })}
                 <p class="lead">{service.description.clone()}</p>
                 <dl class="facts detail-facts">
                     <div class="fact">

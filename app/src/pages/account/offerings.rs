@@ -380,7 +380,7 @@ fn offering_form(lang: Lang, v: &OfferingFormView) -> impl IntoView {
         let checked = shown.value(name) == "1";
         let id = format!("offering-{name}");
         view! {
-            <div class="field checkbox">
+            <div class="field choice">
                 <input type="checkbox" id=id.clone() name=name value="1" checked=checked />
                 <label for=id>{label}</label>
             </div>
@@ -404,7 +404,7 @@ fn offering_form(lang: Lang, v: &OfferingFormView) -> impl IntoView {
                     {[("on-site", say(lang, "到服务点", "At our place")), ("at-home", say(lang, "上门服务", "At the resident's home"))].into_iter().map(|(value, label)| {
                         let id = format!("offering-delivery-{value}");
                         view! {
-                            <div class="checkbox">
+                            <div class="choice">
                                 <input type="radio" id=id.clone() name="delivery" value=value checked=delivery == value />
                                 <label for=id>{label}</label>
                             </div>
@@ -428,7 +428,7 @@ fn offering_form(lang: Lang, v: &OfferingFormView) -> impl IntoView {
                             let checked = covered.contains(&value);
                             let label = if lang == Lang::Zh { p.label_zh.clone() } else { p.label_en.clone() };
                             view! {
-                                <div class="checkbox">
+                                <div class="choice">
                                     <input type="checkbox" id=id.clone() name="coverage" value=value checked=checked />
                                     <label for=id>{label}</label>
                                 </div>
