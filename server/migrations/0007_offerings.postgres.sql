@@ -11,6 +11,8 @@ ALTER TABLE services ADD COLUMN status_reason TEXT;
 ALTER TABLE services ADD COLUMN revision BIGINT NOT NULL DEFAULT 1;
 ALTER TABLE services ADD COLUMN draft TEXT;
 ALTER TABLE services ADD COLUMN updated_at BIGINT NOT NULL DEFAULT 0;
+-- The offering's photo: the key of its images in `photos` (or the uploads directory).
+ALTER TABLE services ADD COLUMN photo TEXT;
 CREATE INDEX services_status ON services (organization_id, status);
 
 -- Who changed what and when: one row per revision, the changed fields as JSON
@@ -37,7 +39,20 @@ CREATE TABLE form_drafts (
 );
 CREATE INDEX form_drafts_created ON form_drafts (created_at);
 
+-- Offering photos as the server re-encoded them (EXIF, GPS included, never kept), one
+-- row per size the pages use, when uploads are kept in the database (the default;
+-- `--uploads dir:PATH` keeps them as files instead). A key is the hash of the image, so
+-- a URL never changes its content and is cached for a year.
+CREATE TABLE photos (
+    photo_key    TEXT NOT NULL,
+    size         TEXT NOT NULL CHECK (size IN ('card', 'page')),
+    content_type TEXT NOT NULL,
+    bytes        BYTEA NOT NULL,
+    created_at   BIGINT NOT NULL,
+    PRIMARY KEY (photo_key, size)
+);
+
 -- The directory shows an offering's status and its reason: they bump directory_version.
 DROP TRIGGER services_updated ON services;
-CREATE TRIGGER services_updated AFTER UPDATE OF organization_id, category_slug, name_zh, name_en, description_zh, description_en, delivery, grid_unit_id, address_zh, address_en, latitude, longitude, hours_zh, hours_en, min_age, residence_required, disability_certificate_required, eligibility_note_zh, eligibility_note_en, cost_kind, price_fen, price_unit_zh, price_unit_en, phone, capacity, status, status_reason
+CREATE TRIGGER services_updated AFTER UPDATE OF organization_id, category_slug, name_zh, name_en, description_zh, description_en, delivery, grid_unit_id, address_zh, address_en, latitude, longitude, hours_zh, hours_en, min_age, residence_required, disability_certificate_required, eligibility_note_zh, eligibility_note_en, cost_kind, price_fen, price_unit_zh, price_unit_en, phone, capacity, status, status_reason, photo
     ON services FOR EACH STATEMENT EXECUTE FUNCTION bump_directory_version();

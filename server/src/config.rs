@@ -111,6 +111,16 @@ pub struct Config {
     #[arg(long, env = "DOORSTEP_TRUST_FORWARDED_FOR", default_value_t = false, action = clap::ArgAction::Set)]
     pub trust_forwarded_for: bool,
 
+    /// Where offering photos are kept: `database` (shared by every instance) or
+    /// `dir:/a/directory` (instances must share the directory).
+    #[arg(long, env = "DOORSTEP_UPLOADS", default_value = "database")]
+    pub uploads: crate::store::Uploads,
+
+    /// Serve `GET /metrics` (Prometheus text format) to `Authorization: Bearer TOKEN`.
+    /// Unset (the default), `/metrics` does not exist.
+    #[arg(long, env = "DOORSTEP_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+
     /// Log as JSON lines (for log collectors) instead of text.
     #[arg(long, env = "DOORSTEP_LOG_JSON", default_value_t = false, action = clap::ArgAction::Set)]
     pub log_json: bool,
@@ -123,6 +133,7 @@ impl Config {
             max_concurrent_requests: self.max_concurrent_requests as usize,
             https: self.https,
             trust_forwarded_for: self.trust_forwarded_for,
+            metrics_token: self.metrics_token.clone().filter(|t| !t.is_empty()).map(crate::metrics::Token),
         }
     }
 
@@ -132,6 +143,7 @@ impl Config {
             max_connections: self.db_max_connections,
             statement_timeout: Duration::from_millis(self.db_statement_timeout_ms),
             acquire_timeout: Duration::from_secs(5),
+            uploads: self.uploads.clone(),
         }
     }
 }

@@ -60,6 +60,11 @@ fn table() -> Vec<(&'static str, MethodRouter<SqlStore>)> {
         ("/account/offerings/{id}/pause", post(offerings::pause)),
         ("/account/offerings/{id}/resume", post(offerings::resume)),
         ("/account/offerings/{id}/retire", post(offerings::retire)),
+        (
+            "/account/offerings/{id}/photo",
+            post(offerings::photo).layer(axum::extract::DefaultBodyLimit::max(crate::rest::PHOTO_BODY_LIMIT)),
+        ),
+        ("/account/offerings/{id}/photo/remove", post(offerings::remove_photo)),
     ]
 }
 

@@ -56,6 +56,7 @@ pub fn build_with(
     hardening: Hardening,
     (page_cache_bytes, say_page_cache_outcome): (usize, bool),
 ) -> Router {
+    crate::metrics::init();
     let sql_for_auth = sql.clone();
     let worker = ServiceWorker::load(std::path::Path::new(options.site_root.as_ref()));
     let context = {
@@ -115,6 +116,7 @@ pub fn build_with(
         .nest("/api/v1", rest::routes().with_state(sql.clone()))
         .merge(form_routes(sql.clone()))
         .route("/sw.js", get(crate::app_shell::service_worker).with_state(worker))
+        .route("/photos/{key}/{file}", get(crate::photos::serve).with_state(sql.clone()))
         .route("/healthz", get(healthz).with_state(sql.clone()))
         .merge(pages)
         .layer(middleware::from_fn(rest::error::server_fn_status))
@@ -123,6 +125,11 @@ pub fn build_with(
             (sql_for_auth, auth),
             crate::auth::authenticate,
         ))
+        // Outside authentication: its bearer is the scraper's token, not a person's.
+        .route(
+            "/metrics",
+            get(crate::metrics::serve).with_state((sql.clone(), hardening.metrics_token.clone())),
+        )
         .layer(middleware::from_fn(csrf::refuse_cross_site))
         .layer(middleware::from_fn_with_state(permits, limits::concurrency))
         .layer(middleware::from_fn_with_state(
@@ -137,6 +144,7 @@ pub fn build_with(
             let id = request_id_of(request.headers()).unwrap_or_default();
             tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), id = %id)
         }))
+        .layer(middleware::from_fn(crate::metrics::record))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
         .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeId))
         // Ours, always: a client's own id must not land in the logs and the audit trail.

@@ -135,6 +135,9 @@ pub struct ServiceDetail {
     /// page but is not found by search).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paused: Option<String>,
+    /// The path of its photo as the page shows it (`/photos/{key}/page.jpg`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo: Option<String>,
 }
 
 /// The kinds of organization that publish services.

@@ -26,6 +26,8 @@ pub struct OfferingFormView {
     pub status: Option<OfferingStatus>,
     pub status_reason: Option<String>,
     pub revision: Option<i64>,
+    /// The key of its photo, if any.
+    pub photo: Option<String>,
     /// What the form shows: a refused post's values, else the offering's.
     pub values: FormValues,
     /// Category slugs and names.
@@ -155,6 +157,7 @@ pub async fn load_offering_form(
                 status: current.as_ref().map(|o| o.status),
                 status_reason: current.as_ref().and_then(|o| o.status_reason.clone()),
                 revision: current.as_ref().map(|o| o.revision),
+                photo: current.as_ref().and_then(|o| o.photo.clone()),
                 values,
                 categories,
                 places: offerings.places_of(organization).await?,

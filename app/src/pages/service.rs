@@ -84,6 +84,9 @@ fn ServiceView(service: ServiceDetail) -> impl IntoView {
                         {(!reason.is_empty()).then(|| view! { "：" {reason} })}
                     </p>
                 })}
+                {service.photo.clone().map(|src| view! {
+                    <img class="service-photo" src=src alt=s.name.clone() width="960" height="720" />
+                })}
                 <p class="lead">{service.description.clone()}</p>
                 <dl class="facts detail-facts">
                     <div class="fact">

@@ -156,3 +156,45 @@ pub(super) async fn retire(ctx: Ctx, Path(id): Path<String>, body: axum::body::B
     )
     .await
 }
+
+/// The photo form (`multipart/form-data`, one file named `photo`).
+pub(super) async fn photo(
+    (State(store), Extension(caller), _, _): Ctx,
+    Path(id): Path<String>,
+    mut form: axum::extract::Multipart,
+) -> Result<Response, ApiError> {
+    let who = signed_in_or_return!(caller);
+    let id: ServiceId = crate::rest::path_id(&id)?;
+    let back = format!("/account/offerings/{id}");
+    let none = Fields(Vec::new());
+    let mut upload = None;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some("photo") {
+            match field.bytes().await {
+                Ok(bytes) => upload = Some(bytes),
+                Err(_) => {
+                    // Over the body limit (or cut off): say what a resident can act on.
+                    let error = AppError::Invalid(vec![app::domain::offerings::photo::too_large()]);
+                    return Ok(refused("photo", &none, error, &back));
+                }
+            }
+        }
+    }
+    let result = crate::rest::offerings::store_photo(&store, who, id, upload.unwrap_or_default()).await;
+    Ok(answer(result, "photo", &none, &back, |_| {
+        Message::fixed("照片已更新。", "Photo updated.")
+    }))
+}
+
+pub(super) async fn remove_photo(
+    (State(store), Extension(caller), _, _): Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let who = signed_in_or_return!(caller);
+    let id: ServiceId = crate::rest::path_id(&id)?;
+    let back = format!("/account/offerings/{id}");
+    let result = offerings(&store).set_photo(who, id, None).await;
+    Ok(answer(result, "photo", &Fields(Vec::new()), &back, |_| {
+        Message::fixed("照片已删除。", "Photo removed.")
+    }))
+}

@@ -17,6 +17,8 @@ pub struct Hardening {
     pub https: bool,
     /// Take the client's address from `X-Forwarded-For` (behind a reverse proxy).
     pub trust_forwarded_for: bool,
+    /// The bearer token `GET /metrics` answers to; without one it does not exist.
+    pub metrics_token: Option<crate::metrics::Token>,
 }
 
 impl Default for Hardening {
@@ -26,6 +28,7 @@ impl Default for Hardening {
             max_concurrent_requests: 512,
             https: false,
             trust_forwarded_for: false,
+            metrics_token: None,
         }
     }
 }

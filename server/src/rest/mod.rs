@@ -69,10 +69,20 @@ pub fn routes() -> Router<SqlStore> {
         .route("/offerings/{id}/resume", post(offerings::resume))
         .route("/offerings/{id}/retire", post(offerings::retire))
         .route("/offerings/{id}/history", get(offerings::history))
+        .route(
+            "/offerings/{id}/photo",
+            put(offerings::put_photo)
+                .delete(offerings::delete_photo)
+                .layer(axum::extract::DefaultBodyLimit::max(PHOTO_BODY_LIMIT)),
+        )
         .route("/openapi.json", get(openapi::document))
         .route("/docs", get(reference::page))
         .fallback(not_found)
 }
+
+/// An upload's body may be a little over the 5 MB a photo may be, so that the domain's
+/// check answers it with a clear 422; beyond this, 413.
+pub(crate) const PHOTO_BODY_LIMIT: usize = app::domain::offerings::photo::MAX_BYTES + 1024 * 1024;
 
 /// The store for one request, pinned to one directory snapshot for all its reads.
 pub struct RequestStore(pub Store);

@@ -419,6 +419,70 @@ pub async fn retire(
     transition(store, caller, headers, id, |reason| Transition::Retire { reason }, Some(body)).await
 }
 
+/// Upload the offering's photo: the body is the image (JPEG, PNG or WebP, at most 5 MB).
+/// It is decoded and re-encoded (EXIF, GPS included, dropped) in the sizes the pages use;
+/// the answer's `photo` is its path.
+#[utoipa::path(put, path = "/api/v1/offerings/{id}/photo", tag = "offerings",
+    params(("id" = i64, Path, minimum = 1)),
+    request_body(content = Vec<u8>, content_type = "image/jpeg", description = "A JPEG, PNG or WebP image, at most 5 MB"),
+    responses((status = 200, body = OfferingViewSchema), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn put_photo(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let id: ServiceId = path_id(&id)?;
+    let who = caller.require()?;
+    let offering = store_photo(&store, who, id, body).await?;
+    answer(&store, &headers, offering, StatusCode::OK).await
+}
+
+/// Checks `who` may change the offering, processes the upload and stores it, then sets
+/// it as the offering's photo (shared by the API and the form).
+pub(crate) async fn store_photo(
+    store: &SqlStore,
+    who: &app::domain::accounts::principal::Principal,
+    id: ServiceId,
+    body: axum::body::Bytes,
+) -> Result<Offering, AppError> {
+    let use_cases = offerings(store);
+    // Asked first: a stranger's upload is never decoded or stored.
+    use_cases.may_change(who, id).await?;
+    let processed = tokio::task::spawn_blocking(move || crate::photos::process(&body))
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "photo processing failed");
+            AppError::Internal { reference: "photo-task".into() }
+        })?
+        .map_err(|e| AppError::Invalid(vec![e]))?;
+    let now = crate::store::migrate::now_millis();
+    for (size, jpeg) in &processed.images {
+        store.put_photo(&processed.key, *size, jpeg, now).await?;
+    }
+    use_cases.set_photo(who, id, Some(&processed.key)).await
+}
+
+/// Remove the offering's photo.
+#[utoipa::path(delete, path = "/api/v1/offerings/{id}/photo", tag = "offerings",
+    params(("id" = i64, Path, minimum = 1)),
+    responses((status = 200, body = OfferingViewSchema), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn delete_photo(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id: ServiceId = path_id(&id)?;
+    let who = caller.require()?;
+    let offering = offerings(&store).set_photo(who, id, None).await?;
+    answer(&store, &headers, offering, StatusCode::OK).await
+}
+
 /// Who changed what and when, newest first.
 #[utoipa::path(get, path = "/api/v1/offerings/{id}/history", tag = "offerings",
     params(("id" = i64, Path, minimum = 1)),

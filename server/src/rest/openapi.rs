@@ -24,7 +24,7 @@ use utoipa::OpenApi;
         organizations::add_member, organizations::remove_member, accounts::create_family_link, accounts::confirm_family_link,
         accounts::end_family_link, organizations::community_organizations, accounts::set_volunteer, organizations::link_in_person,
         offerings::create, offerings::list, offerings::get, offerings::patch, offerings::pause, offerings::resume,
-        offerings::retire, offerings::history
+        offerings::retire, offerings::history, offerings::put_photo, offerings::delete_photo
     ),
     // Parameter schemas are not collected from the paths automatically: list them here.
     components(schemas(ErrorBody, ErrorDetail, FieldDetail, GroupParam, CostParam, CategoryParam, Lang)),

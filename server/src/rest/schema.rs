@@ -166,6 +166,9 @@ pub struct ServiceDetail {
     /// Why the organization paused it, when it is paused (search does not find it then).
     #[schema(nullable = false)]
     pub paused: Option<String>,
+    /// The path of its photo (`/photos/{key}/page.jpg`; `card.jpg` is 320 px).
+    #[schema(nullable = false)]
+    pub photo: Option<String>,
 }
 
 /// An organization's profile and offerings.

@@ -432,7 +432,7 @@ impl SqlStore {
         let sql = format!(
             "SELECT {}, s.description_{l} AS description, s.delivery, s.hours_{l} AS hours, s.min_age, \
              s.residence_required, s.disability_certificate_required, s.eligibility_note_{l} AS eligibility_note, \
-             s.phone, s.capacity, s.grid_unit_id, s.status, s.status_reason \
+             s.phone, s.capacity, s.grid_unit_id, s.status, s.status_reason, s.photo \
              FROM {SUMMARY_JOINS} WHERE s.id = {id_param} AND {condition}",
             summary_columns(lang)
         );
@@ -464,9 +464,10 @@ impl SqlStore {
                 capacity.map(|c| c.clamp(0, i64::from(u32::MAX)) as u32),
                 row.try_get::<i64, _>("grid_unit_id")?,
                 paused(&row)?,
+                photo_path(&row)?,
             ))
         };
-        let (summary, description, delivery, hours, eligibility, phone, capacity, grid_unit_id, paused) =
+        let (summary, description, delivery, hours, eligibility, phone, capacity, grid_unit_id, paused, photo) =
             read().map_err(failed)?;
 
         let mut params = Params::default();
@@ -507,6 +508,7 @@ impl SqlStore {
             coverage,
             other_offerings,
             paused,
+            photo,
         }))
     }
 
@@ -574,4 +576,11 @@ pub(crate) fn paused(row: &sqlx::any::AnyRow) -> Result<Option<String>, sqlx::Er
         "paused" => Some(row.try_get::<Option<String>, _>("status_reason")?.unwrap_or_default()),
         _ => None,
     })
+}
+
+/// The page-size photo path of `s.photo`, if the service has one.
+pub(crate) fn photo_path(row: &sqlx::any::AnyRow) -> Result<Option<String>, sqlx::Error> {
+    use app::domain::offerings::photo::{photo_path, PhotoSize};
+    let key: Option<String> = row.try_get("photo")?;
+    Ok(key.map(|k| photo_path(&k, PhotoSize::Page)))
 }

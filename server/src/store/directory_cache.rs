@@ -78,10 +78,12 @@ impl SqlStore {
     async fn fresh_snapshot(&self) -> Result<Option<Arc<Snapshot>>, StoreError> {
         let Some(snapshot) = self.cache.snapshot() else {
             self.rebuild_index_in_background();
+            metrics::counter!("directory_sql_fallbacks_total", "why" => "no snapshot").increment(1);
             return Ok(None);
         };
         if self.directory_version().await? != snapshot.version {
             self.rebuild_index_in_background();
+            metrics::counter!("directory_sql_fallbacks_total", "why" => "stale snapshot").increment(1);
             return Ok(None);
         }
         Ok(Some(snapshot))
@@ -180,6 +182,8 @@ impl SqlStore {
             services: snapshot.index.len(),
         };
         self.cache.replace(snapshot);
+        metrics::counter!("directory_full_rebuilds_total").increment(1);
+        metrics::histogram!("directory_full_rebuild_seconds").record(started.elapsed().as_secs_f64());
         tracing::info!(
             version = status.version,
             services = status.services,

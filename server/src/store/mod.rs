@@ -11,6 +11,7 @@ mod coalesced_read;
 mod directory;
 mod directory_cache;
 mod offerings;
+mod photos;
 pub mod migrate;
 mod params;
 mod rows;
@@ -55,6 +56,30 @@ pub struct StoreOptions {
     /// for a lock.
     pub statement_timeout: Duration,
     pub acquire_timeout: Duration,
+    /// Where offering photos are kept.
+    pub uploads: Uploads,
+}
+
+/// Where uploaded photos are kept: in the database (every instance sees them; the
+/// default), or as files in a directory (which instances must share, e.g. a mount).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Uploads {
+    #[default]
+    Database,
+    Directory(std::path::PathBuf),
+}
+
+impl std::str::FromStr for Uploads {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "database" => Ok(Uploads::Database),
+            _ => match s.strip_prefix("dir:") {
+                Some(path) if !path.is_empty() => Ok(Uploads::Directory(path.into())),
+                _ => Err("expected `database` or `dir:/a/directory`".into()),
+            },
+        }
+    }
 }
 
 impl StoreOptions {
@@ -64,6 +89,7 @@ impl StoreOptions {
             max_connections: 8,
             statement_timeout: Duration::from_secs(5),
             acquire_timeout: Duration::from_secs(5),
+            uploads: Uploads::Database,
         }
     }
 }
@@ -74,6 +100,7 @@ pub struct SqlStore {
     pool: AnyPool,
     engine: Engine,
     cache: Arc<DirectoryCache>,
+    uploads: Arc<Uploads>,
     /// Set on a store made for one request: the directory snapshot it settled on.
     pinned: Option<Arc<tokio::sync::OnceCell<Option<Arc<snapshot::Snapshot>>>>>,
 }
@@ -135,6 +162,7 @@ impl SqlStore {
             pool,
             engine,
             cache: Arc::default(),
+            uploads: Arc::new(options.uploads.clone()),
             pinned: None,
         })
     }
@@ -147,6 +175,12 @@ impl SqlStore {
             pinned: Some(Arc::default()),
             ..self.clone()
         }
+    }
+
+    /// The same store keeping photos in `uploads` instead.
+    pub fn with_uploads(mut self, uploads: Uploads) -> Self {
+        self.uploads = Arc::new(uploads);
+        self
     }
 
     pub fn engine(&self) -> Engine {

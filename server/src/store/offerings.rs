@@ -15,7 +15,7 @@ use app::domain::store::StoreError;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row};
 
-const OFFERING_COLUMNS: &str = "id, organization_id, status, status_reason, revision, draft, updated_at, \
+const OFFERING_COLUMNS: &str = "id, organization_id, status, status_reason, revision, draft, updated_at, photo, \
      category_slug, name_zh, name_en, description_zh, description_en, delivery, grid_unit_id, address_zh, \
      latitude, longitude, hours_zh, min_age, residence_required, disability_certificate_required, \
      eligibility_note_zh, cost_kind, price_fen, price_unit_zh, phone, capacity";
@@ -37,6 +37,7 @@ fn offering(row: &AnyRow, coverage: Vec<i64>) -> Result<Offering, sqlx::Error> {
         revision: row.try_get("revision")?,
         input,
         updated_at: row.try_get("updated_at")?,
+        photo: row.try_get("photo")?,
     })
 }
 
@@ -472,6 +473,17 @@ impl OfferingUnit for SqlUnit {
         .execute(&mut *self.tx)
         .await
         .map_err(failed)?;
+        Ok(())
+    }
+
+    async fn set_photo(&mut self, id: ServiceId, key: Option<&str>, now: Millis) -> Result<(), StoreError> {
+        sqlx::query("UPDATE services SET photo = $2, revision = revision + 1, updated_at = $3 WHERE id = $1")
+            .bind(id.get())
+            .bind(key)
+            .bind(now)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(failed)?;
         Ok(())
     }
 

@@ -5,6 +5,7 @@
 pub mod draft;
 pub mod form;
 pub mod hours;
+pub mod photo;
 pub mod store;
 pub mod use_cases;
 

@@ -43,6 +43,8 @@ pub struct Offering {
     pub revision: i64,
     pub input: OfferingInput,
     pub updated_at: Millis,
+    /// The key of its photo, if it has one.
+    pub photo: Option<String>,
 }
 
 /// One line of an organization's list of its offerings.
@@ -179,6 +181,8 @@ pub trait OfferingUnit: Send {
         reason: Option<&str>,
         now: Millis,
     ) -> Result<(), StoreError>;
+    /// Sets or removes the photo and counts a revision.
+    async fn set_photo(&mut self, id: ServiceId, key: Option<&str>, now: Millis) -> Result<(), StoreError>;
     async fn record_revision(&mut self, revision: &NewRevision<'_>) -> Result<(), StoreError>;
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }

@@ -193,6 +193,54 @@ impl Offerings<'_> {
         Ok(offering)
     }
 
+    /// Sets (or, with `None`, removes) an offering's photo; the images are stored under
+    /// `key` already (see [`Offerings::may_change`] to ask before storing them).
+    pub async fn set_photo(&self, who: &Principal, id: ServiceId, key: Option<&str>) -> Result<Offering, AppError> {
+        let mut unit = self.store.begin_offerings().await?;
+        let current = self.own(unit.as_mut(), who, id).await?;
+        if current.status == OfferingStatus::Retired {
+            return Err(AppError::conflict(
+                "这项服务已经停止提供，不能再修改",
+                "the offering is retired and can no longer be edited",
+            ));
+        }
+        may_publish(unit.as_mut(), current.organization).await?;
+        if current.photo.as_deref() == key {
+            return Ok(current);
+        }
+        unit.set_photo(id, key, self.now).await?;
+        let value = |k: Option<&str>| k.map_or(serde_json::Value::Null, |k| serde_json::Value::String(k.to_owned()));
+        let changes = [FieldChange { field: "photo".into(), before: value(current.photo.as_deref()), after: value(key) }];
+        unit.record_revision(&NewRevision {
+            service: id,
+            revision: current.revision + 1,
+            action: "edited",
+            by: who.person,
+            at: self.now,
+            changes: &changes,
+            reason: None,
+        })
+        .await?;
+        let offering = unit.offering(id).await?.ok_or_else(not_found)?;
+        unit.commit().await?;
+        Ok(offering)
+    }
+
+    /// Whether `who` may change the offering now (asked before an upload is processed
+    /// and stored, so a stranger cannot fill the storage).
+    pub async fn may_change(&self, who: &Principal, id: ServiceId) -> Result<(), AppError> {
+        let mut unit = self.store.begin_offerings().await?;
+        let current = self.own(unit.as_mut(), who, id).await?;
+        if current.status == OfferingStatus::Retired {
+            return Err(AppError::conflict(
+                "这项服务已经停止提供，不能再修改",
+                "the offering is retired and can no longer be edited",
+            ));
+        }
+        may_publish(unit.as_mut(), current.organization).await?;
+        Ok(())
+    }
+
     /// An offering as its organization's staff (or the community staff overseeing the
     /// organization) see it.
     pub async fn get(&self, who: &Principal, id: ServiceId) -> Result<Offering, AppError> {

@@ -158,6 +158,7 @@ fn offering_view(lang: Lang, v: OfferingFormView) -> impl IntoView {
             <p><a href=href>{say(lang, "查看居民看到的服务页面", "See the page residents see")}</a></p>
         })}
         {status}
+        {v.offering.filter(|_| !retired).map(|id| photo_panel(lang, id.get(), v.photo.clone()))}
         {(!retired).then(|| offering_form(lang, &v))}
         {history}
     }
@@ -200,6 +201,34 @@ fn status_panel(lang: Lang, id: i64, status: OfferingStatus, reason: Option<Stri
                     </form>
                 </details>
             })}
+        </section>
+    }
+}
+
+fn photo_panel(lang: Lang, id: i64, photo: Option<String>) -> impl IntoView {
+    use crate::domain::offerings::photo::{photo_path, PhotoSize};
+    let flash = use_context::<Flash>().unwrap_or_default();
+    let error = flash.error("photo", "photo", lang);
+    view! {
+        <section class="panel" aria-labelledby="photo-heading">
+            <h2 id="photo-heading">{say(lang, "照片", "Photo")}</h2>
+            <crate::components::form::FormNotice form="photo" />
+            {photo.map(|key| view! {
+                <img class="offering-photo" src=photo_path(&key, PhotoSize::Card) alt=say(lang, "当前照片", "Current photo") width="320" height="240" />
+                <form method="post" action=format!("/account/offerings/{id}/photo/remove") class="actions">
+                    <button type="submit" class="button secondary">{say(lang, "删除照片", "Remove photo")}</button>
+                </form>
+            })}
+            <form method="post" action=format!("/account/offerings/{id}/photo") enctype="multipart/form-data" class="actions">
+                <div class="field">
+                    <label for="photo-file">{say(lang, "上传一张照片（JPEG、PNG 或 WebP，最大 5 MB）", "Upload a photo (JPEG, PNG or WebP, at most 5 MB)")}</label>
+                    {error.clone().map(|e| view! { <p class="field-error" id="photo-file-error">{e}</p> })}
+                    <input type="file" id="photo-file" name="photo" accept="image/jpeg,image/png,image/webp"
+                        aria-invalid=error.is_some().then_some("true")
+                        aria-describedby=error.is_some().then_some("photo-file-error") />
+                </div>
+                <button type="submit" class="button secondary">{say(lang, "上传照片", "Upload photo")}</button>
+            </form>
         </section>
     }
 }

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 /// The columns [`Details::add_service`] reads, beside the card's, from `services s`.
 pub const SERVICE_COLUMNS: &str = "s.delivery, s.hours_zh, s.hours_en, s.min_age, s.residence_required, \
      s.disability_certificate_required, s.eligibility_note_zh, s.eligibility_note_en, s.phone, s.capacity, \
-     s.grid_unit_id, s.status, s.status_reason";
+     s.grid_unit_id, s.status, s.status_reason, s.photo";
 
 /// Every coverage row, each service's in the SQL path's order (`g.sort_order, g.id`).
 pub const COVERAGE_SQL: &str = "SELECT sc.service_id, sc.grid_unit_id FROM service_coverage sc \
@@ -41,6 +41,8 @@ pub struct ServiceFacts {
     pub coverage: Vec<i64>,
     /// Why it is paused, when it is.
     pub paused: Option<Box<str>>,
+    /// Its photo's path, if any.
+    pub photo: Option<Box<str>>,
 }
 
 impl ServiceFacts {
@@ -101,6 +103,7 @@ impl Details {
             grid_unit_id: row.try_get("grid_unit_id")?,
             coverage: Vec::new(),
             paused: crate::store::directory::paused(row)?.map(Into::into),
+            photo: crate::store::directory::photo_path(row)?.map(Into::into),
         };
         self.services.insert(row.try_get("id")?, facts);
         Ok(())

@@ -128,6 +128,7 @@ impl Snapshot {
             coverage,
             other_offerings,
             paused: facts.paused.as_deref().map(str::to_owned),
+            photo: facts.photo.as_deref().map(str::to_owned),
         })
     }
 
