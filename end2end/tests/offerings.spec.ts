@@ -1,6 +1,7 @@
 import { test, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
+import path from 'node:path';
 import { ready, expectAccessible } from './helpers';
 import { bin, freshPhone, creditCode, signUp, newPage } from './people';
 
@@ -15,7 +16,14 @@ test('an organization publishes an offering from a phone, a resident finds it at
   // Her organization is registered and verified by staff of its community (the
   // registration and the desk have journeys of their own in accounts.spec.ts).
   const grid = await (await page.request.get('/api/v1/grid')).json();
-  const community = grid.find((unit: { kind: string }) => unit.kind === 'community');
+  type Unit = { id: number; kind: string; children?: Unit[] };
+  const firstCommunity = (units: Unit[]): Unit | undefined => {
+    for (const unit of units) {
+      const found = unit.kind === 'community' ? unit : firstCommunity(unit.children ?? []);
+      if (found) return found;
+    }
+  };
+  const community = firstCommunity(grid)!;
   const registered = await page.request.post('/api/v1/organizations', {
     data: { name: `玉林助老${tag}`, kind: 'social-organization', credit_code: creditCode(),
             contact_name: '刘社工', contact_phone: freshPhone(), communities: [community.id] },
@@ -54,6 +62,12 @@ test('an organization publishes an offering from a phone, a resident finds it at
   await expect(page.getByText('已发布，居民现在就能搜到。')).toBeVisible();
   const id = page.url().split('/').pop();
 
+  // A photo from the phone: re-encoded by the server, shown on the offering's page.
+  await page.locator('#photo-file').setInputFiles(path.resolve('../public/icons/icon-512.png'));
+  await page.getByRole('button', { name: '上传照片' }).click();
+  await expect(page.getByText('照片已更新。')).toBeVisible();
+  await expect(page.locator('img.offering-photo')).toBeVisible();
+
   // A resident (not signed in) finds it at once and opens it.
   const resident = await newPage(browser, info);
   await resident.goto(`/?q=${encodeURIComponent(offeringName)}`);
@@ -61,6 +75,8 @@ test('an organization publishes an offering from a phone, a resident finds it at
   await expect(resident).toHaveURL(new RegExp(`/services/${id}$`));
   await expect(resident.getByRole('heading', { name: offeringName })).toBeVisible();
   await expect(resident.getByText('周一 11:00–13:00')).toBeVisible();
+  await expect(resident.locator('img.service-photo')).toHaveAttribute('alt', offeringName);
+  expect(await resident.locator('img.service-photo').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(512);
 
   // The staff pause it with a reason; the resident's page says so, and search no longer finds it.
   await page.getByLabel('暂停原因（居民会看到）').fill('厨房装修，下周一恢复');
