@@ -2,8 +2,12 @@
 
 use crate::components::layout::Layout;
 use crate::pages::account::{
-    desk::DeskPage, me::AccountPage,
-    offerings::{EditOfferingPage, NewOfferingPage, OfferingsPage}, organization_new::NewOrganizationPage, sign_in::SignInPage, sign_up::SignUpPage,
+    desk::DeskPage,
+    me::AccountPage,
+    offerings::{EditOfferingPage, NewOfferingPage, OfferingsPage},
+    organization_new::NewOrganizationPage,
+    sign_in::SignInPage,
+    sign_up::SignUpPage,
 };
 use crate::pages::{
     home::HomePage, not_found::NotFound, organization::OrganizationPage, places::PlacesPage, service::ServicePage,

@@ -133,7 +133,11 @@ impl Config {
             max_concurrent_requests: self.max_concurrent_requests as usize,
             https: self.https,
             trust_forwarded_for: self.trust_forwarded_for,
-            metrics_token: self.metrics_token.clone().filter(|t| !t.is_empty()).map(crate::metrics::Token),
+            metrics_token: self
+                .metrics_token
+                .clone()
+                .filter(|t| !t.is_empty())
+                .map(crate::metrics::Token),
         }
     }
 

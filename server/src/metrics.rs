@@ -88,10 +88,7 @@ pub async fn record(request: Request, next: Next) -> Response {
 }
 
 /// `GET /metrics`.
-pub async fn serve(
-    State((store, token)): State<(SqlStore, Option<Token>)>,
-    headers: http::HeaderMap,
-) -> Response {
+pub async fn serve(State((store, token)): State<(SqlStore, Option<Token>)>, headers: http::HeaderMap) -> Response {
     let Some(token) = token else {
         return http::StatusCode::NOT_FOUND.into_response();
     };
@@ -100,7 +97,11 @@ pub async fn serve(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
     if !given.is_some_and(|g| constant_time_eq(g.as_bytes(), token.0.as_bytes())) {
-        return (http::StatusCode::UNAUTHORIZED, [(http::header::WWW_AUTHENTICATE, "Bearer")]).into_response();
+        return (
+            http::StatusCode::UNAUTHORIZED,
+            [(http::header::WWW_AUTHENTICATE, "Bearer")],
+        )
+            .into_response();
     }
     let pool = store.pool();
     metrics::gauge!("db_pool_connections", "state" => "open").set(f64::from(pool.size()));
@@ -127,7 +128,10 @@ mod tests {
     #[test]
     fn routes_are_labelled_by_shape_and_unknown_paths_share_one_label() {
         assert_eq!(route_label("/services/123", 200), "/services/{id}");
-        assert_eq!(route_label("/api/v1/offerings/7/pause", 409), "/api/v1/offerings/{id}/pause");
+        assert_eq!(
+            route_label("/api/v1/offerings/7/pause", 409),
+            "/api/v1/offerings/{id}/pause"
+        );
         assert_eq!(route_label("/photos/abc/page.jpg", 200), "/photos/*");
         assert_eq!(route_label("/no/such/thing", 404), "unmatched");
         assert_eq!(route_label(&format!("/{}", "a".repeat(100)), 200), "other");

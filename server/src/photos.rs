@@ -22,7 +22,9 @@ pub struct Processed {
 /// Decodes and re-encodes an upload (CPU-bound: call on the blocking pool).
 pub fn process(bytes: &[u8]) -> Result<Processed, FieldError> {
     check_upload(bytes)?;
-    let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|_| unreadable())?;
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|_| unreadable())?;
     // A small file can declare a huge picture ("decompression bomb"): bounded.
     let mut limits = Limits::default();
     limits.max_image_width = Some(12_000);
@@ -38,7 +40,9 @@ pub fn process(bytes: &[u8]) -> Result<Processed, FieldError> {
     for size in PhotoSize::ALL {
         let side = size.longest_side();
         let scaled = if flat.width() > side || flat.height() > side {
-            DynamicImage::ImageRgb8(flat.clone()).resize(side, side, image::imageops::FilterType::Lanczos3).to_rgb8()
+            DynamicImage::ImageRgb8(flat.clone())
+                .resize(side, side, image::imageops::FilterType::Lanczos3)
+                .to_rgb8()
         } else {
             flat.clone()
         };
@@ -65,9 +69,15 @@ fn flatten_on_white(picture: &DynamicImage) -> RgbImage {
 }
 
 /// `GET /photos/{key}/{size}.jpg`.
-pub async fn serve(State(store): State<SqlStore>, Path((key, file)): Path<(String, String)>) -> Result<Response, ApiError> {
+pub async fn serve(
+    State(store): State<SqlStore>,
+    Path((key, file)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
     let not_found = || ApiError::from(app::domain::error::AppError::not_found("照片", "photo"));
-    let size = file.strip_suffix(".jpg").and_then(PhotoSize::parse).ok_or_else(not_found)?;
+    let size = file
+        .strip_suffix(".jpg")
+        .and_then(PhotoSize::parse)
+        .ok_or_else(not_found)?;
     let bytes = store.photo(&key, size).await?.ok_or_else(not_found)?;
     Ok((
         [
@@ -107,7 +117,10 @@ mod tests {
     #[test]
     fn exif_never_survives_and_small_pictures_are_not_enlarged() {
         // A JPEG carrying an APP1 EXIF segment with a GPS tag's bytes in it.
-        let plain = encoded(DynamicImage::ImageRgb8(RgbImage::from_pixel(100, 80, image::Rgb([1, 2, 3]))), image::ImageFormat::Jpeg);
+        let plain = encoded(
+            DynamicImage::ImageRgb8(RgbImage::from_pixel(100, 80, image::Rgb([1, 2, 3]))),
+            image::ImageFormat::Jpeg,
+        );
         let mut exif = b"Exif\0\0MM\0*\0\0\0\x08GPSLatitude 30.64".to_vec();
         let mut with_exif = plain[..2].to_vec();
         with_exif.extend([0xFF, 0xE1]);

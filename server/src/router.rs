@@ -116,7 +116,10 @@ pub fn build_with(
         .nest("/api/v1", rest::routes().with_state(sql.clone()))
         .merge(form_routes(sql.clone()))
         .route("/sw.js", get(crate::app_shell::service_worker).with_state(worker))
-        .route("/photos/{key}/{file}", get(crate::photos::serve).with_state(sql.clone()))
+        .route(
+            "/photos/{key}/{file}",
+            get(crate::photos::serve).with_state(sql.clone()),
+        )
         .route("/healthz", get(healthz).with_state(sql.clone()))
         .merge(pages)
         .layer(middleware::from_fn(rest::error::server_fn_status))

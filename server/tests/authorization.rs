@@ -193,7 +193,7 @@ fn table() -> Vec<Row> {
         row(
             Method::POST,
             "/api/v1/organizations/{org}/offerings",
-            Json(|w| offering_body(w)),
+            Json(offering_body),
             [401, 403, 403, 403, 403, 201, 403, 403],
         ),
         row(
@@ -403,13 +403,13 @@ fn table() -> Vec<Row> {
         row(
             Method::POST,
             "/account/organizations/{org}/offerings",
-            Form(|w| offering_form(w)),
+            Form(offering_form),
             [401, 403, 403, 403, 403, 303, 403, 403],
         ),
         row(
             Method::POST,
             "/account/offerings/{offering}",
-            Form(|w| offering_form(w)),
+            Form(offering_form),
             [401, 403, 403, 403, 403, 303, 403, 403],
         ),
         row(

@@ -7,7 +7,11 @@ use common::{fixtures, fresh_db, spawn, spawn_configured, Engine};
 
 async fn metrics_are_private_and_count_requests_and_snapshot_work(engine: Engine) {
     let closed = spawn(engine).await;
-    assert_eq!(closed.get("/metrics").await.status(), 404, "no token configured: no endpoint");
+    assert_eq!(
+        closed.get("/metrics").await.status(),
+        404,
+        "no token configured: no endpoint"
+    );
 
     let app = spawn_configured(fresh_db(engine).await, &["--metrics-token", "scrape-me"]).await;
     fixtures::base(&app.db.store).await;
@@ -28,13 +32,18 @@ async fn metrics_are_private_and_count_requests_and_snapshot_work(engine: Engine
     }
     let response = metrics(Some("scrape-me")).await.unwrap();
     assert_eq!(response.status(), 200);
-    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain"));
     let text = response.text().await.unwrap();
     let line = |prefix: &str| text.lines().find(|l| l.starts_with(prefix)).map(str::to_owned);
     let categories = line("http_requests_total{route=\"/api/v1/categories\",method=\"GET\",status=\"200\"}")
         .or_else(|| {
             text.lines()
-                .find(|l| l.starts_with("http_requests_total") && l.contains("/api/v1/categories") && l.contains("\"200\""))
+                .find(|l| {
+                    l.starts_with("http_requests_total") && l.contains("/api/v1/categories") && l.contains("\"200\"")
+                })
                 .map(str::to_owned)
         })
         .expect("requests counted by route");

@@ -44,7 +44,12 @@ async fn count(store: &SqlStore, sql: &str) -> i64 {
 async fn found(app: &TestApp, q: &str) -> Vec<i64> {
     let (status, body) = app.get_json(&format!("/api/v1/services?q={q}&limit=100")).await;
     assert_eq!(status, 200, "{body}");
-    body["items"].as_array().unwrap().iter().map(|s| s["id"].as_i64().unwrap()).collect()
+    body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_i64().unwrap())
+        .collect()
 }
 
 async fn an_offering_is_published_found_edited_paused_resumed_and_retired(engine: Engine) {
@@ -55,7 +60,12 @@ async fn an_offering_is_published_found_edited_paused_resumed_and_retired(engine
     let org = publisher(store, &fixture, &owner).await;
 
     let (status, created) = app
-        .send(Method::POST, &format!("/api/v1/organizations/{org}/offerings"), Some(&owner), Some(meals(&fixture)))
+        .send(
+            Method::POST,
+            &format!("/api/v1/organizations/{org}/offerings"),
+            Some(&owner),
+            Some(meals(&fixture)),
+        )
         .await;
     assert_eq!(status, 201, "{created}");
     let id = created["id"].as_i64().unwrap();
@@ -65,7 +75,10 @@ async fn an_offering_is_published_found_edited_paused_resumed_and_retired(engine
     assert_eq!(created["name"], "长者送餐上门");
     assert_eq!(created["hours"], "周一, 周二 11:00–13:00；2026-10-01 休息");
     assert_eq!(created["price"]["unit"], "餐");
-    assert_eq!(created["address"], "南桥社区", "the address defaults to the place's name");
+    assert_eq!(
+        created["address"], "南桥社区",
+        "the address defaults to the place's name"
+    );
     assert_eq!(created["coverage"][0]["id"], fixture.courtyard);
     assert_eq!(created["fields"]["coverage"], json!([fixture.courtyard]));
 
@@ -95,52 +108,106 @@ async fn an_offering_is_published_found_edited_paused_resumed_and_retired(engine
     assert_eq!(edited.status(), 200);
     assert_eq!(edited.headers()["etag"], "\"2\"");
     let edited: Value = edited.json().await.unwrap();
-    assert_eq!((edited["revision"].as_i64(), edited["capacity"].as_i64()), (Some(2), None));
+    assert_eq!(
+        (edited["revision"].as_i64(), edited["capacity"].as_i64()),
+        (Some(2), None)
+    );
     assert_eq!(found(&app, "助餐送餐").await, [id]);
     assert_eq!(found(&app, "wheels").await, [id]);
 
     // Paused: the page stays and says why; search no longer finds it.
     let pause = format!("{path}/pause");
     let (status, refused) = app.send(Method::POST, &pause, Some(&owner), Some(json!({}))).await;
-    assert_eq!((status, refused["error"]["fields"][0]["field"].as_str()), (422, Some("reason")), "{refused}");
+    assert_eq!(
+        (status, refused["error"]["fields"][0]["field"].as_str()),
+        (422, Some("reason")),
+        "{refused}"
+    );
     let (status, _) = app
-        .send(Method::POST, &pause, Some(&owner), Some(json!({"reason": "厨房装修，11 月 30 日恢复"})))
+        .send(
+            Method::POST,
+            &pause,
+            Some(&owner),
+            Some(json!({"reason": "厨房装修，11 月 30 日恢复"})),
+        )
         .await;
     assert_eq!(status, 200);
     assert!(found(&app, "送餐").await.is_empty());
     let (status, page) = app.get_json(&format!("/api/v1/services/{id}")).await;
-    assert_eq!((status, page["paused"].as_str()), (200, Some("厨房装修，11 月 30 日恢复")));
-    assert_eq!(app.send(Method::POST, &pause, Some(&owner), Some(json!({"reason": "再停"}))).await.0, 409);
+    assert_eq!(
+        (status, page["paused"].as_str()),
+        (200, Some("厨房装修，11 月 30 日恢复"))
+    );
+    assert_eq!(
+        app.send(Method::POST, &pause, Some(&owner), Some(json!({"reason": "再停"})))
+            .await
+            .0,
+        409
+    );
 
-    let (status, resumed) = app.send(Method::POST, &format!("{path}/resume"), Some(&owner), None).await;
+    let (status, resumed) = app
+        .send(Method::POST, &format!("{path}/resume"), Some(&owner), None)
+        .await;
     assert_eq!((status, resumed["status"].as_str()), (200, Some("active")));
     assert_eq!(found(&app, "送餐").await, [id]);
 
     // Retired: out of the directory; its history stays; it can no longer change.
     let (status, retired) = app
-        .send(Method::POST, &format!("{path}/retire"), Some(&owner), Some(json!({"reason": "合同到期"})))
+        .send(
+            Method::POST,
+            &format!("{path}/retire"),
+            Some(&owner),
+            Some(json!({"reason": "合同到期"})),
+        )
         .await;
     assert_eq!((status, retired["status"].as_str()), (200, Some("retired")));
     assert!(found(&app, "送餐").await.is_empty());
     assert_eq!(app.get_json(&format!("/api/v1/services/{id}")).await.0, 404);
-    assert_eq!(app.send(Method::PATCH, &path, Some(&owner), Some(json!({"name_zh": "又来"}))).await.0, 409);
-    assert_eq!(app.send(Method::POST, &format!("{path}/resume"), Some(&owner), None).await.0, 409);
+    assert_eq!(
+        app.send(Method::PATCH, &path, Some(&owner), Some(json!({"name_zh": "又来"})))
+            .await
+            .0,
+        409
+    );
+    assert_eq!(
+        app.send(Method::POST, &format!("{path}/resume"), Some(&owner), None)
+            .await
+            .0,
+        409
+    );
 
-    let (status, history) = app.send(Method::GET, &format!("{path}/history"), Some(&owner), None).await;
+    let (status, history) = app
+        .send(Method::GET, &format!("{path}/history"), Some(&owner), None)
+        .await;
     assert_eq!(status, 200);
-    let actions: Vec<&str> = history.as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
+    let actions: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["action"].as_str().unwrap())
+        .collect();
     assert_eq!(actions, ["retired", "resumed", "paused", "edited", "created"]);
     let edit = &history[3];
     assert_eq!(edit["by"], owner.id);
     assert_eq!(edit["by_name"], "机构社工");
-    let fields: Vec<&str> = edit["changes"].as_array().unwrap().iter().map(|c| c["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> = edit["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["field"].as_str().unwrap())
+        .collect();
     assert_eq!(fields, ["capacity", "name_en", "name_zh"]);
     assert_eq!(edit["changes"][2]["before"], "长者送餐上门");
     assert_eq!(history[0]["reason"], "合同到期");
 
     // The organization's list shows it, retired, to its staff.
     let (status, list) = app
-        .send(Method::GET, &format!("/api/v1/organizations/{org}/offerings"), Some(&owner), None)
+        .send(
+            Method::GET,
+            &format!("/api/v1/organizations/{org}/offerings"),
+            Some(&owner),
+            None,
+        )
         .await;
     assert_eq!((status, list[0]["status"].as_str()), (200, Some("retired")));
 }
@@ -158,8 +225,16 @@ async fn refusals_are_clear_and_leave_nothing_behind(engine: Engine) {
     let before = count(store, "SELECT COUNT(*) FROM services").await;
 
     // Anonymous, someone else's organization.
-    assert_eq!(app.send(Method::POST, &create, None, Some(meals(&fixture))).await.0, 401);
-    assert_eq!(app.send(Method::POST, &create, Some(&stranger), Some(meals(&fixture))).await.0, 403);
+    assert_eq!(
+        app.send(Method::POST, &create, None, Some(meals(&fixture))).await.0,
+        401
+    );
+    assert_eq!(
+        app.send(Method::POST, &create, Some(&stranger), Some(meals(&fixture)))
+            .await
+            .0,
+        403
+    );
 
     // Every invalid field at once, named, in the request's language.
     let mut bad = meals(&fixture);
@@ -177,9 +252,20 @@ async fn refusals_are_clear_and_leave_nothing_behind(engine: Engine) {
         .unwrap();
     assert_eq!(response.status(), 422);
     let body: Value = response.json().await.unwrap();
-    let fields: Vec<&str> = body["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> = body["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
     assert_eq!(fields, ["name_zh", "hours", "price", "phone"], "{body}");
-    assert!(body["error"]["fields"][1]["message"].as_str().unwrap().contains("before closing"), "{body}");
+    assert!(
+        body["error"]["fields"][1]["message"]
+            .as_str()
+            .unwrap()
+            .contains("before closing"),
+        "{body}"
+    );
 
     // Places the organization does not serve, and ones that do not exist.
     let mut outside = meals(&fixture);
@@ -187,7 +273,12 @@ async fn refusals_are_clear_and_leave_nothing_behind(engine: Engine) {
     outside["category"] = json!("no-such-category");
     let (status, body) = app.send(Method::POST, &create, Some(&owner), Some(outside)).await;
     assert_eq!(status, 422);
-    let fields: Vec<&str> = body["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> = body["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
     assert_eq!(fields, ["category", "coverage", "coverage"], "{body}");
     let mut far = meals(&fixture);
     far["latitude"] = json!(31.23);
@@ -195,41 +286,93 @@ async fn refusals_are_clear_and_leave_nothing_behind(engine: Engine) {
     assert_eq!(app.send(Method::POST, &create, Some(&owner), Some(far)).await.0, 422);
 
     // A body that is not an offering at all.
-    assert_eq!(app.send(Method::POST, &create, Some(&owner), Some(json!({"title": "x"}))).await.0, 400);
+    assert_eq!(
+        app.send(Method::POST, &create, Some(&owner), Some(json!({"title": "x"})))
+            .await
+            .0,
+        400
+    );
 
     // Not verified, or suspended: refused with what to do about it.
     exec(store, "UPDATE organizations SET verified = 0 WHERE id = $1", &[org]).await;
-    let (status, body) = app.send(Method::POST, &create, Some(&owner), Some(meals(&fixture))).await;
+    let (status, body) = app
+        .send(Method::POST, &create, Some(&owner), Some(meals(&fixture)))
+        .await;
     assert_eq!(status, 409);
     assert!(body["error"]["message"].as_str().unwrap().contains("审核"), "{body}");
-    exec(store, "UPDATE organizations SET verified = 1, suspended = 1 WHERE id = $1", &[org]).await;
-    assert_eq!(app.send(Method::POST, &create, Some(&owner), Some(meals(&fixture))).await.0, 409);
+    exec(
+        store,
+        "UPDATE organizations SET verified = 1, suspended = 1 WHERE id = $1",
+        &[org],
+    )
+    .await;
+    assert_eq!(
+        app.send(Method::POST, &create, Some(&owner), Some(meals(&fixture)))
+            .await
+            .0,
+        409
+    );
     assert_eq!(count(store, "SELECT COUNT(*) FROM services").await, before);
     assert_eq!(count(store, "SELECT COUNT(*) FROM service_revisions").await, 0);
     exec(store, "UPDATE organizations SET suspended = 0 WHERE id = $1", &[org]).await;
 
     // Someone else's offering: staff of another organization may neither read nor change it.
-    let (_, created) = app.send(Method::POST, &create, Some(&owner), Some(meals(&fixture))).await;
+    let (_, created) = app
+        .send(Method::POST, &create, Some(&owner), Some(meals(&fixture)))
+        .await;
     let id = created["id"].as_i64().unwrap();
     let path = format!("/api/v1/offerings/{id}");
     assert_eq!(app.send(Method::GET, &path, Some(&stranger), None).await.0, 404);
-    assert_eq!(app.send(Method::PATCH, &path, Some(&stranger), Some(json!({"name_zh": "抢"}))).await.0, 404);
-    assert_eq!(app.send(Method::POST, &format!("{path}/retire"), Some(&stranger), Some(json!({}))).await.0, 404);
+    assert_eq!(
+        app.send(Method::PATCH, &path, Some(&stranger), Some(json!({"name_zh": "抢"})))
+            .await
+            .0,
+        404
+    );
+    assert_eq!(
+        app.send(
+            Method::POST,
+            &format!("{path}/retire"),
+            Some(&stranger),
+            Some(json!({}))
+        )
+        .await
+        .0,
+        404
+    );
     let _ = other_org;
 
     // A patch that breaks the offering is refused whole; nothing of it lands.
     let (status, _) = app
-        .send(Method::PATCH, &path, Some(&owner), Some(json!({"name_zh": "新名字", "delivery": "on-site"})))
+        .send(
+            Method::PATCH,
+            &path,
+            Some(&owner),
+            Some(json!({"name_zh": "新名字", "delivery": "on-site"})),
+        )
         .await;
     assert_eq!(status, 422, "on-site with a coverage area");
-    let (status, unknown) = app.send(Method::PATCH, &path, Some(&owner), Some(json!({"colour": "red"}))).await;
+    let (status, unknown) = app
+        .send(Method::PATCH, &path, Some(&owner), Some(json!({"colour": "red"})))
+        .await;
     assert_eq!(status, 400, "{unknown}");
     let (_, current) = app.send(Method::GET, &path, Some(&owner), None).await;
-    assert_eq!((current["name"].as_str(), current["revision"].as_i64()), (Some("长者送餐上门"), Some(1)));
+    assert_eq!(
+        (current["name"].as_str(), current["revision"].as_i64()),
+        (Some("长者送餐上门"), Some(1))
+    );
     assert_eq!(count(store, "SELECT COUNT(*) FROM service_revisions").await, 1);
     // Bad ids.
-    assert_eq!(app.send(Method::GET, "/api/v1/offerings/0", Some(&owner), None).await.0, 400);
-    assert_eq!(app.send(Method::GET, "/api/v1/offerings/999999", Some(&owner), None).await.0, 404);
+    assert_eq!(
+        app.send(Method::GET, "/api/v1/offerings/0", Some(&owner), None).await.0,
+        400
+    );
+    assert_eq!(
+        app.send(Method::GET, "/api/v1/offerings/999999", Some(&owner), None)
+            .await
+            .0,
+        404
+    );
 }
 
 /// Posts a form as `who` and returns the answer's status, `Location` and flash cookie.
@@ -241,7 +384,11 @@ async fn post_form(app: &TestApp, path: &str, who: &Person, body: &str) -> (u16,
         .send()
         .await
         .unwrap();
-    let location = response.headers().get("location").map(|l| l.to_str().unwrap().to_owned()).unwrap_or_default();
+    let location = response
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_owned())
+        .unwrap_or_default();
     let flash = response
         .headers()
         .get_all("set-cookie")
@@ -258,7 +405,13 @@ async fn page(app: &TestApp, path: &str, who: &Person, flash: Option<&str>) -> (
     if let Some(flash) = flash {
         cookie = format!("{cookie}; {flash}");
     }
-    let response = app.client.get(format!("{}{path}", app.base)).header("Cookie", cookie).send().await.unwrap();
+    let response = app
+        .client
+        .get(format!("{}{path}", app.base))
+        .header("Cookie", cookie)
+        .send()
+        .await
+        .unwrap();
     (response.status().as_u16(), response.text().await.unwrap())
 }
 
@@ -273,10 +426,22 @@ async fn the_offering_pages_publish_refuse_without_losing_anything_and_pause(eng
     let owner = people::person(store, "机构社工").await;
     let org = publisher(store, &fixture, &owner).await;
 
-    let (status, form) = page(&app, &format!("/account/organizations/{org}/offerings/new"), &owner, None).await;
+    let (status, form) = page(
+        &app,
+        &format!("/account/organizations/{org}/offerings/new"),
+        &owner,
+        None,
+    )
+    .await;
     assert_eq!(status, 200);
-    assert!(form.contains("name=\"description_zh\"") && form.contains("助餐"), "the form offers the categories");
-    assert!(form.contains("南桥社区 › 一片区 › 南桥街12号院"), "places are named by their path");
+    assert!(
+        form.contains("name=\"description_zh\"") && form.contains("助餐"),
+        "the form offers the categories"
+    );
+    assert!(
+        form.contains("南桥社区 › 一片区 › 南桥街12号院"),
+        "places are named by their path"
+    );
 
     // A refused post: every value comes back, even a description far beyond a cookie.
     let long = "每天中午把热饭送到家，少盐少油。".repeat(60);
@@ -297,10 +462,19 @@ async fn the_offering_pages_publish_refuse_without_losing_anything_and_pause(eng
     ];
     let create = format!("/account/organizations/{org}/offerings");
     let (status, location, flash) = post_form(&app, &create, &owner, &encode(&fields)).await;
-    assert_eq!((status, location.as_str()), (303, format!("/account/organizations/{org}/offerings/new").as_str()));
-    assert!(flash.as_ref().unwrap().len() < 1000, "the cookie carries a key, not the values");
+    assert_eq!(
+        (status, location.as_str()),
+        (303, format!("/account/organizations/{org}/offerings/new").as_str())
+    );
+    assert!(
+        flash.as_ref().unwrap().len() < 1000,
+        "the cookie carries a key, not the values"
+    );
     let (_, refused) = page(&app, &location, &owner, flash.as_deref()).await;
-    assert!(refused.contains("请填写能拨打的电话号码"), "the refusal is next to its field");
+    assert!(
+        refused.contains("请填写能拨打的电话号码"),
+        "the refusal is next to its field"
+    );
     assert!(refused.contains(&long), "the long description is kept");
     assert!(refused.contains("value=\"11:00\""));
     assert_eq!(count(store, "SELECT COUNT(*) FROM services").await, 0);
@@ -315,14 +489,26 @@ async fn the_offering_pages_publish_refuse_without_losing_anything_and_pause(eng
     assert_eq!(status, 303);
     let id: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
     let (_, edit) = page(&app, &location, &owner, flash.as_deref()).await;
-    assert!(edit.contains("已发布") && edit.contains("服务中"), "the notice and the status");
+    assert!(
+        edit.contains("已发布") && edit.contains("服务中"),
+        "the notice and the status"
+    );
     assert_eq!(found(&app, "送餐").await, [id]);
 
     // Paused through its form: the resident's page says so and why.
-    let (status, _, _) = post_form(&app, &format!("/account/offerings/{id}/pause"), &owner, "reason=%E5%8E%A8%E6%88%BF%E8%A3%85%E4%BF%AE").await;
+    let (status, _, _) = post_form(
+        &app,
+        &format!("/account/offerings/{id}/pause"),
+        &owner,
+        "reason=%E5%8E%A8%E6%88%BF%E8%A3%85%E4%BF%AE",
+    )
+    .await;
     assert_eq!(status, 303);
     let resident_page = app.get(&format!("/services/{id}")).await.text().await.unwrap();
-    assert!(resident_page.contains("暂停服务") && resident_page.contains("厨房装修"), "{resident_page}");
+    assert!(
+        resident_page.contains("暂停服务") && resident_page.contains("厨房装修"),
+        "{resident_page}"
+    );
     let (_, edit) = page(&app, &format!("/account/offerings/{id}"), &owner, None).await;
     assert!(edit.contains("恢复服务") && edit.contains("修改记录"));
 }
@@ -330,9 +516,11 @@ async fn the_offering_pages_publish_refuse_without_losing_anything_and_pause(eng
 /// A picture as a phone would send it: a JPEG with EXIF (GPS included).
 fn phone_photo(width: u32, height: u32) -> Vec<u8> {
     let mut plain = std::io::Cursor::new(Vec::new());
-    image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])))
-        .write_to(&mut plain, image::ImageFormat::Jpeg)
-        .unwrap();
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    }))
+    .write_to(&mut plain, image::ImageFormat::Jpeg)
+    .unwrap();
     let plain = plain.into_inner();
     let mut exif = b"Exif\0\0MM\0*\0\0\0\x08GPSLatitude 30.6412 N".to_vec();
     let mut photo = plain[..2].to_vec();
@@ -358,7 +546,10 @@ async fn put_photo(app: &TestApp, id: i64, who: &Person, body: Vec<u8>) -> (u16,
 async fn photos_are_re_encoded_without_exif_and_served_for_a_year(engine: Engine, uploads: Option<&std::path::Path>) {
     let mut db = common::fresh_db(engine).await;
     if let Some(dir) = uploads {
-        db.store = db.store.clone().with_uploads(doorstep_server::store::Uploads::Directory(dir.to_owned()));
+        db.store = db
+            .store
+            .clone()
+            .with_uploads(doorstep_server::store::Uploads::Directory(dir.to_owned()));
     }
     let app = common::spawn_with(db).await;
     let store = &app.db.store;
@@ -367,14 +558,22 @@ async fn photos_are_re_encoded_without_exif_and_served_for_a_year(engine: Engine
     let stranger = people::person(store, "路人").await;
     let org = publisher(store, &fixture, &owner).await;
     let (_, created) = app
-        .send(Method::POST, &format!("/api/v1/organizations/{org}/offerings"), Some(&owner), Some(meals(&fixture)))
+        .send(
+            Method::POST,
+            &format!("/api/v1/organizations/{org}/offerings"),
+            Some(&owner),
+            Some(meals(&fixture)),
+        )
         .await;
     let id = created["id"].as_i64().unwrap();
 
     // A stranger's upload is refused before it is even decoded.
     assert_eq!(put_photo(&app, id, &stranger, phone_photo(50, 50)).await.0, 404);
     let (status, body) = put_photo(&app, id, &owner, b"GIF89a not a photo".to_vec()).await;
-    assert_eq!((status, body["error"]["fields"][0]["field"].as_str()), (422, Some("photo")));
+    assert_eq!(
+        (status, body["error"]["fields"][0]["field"].as_str()),
+        (422, Some("photo"))
+    );
     let mut too_big = phone_photo(20, 20);
     too_big.resize(5 * 1024 * 1024 + 1, 0);
     let (status, body) = put_photo(&app, id, &owner, too_big).await;
@@ -393,7 +592,10 @@ async fn photos_are_re_encoded_without_exif_and_served_for_a_year(engine: Engine
         let response = app.get(&path.replace("page.jpg", file)).await;
         assert_eq!(response.status(), 200);
         assert_eq!(response.headers()["content-type"], "image/jpeg");
-        assert_eq!(response.headers()["cache-control"], "public, max-age=31536000, immutable");
+        assert_eq!(
+            response.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
         let bytes = response.bytes().await.unwrap();
         assert!(!bytes.windows(11).any(|w| w == b"GPSLatitude"), "no EXIF, no GPS");
         assert_eq!(image::load_from_memory(&bytes).unwrap().width(), width);
@@ -403,9 +605,26 @@ async fn photos_are_re_encoded_without_exif_and_served_for_a_year(engine: Engine
     let stored = count(store, "SELECT COUNT(*) FROM photos").await;
     assert_eq!(stored, if uploads.is_some() { 0 } else { 2 });
 
-    let (status, history) = app.send(Method::GET, &format!("/api/v1/offerings/{id}/history"), Some(&owner), None).await;
-    assert_eq!((status, history[0]["changes"][0]["field"].as_str()), (200, Some("photo")));
-    let (status, removed) = app.send(Method::DELETE, &format!("/api/v1/offerings/{id}/photo"), Some(&owner), None).await;
+    let (status, history) = app
+        .send(
+            Method::GET,
+            &format!("/api/v1/offerings/{id}/history"),
+            Some(&owner),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, history[0]["changes"][0]["field"].as_str()),
+        (200, Some("photo"))
+    );
+    let (status, removed) = app
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/offerings/{id}/photo"),
+            Some(&owner),
+            None,
+        )
+        .await;
     assert_eq!((status, removed.get("photo")), (200, None));
 }
 

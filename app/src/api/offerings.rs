@@ -40,7 +40,10 @@ pub struct OfferingFormView {
 #[cfg(feature = "ssr")]
 pub fn draft_key_hash(key: &str) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(key.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    sha2::Sha256::digest(key.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(feature = "ssr")]
@@ -48,7 +51,9 @@ fn offerings_store() -> Result<std::sync::Arc<dyn crate::domain::offerings::stor
     use crate::domain::error::AppError;
     use_context::<std::sync::Arc<dyn crate::domain::offerings::store::OfferingStore>>().ok_or_else(|| {
         tracing::error!("no offerings store in context: the router was built without one");
-        FnError::App(AppError::Internal { reference: "no-offerings-store".into() })
+        FnError::App(AppError::Internal {
+            reference: "no-offerings-store".into(),
+        })
     })
 }
 
@@ -80,7 +85,10 @@ pub async fn load_offerings(organization: i64) -> Result<OfferingsView, FnError>
             let who = signed_in()?;
             let organization: OrganizationId = checked("organization", organization)?;
             let store = offerings_store()?;
-            let use_cases = Offerings { store: store.as_ref(), now: 0 };
+            let use_cases = Offerings {
+                store: store.as_ref(),
+                now: 0,
+            };
             let lines = use_cases.list(&who, organization).await?;
             let (zh, en) = store
                 .organization_name(organization)
@@ -90,7 +98,11 @@ pub async fn load_offerings(organization: i64) -> Result<OfferingsView, FnError>
                 crate::domain::lang::Lang::Zh => zh,
                 crate::domain::lang::Lang::En => en,
             };
-            Ok(OfferingsView { organization, organization_name: name, lines })
+            Ok(OfferingsView {
+                organization,
+                organization_name: name,
+                lines,
+            })
         }
         .await,
     )
@@ -112,7 +124,10 @@ pub async fn load_offering_form(
         async {
             let who = signed_in()?;
             let offerings = offerings_store()?;
-            let use_cases = Offerings { store: offerings.as_ref(), now: 0 };
+            let use_cases = Offerings {
+                store: offerings.as_ref(),
+                now: 0,
+            };
             let (organization, current, history) = match (organization, offering) {
                 (_, Some(id)) => {
                     let id: ServiceId = checked("offering", id)?;

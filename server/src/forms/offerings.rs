@@ -28,7 +28,10 @@ fn input_of(f: &Fields) -> Result<OfferingInput, AppError> {
         return Ok(input);
     }
     if let Err(AppError::Invalid(more)) = input.check() {
-        let more: Vec<_> = more.into_iter().filter(|e| !unreadable.iter().any(|u| u.field == e.field)).collect();
+        let more: Vec<_> = more
+            .into_iter()
+            .filter(|e| !unreadable.iter().any(|u| u.field == e.field))
+            .collect();
         unreadable.extend(more);
     }
     Err(AppError::Invalid(unreadable))
@@ -136,14 +139,23 @@ pub(super) async fn pause(ctx: Ctx, Path(id): Path<String>, body: axum::body::By
         ctx,
         id,
         body,
-        |f| Transition::Pause { reason: f.get("reason") },
+        |f| Transition::Pause {
+            reason: f.get("reason"),
+        },
         Message::fixed("已暂停，服务页面会显示暂停原因。", "Paused: its page shows why."),
     )
     .await
 }
 
 pub(super) async fn resume(ctx: Ctx, Path(id): Path<String>, body: axum::body::Bytes) -> Result<Response, ApiError> {
-    transition(ctx, id, body, |_| Transition::Resume, Message::fixed("已恢复服务。", "Resumed.")).await
+    transition(
+        ctx,
+        id,
+        body,
+        |_| Transition::Resume,
+        Message::fixed("已恢复服务。", "Resumed."),
+    )
+    .await
 }
 
 pub(super) async fn retire(ctx: Ctx, Path(id): Path<String>, body: axum::body::Bytes) -> Result<Response, ApiError> {
@@ -151,7 +163,9 @@ pub(super) async fn retire(ctx: Ctx, Path(id): Path<String>, body: axum::body::B
         ctx,
         id,
         body,
-        |f| Transition::Retire { reason: Some(f.get("retire_reason")) },
+        |f| Transition::Retire {
+            reason: Some(f.get("retire_reason")),
+        },
         Message::fixed("已停止提供，修改记录会保留。", "Retired; its history is kept."),
     )
     .await

@@ -9,8 +9,8 @@
 pub(crate) mod accounts;
 mod body;
 pub mod error;
-pub mod openapi;
 pub(crate) mod offerings;
+pub mod openapi;
 mod organizations;
 mod params;
 mod reference;

@@ -28,7 +28,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub fn offerings(store: &SqlStore) -> Offerings<'_> {
-    Offerings { store, now: crate::store::migrate::now_millis() }
+    Offerings {
+        store,
+        now: crate::store::migrate::now_millis(),
+    }
 }
 
 /// An offering's editable fields (the create body; `PATCH` merges a part of it).
@@ -194,7 +197,12 @@ pub struct ReasonBody {
 }
 
 /// The answer for an offering: its view with its revision as `ETag`.
-async fn answer(store: &SqlStore, headers: &HeaderMap, offering: Offering, status: StatusCode) -> Result<Response, ApiError> {
+async fn answer(
+    store: &SqlStore,
+    headers: &HeaderMap,
+    offering: Offering,
+    status: StatusCode,
+) -> Result<Response, ApiError> {
     let lang = request_lang(None, headers);
     let page = store
         .offering_page(offering.id, lang)
@@ -218,7 +226,9 @@ async fn answer(store: &SqlStore, headers: &HeaderMap, offering: Offering, statu
 
 /// The revision an `If-Match` names (`"3"` or `3`); absent means "whatever is current".
 fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
-    let Some(value) = headers.get(http::header::IF_MATCH) else { return Ok(None) };
+    let Some(value) = headers.get(http::header::IF_MATCH) else {
+        return Ok(None);
+    };
     value
         .to_str()
         .ok()
@@ -226,7 +236,12 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
         .and_then(|v| v.parse::<i64>().ok())
         .map(Some)
         .ok_or_else(|| {
-            FieldError::new("If-Match", "应为这项服务的版本号（ETag）", "must be the offering's ETag, e.g. \"3\"").into()
+            FieldError::new(
+                "If-Match",
+                "应为这项服务的版本号（ETag）",
+                "must be the offering's ETag, e.g. \"3\"",
+            )
+            .into()
         })
 }
 
@@ -318,7 +333,12 @@ pub async fn patch(
     let who = caller.require()?;
     let from_revision = if_match(&headers)?;
     if !patch.is_object() {
-        return Err(FieldError::new("body", "应为一个 JSON 对象", "must be a JSON object of the fields to change").into());
+        return Err(FieldError::new(
+            "body",
+            "应为一个 JSON 对象",
+            "must be a JSON object of the fields to change",
+        )
+        .into());
     }
     let use_cases = offerings(&store);
     let current = use_cases.get(who, id).await?;
@@ -385,8 +405,17 @@ pub async fn pause(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<ReasonBody>,
 ) -> Result<Response, ApiError> {
-    transition(store, caller, headers, id, |reason| Transition::Pause { reason: reason.unwrap_or_default() }, Some(body))
-        .await
+    transition(
+        store,
+        caller,
+        headers,
+        id,
+        |reason| Transition::Pause {
+            reason: reason.unwrap_or_default(),
+        },
+        Some(body),
+    )
+    .await
 }
 
 /// Resume a paused offering.
@@ -416,7 +445,15 @@ pub async fn retire(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<ReasonBody>,
 ) -> Result<Response, ApiError> {
-    transition(store, caller, headers, id, |reason| Transition::Retire { reason }, Some(body)).await
+    transition(
+        store,
+        caller,
+        headers,
+        id,
+        |reason| Transition::Retire { reason },
+        Some(body),
+    )
+    .await
 }
 
 /// Upload the offering's photo: the body is the image (JPEG, PNG or WebP, at most 5 MB).
@@ -456,7 +493,9 @@ pub(crate) async fn store_photo(
         .await
         .map_err(|e| {
             tracing::error!(error = %e, "photo processing failed");
-            AppError::Internal { reference: "photo-task".into() }
+            AppError::Internal {
+                reference: "photo-task".into(),
+            }
         })?
         .map_err(|e| AppError::Invalid(vec![e]))?;
     let now = crate::store::migrate::now_millis();
@@ -509,7 +548,11 @@ fn revision_view(r: Revision) -> RevisionView {
         changes: r
             .changes
             .into_iter()
-            .map(|c| ChangeView { field: c.field, before: c.before, after: c.after })
+            .map(|c| ChangeView {
+                field: c.field,
+                before: c.before,
+                after: c.after,
+            })
             .collect(),
         reason: r.reason,
     }

@@ -10,10 +10,10 @@ pub mod accounts;
 mod coalesced_read;
 mod directory;
 mod directory_cache;
-mod offerings;
-mod photos;
 pub mod migrate;
+mod offerings;
 mod params;
+mod photos;
 mod rows;
 mod snapshot;
 

@@ -207,7 +207,13 @@ impl OfferingStore for SqlStore {
             .map_err(failed)
     }
 
-    async fn save_form_draft(&self, key_hash: &str, person: PersonId, values: &str, now: Millis) -> Result<(), StoreError> {
+    async fn save_form_draft(
+        &self,
+        key_hash: &str,
+        person: PersonId,
+        values: &str,
+        now: Millis,
+    ) -> Result<(), StoreError> {
         // Drafts older than an hour go as new ones come.
         sqlx::query("DELETE FROM form_drafts WHERE created_at < $1")
             .bind(now - 3_600_000)
@@ -240,7 +246,10 @@ impl OfferingStore for SqlStore {
 fn new_code() -> String {
     let mut bytes = [0u8; 8];
     getrandom::fill(&mut bytes).expect("the system has randomness");
-    format!("published-{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+    format!(
+        "published-{}",
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    )
 }
 
 impl SqlUnit {
@@ -349,7 +358,11 @@ impl OfferingUnit for SqlUnit {
         // FOR SHARE: publishers of one organization do not wait for each other, a
         // suspension (an UPDATE of the row) waits for them and they for it. SQLite's
         // IMMEDIATE unit already serializes writers.
-        let lock = if self.engine == Engine::Postgres { " FOR SHARE" } else { "" };
+        let lock = if self.engine == Engine::Postgres {
+            " FOR SHARE"
+        } else {
+            ""
+        };
         let row = sqlx::query(&format!(
             "SELECT verified, suspended FROM organizations WHERE id = $1{lock}"
         ))
@@ -404,7 +417,11 @@ impl OfferingUnit for SqlUnit {
     }
 
     async fn offering(&mut self, id: ServiceId) -> Result<Option<Offering>, StoreError> {
-        let lock = if self.engine == Engine::Postgres { " FOR UPDATE" } else { "" };
+        let lock = if self.engine == Engine::Postgres {
+            " FOR UPDATE"
+        } else {
+            ""
+        };
         let row = sqlx::query(&format!("SELECT {OFFERING_COLUMNS} FROM services WHERE id = $1{lock}"))
             .bind(id.get())
             .fetch_optional(&mut *self.tx)
@@ -434,11 +451,18 @@ impl OfferingUnit for SqlUnit {
             .await
             .and_then(|r| r.try_get(0))
             .map_err(failed)?;
-        self.replace_coverage(id, &publication.draft.coverage).await.map_err(failed)?;
+        self.replace_coverage(id, &publication.draft.coverage)
+            .await
+            .map_err(failed)?;
         Ok(ServiceId::from_row(id))
     }
 
-    async fn update_offering(&mut self, id: ServiceId, publication: &Publication, now: Millis) -> Result<(), StoreError> {
+    async fn update_offering(
+        &mut self,
+        id: ServiceId,
+        publication: &Publication,
+        now: Millis,
+    ) -> Result<(), StoreError> {
         let sets: Vec<String> = PUBLICATION_COLUMNS
             .iter()
             .enumerate()
@@ -453,7 +477,9 @@ impl OfferingUnit for SqlUnit {
             .execute(&mut *self.tx)
             .await
             .map_err(failed)?;
-        self.replace_coverage(id.get(), &publication.draft.coverage).await.map_err(failed)
+        self.replace_coverage(id.get(), &publication.draft.coverage)
+            .await
+            .map_err(failed)
     }
 
     async fn set_status(

@@ -15,7 +15,9 @@ impl SqlStore {
     pub async fn put_photo(&self, key: &str, size: PhotoSize, jpeg: &[u8], now: i64) -> Result<(), StoreError> {
         if !valid_key(key) {
             tracing::error!(key, "refused to store a photo under a malformed key");
-            return Err(StoreError::Failed { reference: "photo-key".into() });
+            return Err(StoreError::Failed {
+                reference: "photo-key".into(),
+            });
         }
         match self.uploads.as_ref() {
             Uploads::Database => {
@@ -44,7 +46,9 @@ impl SqlStore {
                 .await;
                 result.map_err(|e| {
                     tracing::error!(error = %e, path = %path.display(), "could not store a photo");
-                    StoreError::Failed { reference: "photo-write".into() }
+                    StoreError::Failed {
+                        reference: "photo-write".into(),
+                    }
                 })
             }
         }
@@ -66,7 +70,9 @@ impl SqlStore {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
                 Err(e) => {
                     tracing::error!(error = %e, "could not read a photo");
-                    Err(StoreError::Failed { reference: "photo-read".into() })
+                    Err(StoreError::Failed {
+                        reference: "photo-read".into(),
+                    })
                 }
             },
         }

@@ -123,7 +123,12 @@ pub async fn world(app: &TestApp, service: i64) -> World {
     let community_staff = person("社区干部").await;
     let other_community_staff = person("别的社区干部").await;
     let organization = people::organization(store, community, &org_staff).await;
-    exec(store, "UPDATE organizations SET verified = 1 WHERE id = $1", &[organization]).await;
+    exec(
+        store,
+        "UPDATE organizations SET verified = 1 WHERE id = $1",
+        &[organization],
+    )
+    .await;
     let offering = offering(store, organization, community, "active").await;
     let paused_offering = offering_paused(store, organization, community).await;
     people::organization(store, other_community, &other_org_staff).await;

@@ -208,29 +208,50 @@ impl OfferingInput {
     pub fn check(&self) -> Result<OfferingDraft, crate::error::AppError> {
         let mut r = Refusals::new();
         let category = r.check(CategorySlug::parse(self.category.trim()).map_err(|_| {
-            FieldError::new("category", "请选择服务类别", "must be a category slug, e.g. meal-assistance")
+            FieldError::new(
+                "category",
+                "请选择服务类别",
+                "must be a category slug, e.g. meal-assistance",
+            )
         }));
         let name_zh = r.check(required_text("name_zh", &self.name_zh, NAME_MAX));
-        let name_en = r.check(optional(self.name_en.as_deref(), |v| required_text("name_en", v, NAME_EN_MAX)));
+        let name_en = r.check(optional(self.name_en.as_deref(), |v| {
+            required_text("name_en", v, NAME_EN_MAX)
+        }));
         let description_zh = r.check(long_text("description_zh", &self.description_zh, DESCRIPTION_MAX));
         let description_en = r.check(optional(self.description_en.as_deref(), |v| {
             long_text("description_en", v, DESCRIPTION_MAX * 3)
         }));
-        let delivery = r.check(Delivery::parse(self.delivery.trim()).ok_or_else(|| {
-            FieldError::new("delivery", "请选择服务方式：到店或上门", "must be on-site or at-home")
-        }));
+        let delivery = r
+            .check(Delivery::parse(self.delivery.trim()).ok_or_else(|| {
+                FieldError::new("delivery", "请选择服务方式：到店或上门", "must be on-site or at-home")
+            }));
         let place = r.check(match self.place_id {
-            None => Err(FieldError::new("place_id", "请选择服务地点", "is required: the grid unit it is delivered at")),
+            None => Err(FieldError::new(
+                "place_id",
+                "请选择服务地点",
+                "is required: the grid unit it is delivered at",
+            )),
             Some(id) => GridUnitId::checked("place_id", id),
         });
         let position = r.check(match (self.latitude, self.longitude) {
             (None, None) => Ok(None),
             (Some(lat), Some(lon)) => Coordinates::new(lat, lon).map(Some).map_err(|_| {
-                FieldError::new("latitude", "坐标不对", "latitude must be -90..90 and longitude -180..180")
+                FieldError::new(
+                    "latitude",
+                    "坐标不对",
+                    "latitude must be -90..90 and longitude -180..180",
+                )
             }),
-            _ => Err(FieldError::new("latitude", "经纬度要一起填写", "give latitude and longitude together")),
+            _ => Err(FieldError::new(
+                "latitude",
+                "经纬度要一起填写",
+                "give latitude and longitude together",
+            )),
         });
-        let address = r.check(optional(self.address.as_deref(), |v| required_text("address", v, ADDRESS_MAX)));
+        let address = r.check(optional(self.address.as_deref(), |v| {
+            required_text("address", v, ADDRESS_MAX)
+        }));
         let mut coverage = Vec::new();
         for id in &self.coverage {
             if let Some(id) = r.check(GridUnitId::checked("coverage", *id)) {
@@ -266,10 +287,13 @@ impl OfferingInput {
             Some(age @ 0..=120) => Ok(Some(age as u32)),
             Some(_) => Err(FieldError::new("min_age", "年龄应在 0 到 120 之间", "must be 0 to 120")),
         });
-        let eligibility_note = r.check(optional(e.note.as_deref(), |v| required_text("eligibility_note", v, NOTE_MAX)));
-        let cost = r.check(CostKind::parse(self.cost.trim()).ok_or_else(|| {
-            FieldError::new("cost", "请选择收费方式", "must be free, subsidized or paid")
+        let eligibility_note = r.check(optional(e.note.as_deref(), |v| {
+            required_text("eligibility_note", v, NOTE_MAX)
         }));
+        let cost = r.check(
+            CostKind::parse(self.cost.trim())
+                .ok_or_else(|| FieldError::new("cost", "请选择收费方式", "must be free, subsidized or paid")),
+        );
         let price = r.check(match (cost, &self.price) {
             (Some(CostKind::Free), None) | (None, _) => Ok(None),
             (Some(CostKind::Free), Some(_)) => Err(FieldError::new(
@@ -323,7 +347,11 @@ impl OfferingInput {
 
 fn price(kind: CostKind, p: &PriceInput) -> Result<Option<(i64, PriceUnit)>, FieldError> {
     let unit = PriceUnit::parse(p.unit.trim()).ok_or_else(|| {
-        FieldError::new("price", "请选择计价单位：次、餐、小时、天或月", "unit must be visit, meal, hour, day or month")
+        FieldError::new(
+            "price",
+            "请选择计价单位：次、餐、小时、天或月",
+            "unit must be visit, meal, hour, day or month",
+        )
     })?;
     let lowest = if kind == CostKind::Paid { 1 } else { 0 };
     if !(lowest..=PRICE_MAX_FEN).contains(&p.amount_fen) {
@@ -361,7 +389,10 @@ impl OfferingDraft {
                 note: self.eligibility_note.clone(),
             },
             cost: self.cost.slug().to_owned(),
-            price: self.price.map(|(amount_fen, unit)| PriceInput { amount_fen, unit: unit.slug().to_owned() }),
+            price: self.price.map(|(amount_fen, unit)| PriceInput {
+                amount_fen,
+                unit: unit.slug().to_owned(),
+            }),
             phone: self.phone.clone(),
             capacity: self.capacity.map(i64::from),
         }

@@ -17,7 +17,11 @@ pub type FormValues = BTreeMap<String, String>;
 pub const DRAFT_FIELD: &str = "_draft";
 
 fn get<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
-    pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()).unwrap_or("")
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.trim())
+        .unwrap_or("")
 }
 
 fn optional_text(pairs: &[(String, String)], name: &str) -> Option<String> {
@@ -44,7 +48,11 @@ pub fn yuan_to_fen(raw: &str) -> Option<i64> {
         return None;
     }
     let whole: i64 = whole.parse().ok()?;
-    let frac: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().ok()? };
+    let frac: i64 = if frac.is_empty() {
+        0
+    } else {
+        format!("{frac:0<2}").parse().ok()?
+    };
     whole.checked_mul(100)?.checked_add(frac)
 }
 
@@ -62,10 +70,18 @@ fn exception(line: &str) -> Option<DatedHours> {
     let date = Date::parse(parts.next()?)?;
     let rest: Vec<&str> = parts.collect();
     match rest.as_slice() {
-        [] | ["休息"] | ["closed"] | ["Closed"] => Some(DatedHours { date, opens: None, closes: None }),
+        [] | ["休息"] | ["closed"] | ["Closed"] => Some(DatedHours {
+            date,
+            opens: None,
+            closes: None,
+        }),
         [range] => {
             let (o, c) = range.split_once(['-', '–'])?;
-            Some(DatedHours { date, opens: Some(TimeOfDay::parse(o)?), closes: Some(TimeOfDay::parse(c)?) })
+            Some(DatedHours {
+                date,
+                opens: Some(TimeOfDay::parse(o)?),
+                closes: Some(TimeOfDay::parse(c)?),
+            })
         }
         _ => None,
     }
@@ -78,7 +94,10 @@ impl OfferingInput {
         let mut errors = Vec::new();
         let mut weekly = Vec::new();
         for day in 1..=7u8 {
-            let (o, c) = (get(pairs, &format!("opens_{day}")), get(pairs, &format!("closes_{day}")));
+            let (o, c) = (
+                get(pairs, &format!("opens_{day}")),
+                get(pairs, &format!("closes_{day}")),
+            );
             match (TimeOfDay::parse(o), TimeOfDay::parse(c)) {
                 _ if o.is_empty() && c.is_empty() => {}
                 (Some(opens), Some(closes)) => weekly.push(WeeklyHours { day, opens, closes }),
@@ -99,8 +118,14 @@ impl OfferingInput {
                 None => errors.push(FieldError::with(
                     "exceptions",
                     Message::owned(
-                        format!("第 {} 行看不懂：请写成“2026-10-01 休息”或“2026-10-11 08:30-17:00”", n + 1),
-                        format!("line {} is not understood: write \"2026-10-01 closed\" or \"2026-10-11 08:30-17:00\"", n + 1),
+                        format!(
+                            "第 {} 行看不懂：请写成“2026-10-01 休息”或“2026-10-11 08:30-17:00”",
+                            n + 1
+                        ),
+                        format!(
+                            "line {} is not understood: write \"2026-10-01 closed\" or \"2026-10-11 08:30-17:00\"",
+                            n + 1
+                        ),
                     ),
                 )),
             }
@@ -108,9 +133,16 @@ impl OfferingInput {
         let price = match get(pairs, "price_yuan") {
             "" => None,
             raw => match yuan_to_fen(raw) {
-                Some(amount_fen) => Some(PriceInput { amount_fen, unit: get(pairs, "price_unit").to_owned() }),
+                Some(amount_fen) => Some(PriceInput {
+                    amount_fen,
+                    unit: get(pairs, "price_unit").to_owned(),
+                }),
                 None => {
-                    errors.push(FieldError::new("price", "价格请写成元，如 12 或 12.50", "write the price in yuan, e.g. 12 or 12.50"));
+                    errors.push(FieldError::new(
+                        "price",
+                        "价格请写成元，如 12 或 12.50",
+                        "write the price in yuan, e.g. 12 or 12.50",
+                    ));
                     None
                 }
             },
@@ -118,7 +150,11 @@ impl OfferingInput {
         let coordinate = |name: &str, errors: &mut Vec<FieldError>| match get(pairs, name) {
             "" => None,
             raw => raw.parse::<f64>().ok().filter(|v| v.is_finite()).or_else(|| {
-                errors.push(FieldError::new("latitude", "经纬度请填写数字", "latitude and longitude must be numbers"));
+                errors.push(FieldError::new(
+                    "latitude",
+                    "经纬度请填写数字",
+                    "latitude and longitude must be numbers",
+                ));
                 None
             }),
         };
@@ -127,7 +163,11 @@ impl OfferingInput {
             if k == "coverage" {
                 match v.trim().parse::<i64>() {
                     Ok(id) => coverage.push(id),
-                    Err(_) => errors.push(FieldError::new("coverage", "服务范围选择有误", "coverage must be grid unit ids")),
+                    Err(_) => errors.push(FieldError::new(
+                        "coverage",
+                        "服务范围选择有误",
+                        "coverage must be grid unit ids",
+                    )),
                 }
             }
         }
@@ -143,7 +183,11 @@ impl OfferingInput {
             longitude: coordinate("longitude", &mut errors),
             address: optional_text(pairs, "address"),
             coverage,
-            hours: OpeningHours { weekly, exceptions, note: optional_text(pairs, "hours_note") },
+            hours: OpeningHours {
+                weekly,
+                exceptions,
+                note: optional_text(pairs, "hours_note"),
+            },
             eligibility: super::draft::EligibilityInput {
                 min_age: number(pairs, "min_age", &mut errors),
                 residence_required: get(pairs, "residence_required") == "1",
@@ -176,7 +220,10 @@ impl OfferingInput {
         put("latitude", self.latitude.map(|p| p.to_string()).unwrap_or_default());
         put("longitude", self.longitude.map(|p| p.to_string()).unwrap_or_default());
         put("address", self.address.clone().unwrap_or_default());
-        put("coverage", self.coverage.iter().map(i64::to_string).collect::<Vec<_>>().join(","));
+        put(
+            "coverage",
+            self.coverage.iter().map(i64::to_string).collect::<Vec<_>>().join(","),
+        );
         for w in &self.hours.weekly {
             // The form has one range per day: the first (a lunch break needs the API).
             if !v.contains_key(&format!("opens_{}", w.day)) {
@@ -200,7 +247,10 @@ impl OfferingInput {
         };
         put("exceptions", exceptions.join("\n"));
         put("hours_note", self.hours.note.clone().unwrap_or_default());
-        put("min_age", self.eligibility.min_age.map(|a| a.to_string()).unwrap_or_default());
+        put(
+            "min_age",
+            self.eligibility.min_age.map(|a| a.to_string()).unwrap_or_default(),
+        );
         if self.eligibility.residence_required {
             put("residence_required", "1".into());
         }

@@ -148,12 +148,19 @@ impl OpeningHours {
                 let d = usize::from(w.day - 1);
                 return Err(bad(
                     format!("{} 的开始时间 {} 应早于结束时间 {}", DAYS_ZH[d], w.opens, w.closes),
-                    format!("{}: opening time {} must be before closing time {}", DAYS_EN[d], w.opens, w.closes),
+                    format!(
+                        "{}: opening time {} must be before closing time {}",
+                        DAYS_EN[d], w.opens, w.closes
+                    ),
                 ));
             }
         }
         self.weekly.sort_by_key(|w| (w.day, w.opens));
-        if let Some(pair) = self.weekly.windows(2).find(|p| p[0].day == p[1].day && p[1].opens < p[0].closes) {
+        if let Some(pair) = self
+            .weekly
+            .windows(2)
+            .find(|p| p[0].day == p[1].day && p[1].opens < p[0].closes)
+        {
             let d = usize::from(pair[0].day - 1);
             return Err(bad(
                 format!("{} 的时间段重叠", DAYS_ZH[d]),
@@ -173,7 +180,10 @@ impl OpeningHours {
                 _ => {
                     return Err(bad(
                         format!("{}：请填写开始和结束时间（开始早于结束），或设为休息", e.date),
-                        format!("{}: give both times (opening before closing), or mark it closed", e.date),
+                        format!(
+                            "{}: give both times (opening before closing), or mark it closed",
+                            e.date
+                        ),
                     ))
                 }
             }
@@ -257,7 +267,11 @@ mod tests {
 
     fn week(days: &[u8], opens: &str, closes: &str) -> Vec<WeeklyHours> {
         days.iter()
-            .map(|&day| WeeklyHours { day, opens: t(opens), closes: t(closes) })
+            .map(|&day| WeeklyHours {
+                day,
+                opens: t(opens),
+                closes: t(closes),
+            })
             .collect()
     }
 
@@ -269,7 +283,14 @@ mod tests {
             assert!(TimeOfDay::parse(bad).is_none(), "{bad}");
         }
         assert_eq!(Date::parse("2028-02-29").unwrap().to_string(), "2028-02-29");
-        for bad in ["2026-02-29", "2026-13-01", "2026-1-01", "1999-01-01", "2026-04-31", "20260401"] {
+        for bad in [
+            "2026-02-29",
+            "2026-13-01",
+            "2026-1-01",
+            "1999-01-01",
+            "2026-04-31",
+            "20260401",
+        ] {
             assert!(Date::parse(bad).is_none(), "{bad}");
         }
     }
@@ -281,7 +302,11 @@ mod tests {
         let hours = OpeningHours {
             weekly,
             exceptions: vec![
-                DatedHours { date: Date::parse("2026-10-01").unwrap(), opens: None, closes: None },
+                DatedHours {
+                    date: Date::parse("2026-10-01").unwrap(),
+                    opens: None,
+                    closes: None,
+                },
                 DatedHours {
                     date: Date::parse("2026-10-11").unwrap(),
                     opens: Some(t("08:30")),
@@ -300,7 +325,10 @@ mod tests {
             hours.render(Lang::En),
             "Mon–Fri 08:30–17:00; Sun 09:00–12:00; 2026-10-01 closed; 2026-10-11 08:30–17:00; 请提前一天预约"
         );
-        let two = OpeningHours { weekly: week(&[6, 7], "09:00", "11:00"), ..Default::default() };
+        let two = OpeningHours {
+            weekly: week(&[6, 7], "09:00", "11:00"),
+            ..Default::default()
+        };
         assert_eq!(two.render(Lang::En), "Sat, Sun 09:00–11:00");
         assert_eq!(OpeningHours::default().render(Lang::Zh), "请电话咨询");
     }
@@ -309,35 +337,68 @@ mod tests {
     fn a_lunch_break_is_two_ranges_of_one_day() {
         let mut weekly = week(&[1], "14:00", "17:30");
         weekly.extend(week(&[1], "08:30", "12:00"));
-        let hours = OpeningHours { weekly, ..Default::default() }.checked().unwrap();
+        let hours = OpeningHours {
+            weekly,
+            ..Default::default()
+        }
+        .checked()
+        .unwrap();
         assert_eq!(hours.render(Lang::Zh), "周一 08:30–12:00, 14:00–17:30");
     }
 
     #[test]
     fn refuses_what_cannot_be_opening_hours() {
         let refused = |h: OpeningHours| h.checked().unwrap_err().message.en;
-        assert!(refused(OpeningHours { weekly: week(&[8], "08:00", "09:00"), ..Default::default() })
-            .contains("day must be 1"));
-        assert!(refused(OpeningHours { weekly: week(&[2], "17:00", "08:00"), ..Default::default() })
-            .contains("before closing"));
+        assert!(refused(OpeningHours {
+            weekly: week(&[8], "08:00", "09:00"),
+            ..Default::default()
+        })
+        .contains("day must be 1"));
+        assert!(refused(OpeningHours {
+            weekly: week(&[2], "17:00", "08:00"),
+            ..Default::default()
+        })
+        .contains("before closing"));
         let mut overlapping = week(&[3], "08:00", "12:00");
         overlapping.extend(week(&[3], "11:00", "13:00"));
-        assert!(refused(OpeningHours { weekly: overlapping, ..Default::default() }).contains("overlap"));
+        assert!(refused(OpeningHours {
+            weekly: overlapping,
+            ..Default::default()
+        })
+        .contains("overlap"));
         let date = Date::parse("2026-10-01").unwrap();
-        let half = DatedHours { date, opens: Some(t("08:00")), closes: None };
-        assert!(refused(OpeningHours { exceptions: vec![half], ..Default::default() }).contains("both times"));
-        let closed = DatedHours { date, opens: None, closes: None };
-        assert!(refused(OpeningHours { exceptions: vec![closed.clone(), closed], ..Default::default() })
-            .contains("twice"));
+        let half = DatedHours {
+            date,
+            opens: Some(t("08:00")),
+            closes: None,
+        };
+        assert!(refused(OpeningHours {
+            exceptions: vec![half],
+            ..Default::default()
+        })
+        .contains("both times"));
+        let closed = DatedHours {
+            date,
+            opens: None,
+            closes: None,
+        };
+        assert!(refused(OpeningHours {
+            exceptions: vec![closed.clone(), closed],
+            ..Default::default()
+        })
+        .contains("twice"));
     }
 
     #[test]
     fn json_shape_is_strict() {
-        let ok: OpeningHours =
-            serde_json::from_str(r#"{"weekly":[{"day":1,"opens":"08:00","closes":"12:00"}],"exceptions":[{"date":"2026-10-01"}]}"#)
-                .unwrap();
+        let ok: OpeningHours = serde_json::from_str(
+            r#"{"weekly":[{"day":1,"opens":"08:00","closes":"12:00"}],"exceptions":[{"date":"2026-10-01"}]}"#,
+        )
+        .unwrap();
         assert_eq!(ok.exceptions[0].opens, None);
-        assert!(serde_json::from_str::<OpeningHours>(r#"{"weekly":[{"day":1,"opens":"8am","closes":"12:00"}]}"#).is_err());
+        assert!(
+            serde_json::from_str::<OpeningHours>(r#"{"weekly":[{"day":1,"opens":"8am","closes":"12:00"}]}"#).is_err()
+        );
         assert!(serde_json::from_str::<OpeningHours>(r#"{"daily":[]}"#).is_err());
     }
 }

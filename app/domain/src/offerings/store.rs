@@ -27,7 +27,9 @@ impl OfferingStatus {
         }
     }
     pub fn parse(slug: &str) -> Option<Self> {
-        [Self::Active, Self::Paused, Self::Retired].into_iter().find(|s| s.slug() == slug)
+        [Self::Active, Self::Paused, Self::Retired]
+            .into_iter()
+            .find(|s| s.slug() == slug)
     }
 }
 
@@ -142,8 +144,13 @@ pub trait OfferingStore: Send + Sync {
     /// The organization's name, whatever its state.
     async fn organization_name(&self, organization: OrganizationId) -> Result<Option<(String, String)>, StoreError>;
     /// Keeps what a refused form had typed (too long for a cookie) under a key's hash.
-    async fn save_form_draft(&self, key_hash: &str, person: PersonId, values: &str, now: Millis)
-        -> Result<(), StoreError>;
+    async fn save_form_draft(
+        &self,
+        key_hash: &str,
+        person: PersonId,
+        values: &str,
+        now: Millis,
+    ) -> Result<(), StoreError>;
     /// What was kept under the key's hash for this person, removed as it is read.
     async fn take_form_draft(&self, key_hash: &str, person: PersonId) -> Result<Option<String>, StoreError>;
 }
@@ -171,8 +178,12 @@ pub trait OfferingUnit: Send {
         now: Millis,
     ) -> Result<ServiceId, StoreError>;
     /// Writes the publication over the row and counts a revision.
-    async fn update_offering(&mut self, id: ServiceId, publication: &Publication, now: Millis)
-        -> Result<(), StoreError>;
+    async fn update_offering(
+        &mut self,
+        id: ServiceId,
+        publication: &Publication,
+        now: Millis,
+    ) -> Result<(), StoreError>;
     /// Sets the status (and its reason) and counts a revision.
     async fn set_status(
         &mut self,

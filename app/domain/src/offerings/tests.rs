@@ -23,7 +23,10 @@ pub(crate) fn at_home() -> OfferingInput {
             ..Default::default()
         },
         cost: "subsidized".into(),
-        price: Some(PriceInput { amount_fen: 1200, unit: "meal".into() }),
+        price: Some(PriceInput {
+            amount_fen: 1200,
+            unit: "meal".into(),
+        }),
         phone: "028-8555 1234".into(),
         capacity: Some(40),
         ..Default::default()
@@ -53,7 +56,15 @@ fn every_refusal_is_reported_at_once_by_field() {
     let empty = OfferingInput::default();
     assert_eq!(
         refused(&empty),
-        ["category", "name_zh", "description_zh", "delivery", "place_id", "cost", "phone"]
+        [
+            "category",
+            "name_zh",
+            "description_zh",
+            "delivery",
+            "place_id",
+            "cost",
+            "phone"
+        ]
     );
     let mut bad = at_home();
     bad.coverage.clear();
@@ -62,22 +73,37 @@ fn every_refusal_is_reported_at_once_by_field() {
     bad.capacity = Some(0);
     bad.latitude = Some(30.6);
     bad.eligibility.min_age = Some(200);
-    assert_eq!(refused(&bad), ["latitude", "coverage", "min_age", "price", "phone", "capacity"]);
+    assert_eq!(
+        refused(&bad),
+        ["latitude", "coverage", "min_age", "price", "phone", "capacity"]
+    );
 }
 
 #[test]
 fn cost_and_price_must_agree() {
     let mut paid = at_home();
     paid.cost = "paid".into();
-    paid.price = Some(PriceInput { amount_fen: 0, unit: "meal".into() });
+    paid.price = Some(PriceInput {
+        amount_fen: 0,
+        unit: "meal".into(),
+    });
     assert_eq!(refused(&paid), ["price"]);
-    paid.price = Some(PriceInput { amount_fen: 500, unit: "bowl".into() });
+    paid.price = Some(PriceInput {
+        amount_fen: 500,
+        unit: "bowl".into(),
+    });
     assert_eq!(refused(&paid), ["price"]);
     paid.price = None;
     assert_eq!(refused(&paid), ["price"]);
     let mut subsidized = at_home();
-    subsidized.price = Some(PriceInput { amount_fen: 0, unit: "visit".into() });
-    assert!(subsidized.check().is_ok(), "a fully subsidized offering may cost nothing");
+    subsidized.price = Some(PriceInput {
+        amount_fen: 0,
+        unit: "visit".into(),
+    });
+    assert!(
+        subsidized.check().is_ok(),
+        "a fully subsidized offering may cost nothing"
+    );
 }
 
 #[test]
@@ -117,5 +143,8 @@ fn history_records_only_the_fields_that_changed() {
     assert!(diff(&before, &before, false).is_empty());
     let created = diff(&OfferingInput::default(), &before, true);
     assert!(created.iter().any(|c| c.field == "name_zh" && c.before.is_null()));
-    assert!(!created.iter().any(|c| c.field == "name_en"), "absent fields are not listed");
+    assert!(
+        !created.iter().any(|c| c.field == "name_en"),
+        "absent fields are not listed"
+    );
 }

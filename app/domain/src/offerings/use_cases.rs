@@ -141,10 +141,9 @@ impl Offerings<'_> {
         from_revision: Option<i64>,
     ) -> Result<Offering, AppError> {
         let reason = match &change {
-            Transition::Pause { reason } => Some(
-                required_text("reason", reason, REASON_MAX)
-                    .map_err(|e| AppError::Invalid(vec![e]))?,
-            ),
+            Transition::Pause { reason } => {
+                Some(required_text("reason", reason, REASON_MAX).map_err(|e| AppError::Invalid(vec![e]))?)
+            }
             Transition::Retire { reason: Some(r) } if !r.trim().is_empty() => {
                 Some(required_text("reason", r, REASON_MAX).map_err(|e| AppError::Invalid(vec![e]))?)
             }
@@ -161,7 +160,10 @@ impl Offerings<'_> {
             (Transition::Resume, Paused) => Active,
             (Transition::Retire { .. }, Active | Paused) => Retired,
             (_, Retired) => {
-                return Err(AppError::conflict("这项服务已经停止提供", "the offering is already retired"))
+                return Err(AppError::conflict(
+                    "这项服务已经停止提供",
+                    "the offering is already retired",
+                ))
             }
             (Transition::Pause { .. }, Paused) => {
                 return Err(AppError::conflict("这项服务已经暂停", "the offering is already paused"))
@@ -177,7 +179,11 @@ impl Offerings<'_> {
         }
         unit.set_status(id, next, reason.as_deref(), self.now).await?;
         let status = |s: OfferingStatus| serde_json::Value::String(s.slug().to_owned());
-        let changes = [FieldChange { field: "status".into(), before: status(current.status), after: status(next) }];
+        let changes = [FieldChange {
+            field: "status".into(),
+            before: status(current.status),
+            after: status(next),
+        }];
         unit.record_revision(&NewRevision {
             service: id,
             revision: current.revision + 1,
@@ -210,7 +216,11 @@ impl Offerings<'_> {
         }
         unit.set_photo(id, key, self.now).await?;
         let value = |k: Option<&str>| k.map_or(serde_json::Value::Null, |k| serde_json::Value::String(k.to_owned()));
-        let changes = [FieldChange { field: "photo".into(), before: value(current.photo.as_deref()), after: value(key) }];
+        let changes = [FieldChange {
+            field: "photo".into(),
+            before: value(current.photo.as_deref()),
+            after: value(key),
+        }];
         unit.record_revision(&NewRevision {
             service: id,
             revision: current.revision + 1,
@@ -276,11 +286,18 @@ impl Offerings<'_> {
     async fn own(&self, unit: &mut dyn OfferingUnit, who: &Principal, id: ServiceId) -> Result<Offering, AppError> {
         let offering = unit.offering(id).await?.ok_or_else(not_found)?;
         if who.role_in(offering.organization).is_none() {
-            return Err(if self.store.communities_of(offering.organization).await.map(|s| who.may_oversee(&s))? {
-                AppError::Forbidden
-            } else {
-                not_found()
-            });
+            return Err(
+                if self
+                    .store
+                    .communities_of(offering.organization)
+                    .await
+                    .map(|s| who.may_oversee(&s))?
+                {
+                    AppError::Forbidden
+                } else {
+                    not_found()
+                },
+            );
         }
         Ok(offering)
     }
@@ -348,7 +365,10 @@ async fn resolve(
         match unit.place(*unit_id).await? {
             None => refused.push(FieldError::with(
                 "coverage",
-                Message::owned(format!("没有编号为 {unit_id} 的网格"), format!("{unit_id} is not a grid unit")),
+                Message::owned(
+                    format!("没有编号为 {unit_id} 的网格"),
+                    format!("{unit_id} is not a grid unit"),
+                ),
             )),
             Some(p) if !p.community.is_some_and(|c| facts.communities.contains(&c)) => {
                 refused.push(outside("coverage", unit_id.get()))
@@ -364,7 +384,10 @@ async fn resolve(
     Ok(Publication {
         position: draft.position.unwrap_or(place.position),
         name_en: draft.name_en.clone().unwrap_or_else(|| draft.name_zh.clone()),
-        description_en: draft.description_en.clone().unwrap_or_else(|| draft.description_zh.clone()),
+        description_en: draft
+            .description_en
+            .clone()
+            .unwrap_or_else(|| draft.description_zh.clone()),
         address_zh: draft.address.clone().unwrap_or_else(|| place.name_zh.clone()),
         address_en: draft.address.clone().unwrap_or_else(|| place.name_en.clone()),
         hours_zh: draft.hours.render(Lang::Zh),

@@ -47,7 +47,11 @@ pub fn local_time(millis: i64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02} {:02}:{:02}", minute_of_day / 60, minute_of_day % 60)
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}",
+        minute_of_day / 60,
+        minute_of_day % 60
+    )
 }
 
 fn param_id(name: &'static str) -> i64 {
@@ -117,9 +121,14 @@ pub fn EditOfferingPage() -> impl IntoView {
 fn offering_page(organization: Option<i64>, offering: Option<i64>) -> impl IntoView {
     let lang = expect_context::<Prefs>().lang;
     let flash = take_flash();
-    let draft = (flash.form == "offering").then(|| flash.values.get(DRAFT_FIELD).cloned()).flatten();
+    let draft = (flash.form == "offering")
+        .then(|| flash.values.get(DRAFT_FIELD).cloned())
+        .flatten();
     provide_context(flash);
-    let view = Resource::new(move || (), move |_| load_offering_form(organization, offering, draft.clone()));
+    let view = Resource::new(
+        move || (),
+        move |_| load_offering_form(organization, offering, draft.clone()),
+    );
     let title = if offering.is_some() {
         say(lang, "修改服务", "Edit offering")
     } else {
@@ -147,7 +156,10 @@ fn offering_page(organization: Option<i64>, offering: Option<i64>) -> impl IntoV
 
 fn offering_view(lang: Lang, v: OfferingFormView) -> impl IntoView {
     let back = format!("/account/organizations/{}/offerings", v.organization);
-    let status = v.offering.zip(v.status).map(|(id, status)| status_panel(lang, id.get(), status, v.status_reason.clone(), v.revision));
+    let status = v
+        .offering
+        .zip(v.status)
+        .map(|(id, status)| status_panel(lang, id.get(), status, v.status_reason.clone(), v.revision));
     let retired = v.status == Some(OfferingStatus::Retired);
     let history = (!v.history.is_empty()).then(|| history_panel(lang, v.history.clone()));
     let page = v.offering.map(|id| format!("/services/{id}"));
@@ -164,7 +176,13 @@ fn offering_view(lang: Lang, v: OfferingFormView) -> impl IntoView {
     }
 }
 
-fn status_panel(lang: Lang, id: i64, status: OfferingStatus, reason: Option<String>, revision: Option<i64>) -> impl IntoView {
+fn status_panel(
+    lang: Lang,
+    id: i64,
+    status: OfferingStatus,
+    reason: Option<String>,
+    revision: Option<i64>,
+) -> impl IntoView {
     let revision = revision.unwrap_or_default().to_string();
     let act = |what: &str| format!("/account/offerings/{id}/{what}");
     view! {
@@ -322,7 +340,11 @@ fn OfferingInput(
     let id = format!("offering-{name}");
     let hint_id = hint.map(|_| format!("{id}-hint"));
     let error_id = error.as_ref().map(|_| format!("{id}-error"));
-    let described = [hint_id.clone(), error_id.clone()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    let described = [hint_id.clone(), error_id.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
     view! {
         <div class="field">
             <label for=id.clone()>{label}</label>
@@ -337,14 +359,23 @@ fn OfferingInput(
 
 /// A labelled text area of the offering form, with its error.
 #[component]
-fn OfferingText(name: &'static str, label: &'static str, #[prop(optional)] hint: Option<&'static str>, #[prop(optional)] required: bool) -> impl IntoView {
+fn OfferingText(
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
     let shown = use_context::<Shown>();
     let value = shown.as_ref().map(|s| s.value(name)).unwrap_or_default();
     let error = shown.as_ref().and_then(|s| s.error(name));
     let id = format!("offering-{name}");
     let hint_id = hint.map(|_| format!("{id}-hint"));
     let error_id = error.as_ref().map(|_| format!("{id}-error"));
-    let described = [hint_id.clone(), error_id.clone()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    let described = [hint_id.clone(), error_id.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
     view! {
         <div class="field">
             <label for=id.clone()>{label}</label>
@@ -359,7 +390,12 @@ fn OfferingText(name: &'static str, label: &'static str, #[prop(optional)] hint:
 
 /// A labelled select of the offering form, with its error.
 #[component]
-fn OfferingSelect(name: &'static str, label: &'static str, options: Vec<(String, String)>, #[prop(optional)] error_of: Option<&'static str>) -> impl IntoView {
+fn OfferingSelect(
+    name: &'static str,
+    label: &'static str,
+    options: Vec<(String, String)>,
+    #[prop(optional)] error_of: Option<&'static str>,
+) -> impl IntoView {
     let shown = use_context::<Shown>();
     let chosen = shown.as_ref().map(|s| s.value(name)).unwrap_or_default();
     let error = shown.as_ref().and_then(|s| s.error(error_of.unwrap_or(name)));
@@ -381,7 +417,11 @@ fn OfferingSelect(name: &'static str, label: &'static str, options: Vec<(String,
 
 fn offering_form(lang: Lang, v: &OfferingFormView) -> impl IntoView {
     let flash = use_context::<Flash>().unwrap_or_default();
-    let shown = Shown { values: v.values.clone(), flash, lang };
+    let shown = Shown {
+        values: v.values.clone(),
+        flash,
+        lang,
+    };
     provide_context(shown.clone());
     let action = match v.offering {
         Some(id) => format!("/account/offerings/{id}"),
@@ -390,21 +430,53 @@ fn offering_form(lang: Lang, v: &OfferingFormView) -> impl IntoView {
     let mut categories = vec![(String::new(), say(lang, "请选择", "Choose").to_owned())];
     categories.extend(v.categories.iter().cloned());
     let places: Vec<(String, String)> = std::iter::once((String::new(), say(lang, "请选择", "Choose").to_owned()))
-        .chain(v.places.iter().map(|p| (p.id.to_string(), if lang == Lang::Zh { p.label_zh.clone() } else { p.label_en.clone() })))
+        .chain(v.places.iter().map(|p| {
+            (
+                p.id.to_string(),
+                if lang == Lang::Zh {
+                    p.label_zh.clone()
+                } else {
+                    p.label_en.clone()
+                },
+            )
+        }))
         .collect();
     let covered: Vec<String> = shown.value("coverage").split(',').map(str::to_owned).collect();
     let coverage_error = shown.error("coverage");
     let hours_error = shown.error("hours");
     let delivery = shown.value("delivery");
-    let days = [("周一", "Monday"), ("周二", "Tuesday"), ("周三", "Wednesday"), ("周四", "Thursday"), ("周五", "Friday"), ("周六", "Saturday"), ("周日", "Sunday")];
-    let units = [("visit", "次", "visit"), ("meal", "餐", "meal"), ("hour", "小时", "hour"), ("day", "天", "day"), ("month", "月", "month")]
-        .into_iter()
-        .map(|(slug, zh, en)| (slug.to_owned(), format!("{} {}", say(lang, "每", "per"), say(lang, zh, en))))
-        .collect::<Vec<_>>();
-    let costs = [("free", "免费", "free"), ("subsidized", "补贴（居民付一部分）", "subsidized"), ("paid", "收费", "paid")]
-        .into_iter()
-        .map(|(slug, zh, en)| (slug.to_owned(), say(lang, zh, en).to_owned()))
-        .collect::<Vec<_>>();
+    let days = [
+        ("周一", "Monday"),
+        ("周二", "Tuesday"),
+        ("周三", "Wednesday"),
+        ("周四", "Thursday"),
+        ("周五", "Friday"),
+        ("周六", "Saturday"),
+        ("周日", "Sunday"),
+    ];
+    let units = [
+        ("visit", "次", "visit"),
+        ("meal", "餐", "meal"),
+        ("hour", "小时", "hour"),
+        ("day", "天", "day"),
+        ("month", "月", "month"),
+    ]
+    .into_iter()
+    .map(|(slug, zh, en)| {
+        (
+            slug.to_owned(),
+            format!("{} {}", say(lang, "每", "per"), say(lang, zh, en)),
+        )
+    })
+    .collect::<Vec<_>>();
+    let costs = [
+        ("free", "免费", "free"),
+        ("subsidized", "补贴（居民付一部分）", "subsidized"),
+        ("paid", "收费", "paid"),
+    ]
+    .into_iter()
+    .map(|(slug, zh, en)| (slug.to_owned(), say(lang, zh, en).to_owned()))
+    .collect::<Vec<_>>();
     let checkbox = |name: &'static str, label: &'static str| {
         let checked = shown.value(name) == "1";
         let id = format!("offering-{name}");
