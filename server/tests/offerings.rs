@@ -482,9 +482,27 @@ async fn the_offering_pages_publish_refuse_without_losing_anything_and_pause(eng
     let (_, again) = page(&app, &location, &owner, flash.as_deref()).await;
     assert!(!again.contains(&long));
 
-    // Published: to the offering's page, found by residents.
+    // A preview shows the page as residents would see it, and saves nothing.
     fields.retain(|(k, _)| *k != "phone");
     fields.push(("phone", "028-85550101".to_owned()));
+    let mut previewing = fields.clone();
+    previewing.push(("intent", "preview".to_owned()));
+    let (status, location, flash) = post_form(&app, &create, &owner, &encode(&previewing)).await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, format!("/account/organizations/{org}/offerings/new").as_str())
+    );
+    let (_, preview) = page(&app, &location, &owner, flash.as_deref()).await;
+    assert!(preview.contains("预览：居民将看到的样子"), "the preview is shown");
+    assert!(
+        preview.contains("周一 11:00–13:00；2026-10-01 休息"),
+        "with the hours as the page will say them"
+    );
+    assert!(preview.contains("政府补贴 ¥12/餐"), "and the price");
+    assert!(preview.contains(&long), "the form keeps every value");
+    assert_eq!(count(store, "SELECT COUNT(*) FROM services").await, 0);
+
+    // Published: to the offering's page, found by residents.
     let (status, location, flash) = post_form(&app, &create, &owner, &encode(&fields)).await;
     assert_eq!(status, 303);
     let id: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
@@ -582,7 +600,7 @@ async fn photos_are_re_encoded_without_exif_and_served_for_a_year(engine: Engine
     assert_eq!(put_photo(&app, id, &owner, vec![0xFF; 8 * 1024 * 1024]).await.0, 413);
     assert_eq!(count(store, "SELECT COUNT(*) FROM photos").await, 0);
 
-    let (status, offering) = put_photo(&app, id, &owner, phone_photo(1600, 1200)).await;
+    let (status, offering) = put_photo(&app, id, &owner, phone_photo(1200, 900)).await;
     assert_eq!(status, 200, "{offering}");
     let path = offering["photo"].as_str().unwrap().to_owned();
     assert!(path.starts_with("/photos/") && path.ends_with("/page.jpg"));

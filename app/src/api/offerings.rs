@@ -34,6 +34,26 @@ pub struct OfferingFormView {
     pub categories: Vec<(String, String)>,
     pub places: Vec<PlaceOption>,
     pub history: Vec<Revision>,
+    /// The service page as residents would see it, when a preview was asked for.
+    pub preview: Option<OfferingPreview>,
+}
+
+/// What the service page would show, in the page's language (the form's preview).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OfferingPreview {
+    pub name: String,
+    pub category: String,
+    pub description: String,
+    pub delivery: crate::domain::directory::Delivery,
+    pub place: String,
+    pub address: String,
+    pub coverage: Vec<String>,
+    pub hours: String,
+    pub cost: crate::domain::catalog::CostKind,
+    /// "¥12/餐" when not free.
+    pub price: Option<String>,
+    pub phone: String,
+    pub eligibility: crate::domain::directory::Eligibility,
 }
 
 /// How a form draft's key is stored: its SHA-256, so the table alone opens nothing.
@@ -115,6 +135,7 @@ pub async fn load_offering_form(
     organization: Option<i64>,
     offering: Option<i64>,
     draft: Option<String>,
+    preview: Option<bool>,
 ) -> Result<OfferingFormView, FnError> {
     use super::context::{store, with_status};
     use crate::domain::error::AppError;
@@ -159,12 +180,35 @@ pub async fn load_offering_form(
                 .organization_name(organization)
                 .await?
                 .ok_or_else(|| AppError::not_found("机构", "organization"))?;
-            let categories = store()?
+            let categories: Vec<(String, String)> = store()?
                 .categories(lang)
                 .await?
                 .into_iter()
                 .map(|c| (c.slug, c.name))
                 .collect();
+            let places = offerings.places_of(organization).await?;
+            let preview = if preview == Some(true) {
+                let pairs: Vec<(String, String)> = values
+                    .iter()
+                    .flat_map(|(k, v)| {
+                        // Multi-valued fields were kept comma-joined.
+                        let many = k == "coverage";
+                        let parts: Vec<String> = if many {
+                            v.split(',').map(str::to_owned).collect()
+                        } else {
+                            vec![v.clone()]
+                        };
+                        parts.into_iter().map(move |p| (k.clone(), p))
+                    })
+                    .collect();
+                let (input, _) = crate::domain::offerings::draft::OfferingInput::from_form(&pairs);
+                match use_cases.preview(&who, organization, &input).await {
+                    Ok(p) => Some(preview_of(p, lang, &categories, &places)),
+                    Err(_) => None,
+                }
+            } else {
+                None
+            };
             Ok(OfferingFormView {
                 organization,
                 organization_name: if lang == Lang::Zh { zh } else { en },
@@ -175,10 +219,67 @@ pub async fn load_offering_form(
                 photo: current.as_ref().and_then(|o| o.photo.clone()),
                 values,
                 categories,
-                places: offerings.places_of(organization).await?,
+                places,
                 history,
+                preview,
             })
         }
         .await,
     )
+}
+
+/// The preview of a publication, named in `lang` from what the form page already has.
+#[cfg(feature = "ssr")]
+fn preview_of(
+    p: crate::domain::offerings::store::Publication,
+    lang: crate::domain::lang::Lang,
+    categories: &[(String, String)],
+    places: &[PlaceOption],
+) -> OfferingPreview {
+    use crate::domain::lang::Lang;
+    let zh = lang == Lang::Zh;
+    let place_name = |id: crate::domain::ids::GridUnitId| {
+        places
+            .iter()
+            .find(|o| o.id == id)
+            .map(|o| if zh { o.label_zh.clone() } else { o.label_en.clone() })
+            .unwrap_or_default()
+    };
+    let d = &p.draft;
+    let price = d.price.map(|(fen, unit)| {
+        let words = unit.words();
+        let amount = crate::domain::directory::Price {
+            amount_fen: fen,
+            unit: String::new(),
+        }
+        .yuan();
+        format!("{amount}/{}", if zh { words.0 } else { words.1 })
+    });
+    OfferingPreview {
+        name: if zh { d.name_zh.clone() } else { p.name_en.clone() },
+        category: categories
+            .iter()
+            .find(|(slug, _)| slug == d.category.as_str())
+            .map(|(_, name)| name.clone())
+            .unwrap_or_default(),
+        description: if zh {
+            d.description_zh.clone()
+        } else {
+            p.description_en.clone()
+        },
+        delivery: d.delivery,
+        place: place_name(d.place),
+        address: if zh { p.address_zh.clone() } else { p.address_en.clone() },
+        coverage: d.coverage.iter().map(|c| place_name(*c)).collect(),
+        hours: if zh { p.hours_zh.clone() } else { p.hours_en.clone() },
+        cost: d.cost,
+        price,
+        phone: d.phone.clone(),
+        eligibility: crate::domain::directory::Eligibility {
+            min_age: d.min_age,
+            residence_required: d.residence_required,
+            disability_certificate_required: d.disability_certificate_required,
+            note: d.eligibility_note.clone(),
+        },
+    }
 }

@@ -12,7 +12,7 @@ use app::domain::error::AppError;
 use app::domain::ids::{OrganizationId, ServiceId};
 use app::domain::message::Message;
 use app::domain::offerings::draft::OfferingInput;
-use app::domain::offerings::form::{FormValues, DRAFT_FIELD};
+use app::domain::offerings::form::{FormValues, DRAFT_FIELD, PREVIEW_FIELD};
 use app::domain::offerings::store::OfferingStore;
 use app::domain::offerings::use_cases::Transition;
 use app::flash::Flash;
@@ -50,6 +50,17 @@ async fn refused_with_draft(
         AppError::Invalid(fields) | AppError::BadRequest(fields) => fields,
         other => return Ok(refused("offering", &Fields(Vec::new()), other, back)),
     };
+    let key = keep_values(store, who, f).await?;
+    let flash = Flash::refused("offering", &[(DRAFT_FIELD.to_owned(), key)], errors, None);
+    Ok(with_flash(back, &flash))
+}
+
+/// Keeps every posted value in `form_drafts`; the key for the flash.
+async fn keep_values(
+    store: &SqlStore,
+    who: &app::domain::accounts::principal::Principal,
+    f: &Fields,
+) -> Result<String, ApiError> {
     let mut values = FormValues::new();
     for (k, v) in &f.0 {
         values
@@ -69,7 +80,26 @@ async fn refused_with_draft(
             crate::store::migrate::now_millis(),
         )
         .await?;
-    let flash = Flash::refused("offering", &[(DRAFT_FIELD.to_owned(), key)], errors, None);
+    Ok(key)
+}
+
+/// Back to the form with what was typed and its preview (nothing saved).
+async fn previewed(
+    store: &SqlStore,
+    who: &app::domain::accounts::principal::Principal,
+    f: &Fields,
+    back: &str,
+) -> Result<Response, ApiError> {
+    let key = keep_values(store, who, f).await?;
+    let mut flash = Flash::done(
+        "offering",
+        Message::fixed(
+            "下面是居民将看到的样子。确认无误后，请点“发布”或“保存修改”。",
+            "Below is what residents will see. When it is right, publish or save.",
+        ),
+    );
+    flash.values.insert(DRAFT_FIELD.to_owned(), key);
+    flash.values.insert(PREVIEW_FIELD.to_owned(), "1".to_owned());
     Ok(with_flash(back, &flash))
 }
 
@@ -86,6 +116,16 @@ pub(super) async fn create(
     let who = signed_in_or_return!(caller);
     let organization: OrganizationId = crate::rest::path_id(&id)?;
     let back = format!("/account/organizations/{organization}/offerings/new");
+    if f.get("intent") == "preview" {
+        let checked = match input_of(&f) {
+            Ok(input) => offerings(&store).preview(who, organization, &input).await.map(|_| ()),
+            Err(e) => Err(e),
+        };
+        return match checked {
+            Ok(()) => previewed(&store, who, &f, &back).await,
+            Err(e) => refused_with_draft(&store, who, &f, e, &back).await,
+        };
+    }
     let result = match input_of(&f) {
         Ok(input) => offerings(&store).create(who, organization, &input).await,
         Err(e) => Err(e),
@@ -109,6 +149,19 @@ pub(super) async fn edit(
     let who = signed_in_or_return!(caller);
     let id: ServiceId = crate::rest::path_id(&id)?;
     let back = format!("/account/offerings/{id}");
+    if f.get("intent") == "preview" {
+        let checked = match (input_of(&f), offerings(&store).get(who, id).await) {
+            (Ok(input), Ok(current)) => offerings(&store)
+                .preview(who, current.organization, &input)
+                .await
+                .map(|_| ()),
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        };
+        return match checked {
+            Ok(()) => previewed(&store, who, &f, &back).await,
+            Err(e) => refused_with_draft(&store, who, &f, e, &back).await,
+        };
+    }
     let result = match input_of(&f) {
         Ok(input) => offerings(&store).edit(who, id, &input, revision(&f)).await,
         Err(e) => Err(e),

@@ -16,6 +16,9 @@ pub type FormValues = BTreeMap<String, String>;
 /// long for the flash cookie itself).
 pub const DRAFT_FIELD: &str = "_draft";
 
+/// The flash value that asks the form page to show the preview of the kept values.
+pub const PREVIEW_FIELD: &str = "_preview";
+
 fn get<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
     pairs
         .iter()

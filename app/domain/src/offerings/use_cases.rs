@@ -88,6 +88,24 @@ impl Offerings<'_> {
         Ok(offering)
     }
 
+    /// What publishing `input` for `organization` would write, checked exactly as
+    /// [`Offerings::create`] checks it, without writing anything (the form's preview).
+    pub async fn preview(
+        &self,
+        who: &Principal,
+        organization: OrganizationId,
+        input: &OfferingInput,
+    ) -> Result<Publication, AppError> {
+        if who.role_in(organization).is_none() {
+            return Err(AppError::Forbidden);
+        }
+        let draft = input.check()?;
+        // Read-only: the unit is dropped, so it rolls back.
+        let mut unit = self.store.begin_offerings().await?;
+        let facts = may_publish(unit.as_mut(), organization).await?;
+        resolve(unit.as_mut(), &facts, draft).await
+    }
+
     /// Replaces an offering's fields with `input` (the API's PATCH merges into the
     /// current fields first). `from_revision`, when given, must still be current.
     pub async fn edit(

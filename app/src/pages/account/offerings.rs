@@ -10,7 +10,7 @@ use crate::api::offerings::{load_offering_form, load_offerings, OfferingFormView
 use crate::components::form::take_flash;
 use crate::components::status::{ErrorMessage, Loading};
 use crate::domain::lang::Lang;
-use crate::domain::offerings::form::DRAFT_FIELD;
+use crate::domain::offerings::form::{DRAFT_FIELD, PREVIEW_FIELD};
 use crate::domain::offerings::store::{OfferingStatus, Revision};
 use crate::flash::Flash;
 use crate::prefs::Prefs;
@@ -124,10 +124,11 @@ fn offering_page(organization: Option<i64>, offering: Option<i64>) -> impl IntoV
     let draft = (flash.form == "offering")
         .then(|| flash.values.get(DRAFT_FIELD).cloned())
         .flatten();
+    let preview = (flash.form == "offering" && flash.values.contains_key(PREVIEW_FIELD)).then_some(true);
     provide_context(flash);
     let view = Resource::new(
         move || (),
-        move |_| load_offering_form(organization, offering, draft.clone()),
+        move |_| load_offering_form(organization, offering, draft.clone(), preview),
     );
     let title = if offering.is_some() {
         say(lang, "修改服务", "Edit offering")
@@ -169,6 +170,7 @@ fn offering_view(lang: Lang, v: OfferingFormView) -> impl IntoView {
         {page.filter(|_| !retired).map(|href| view! {
             <p><a href=href>{say(lang, "查看居民看到的服务页面", "See the page residents see")}</a></p>
         })}
+        {v.preview.clone().map(|p| preview_panel(lang, p))}
         {status}
         {v.offering.filter(|_| !retired).map(|id| photo_panel(lang, id.get(), v.photo.clone()))}
         {(!retired).then(|| offering_form(lang, &v))}
@@ -219,6 +221,49 @@ fn status_panel(
                     </form>
                 </details>
             })}
+        </section>
+    }
+}
+
+/// The service page as residents would see it: the same facts, not yet published.
+fn preview_panel(lang: Lang, p: crate::api::offerings::OfferingPreview) -> impl IntoView {
+    let t = crate::i18n::text(lang);
+    let mut eligibility: Vec<String> = Vec::new();
+    if let Some(age) = p.eligibility.min_age {
+        eligibility.push((t.min_age)(age));
+    }
+    if p.eligibility.residence_required {
+        eligibility.push(t.residence_required.to_owned());
+    }
+    if p.eligibility.disability_certificate_required {
+        eligibility.push(t.certificate_required.to_owned());
+    }
+    if let Some(note) = &p.eligibility.note {
+        eligibility.push(note.clone());
+    }
+    if eligibility.is_empty() {
+        eligibility.push(t.anyone.to_owned());
+    }
+    let cost = match &p.price {
+        Some(price) => format!("{} {price}", t.cost_kind(p.cost)),
+        None => t.cost_kind(p.cost).to_owned(),
+    };
+    let coverage = (!p.coverage.is_empty()).then(|| p.coverage.join("、"));
+    view! {
+        <section class="panel preview" aria-labelledby="preview-heading">
+            <h2 id="preview-heading">{say(lang, "预览：居民将看到的样子（还未保存）", "Preview: what residents will see (not saved yet)")}</h2>
+            <p class="eyebrow"><span class="badge category">{p.category}</span></p>
+            <p class="preview-name">{p.name}</p>
+            <p class="lead">{p.description}</p>
+            <dl class="facts detail-facts">
+                <div class="fact"><dt>{t.where_}</dt><dd>{t.delivery(p.delivery)} " · " {p.place}</dd></div>
+                <div class="fact"><dt>{t.address}</dt><dd>{p.address}</dd></div>
+                {coverage.map(|c| view! { <div class="fact"><dt>{t.coverage}</dt><dd>{c}</dd></div> })}
+                <div class="fact"><dt>{say(lang, "服务时间", "Hours")}</dt><dd>{p.hours}</dd></div>
+                <div class="fact"><dt>{say(lang, "服务对象", "Who may use it")}</dt><dd>{eligibility.join("；")}</dd></div>
+                <div class="fact"><dt>{say(lang, "费用", "Cost")}</dt><dd>{cost}</dd></div>
+                <div class="fact"><dt>{say(lang, "电话", "Phone")}</dt><dd>{p.phone}</dd></div>
+            </dl>
         </section>
     }
 }
@@ -576,9 +621,12 @@ fn offering_form(lang: Lang, v: &OfferingFormView) -> impl IntoView {
                 <OfferingInput name="phone" label=say(lang, "咨询电话", "Phone") kind="tel" inputmode="tel" required=true />
                 <OfferingInput name="capacity" label=say(lang, "每周可服务人数（可不填）", "Residents served a week (optional)") inputmode="numeric" />
             </fieldset>
-            <button type="submit" class="button">
-                {if v.offering.is_some() { say(lang, "保存修改", "Save changes") } else { say(lang, "发布", "Publish") }}
-            </button>
+            <div class="actions">
+                <button type="submit" class="button secondary" name="intent" value="preview">{say(lang, "预览", "Preview")}</button>
+                <button type="submit" class="button">
+                    {if v.offering.is_some() { say(lang, "保存修改", "Save changes") } else { say(lang, "发布", "Publish") }}
+                </button>
+            </div>
         </form>
     }
 }
