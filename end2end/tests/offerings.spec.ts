@@ -51,13 +51,19 @@ test('an organization publishes an offering from a phone, a resident finds it at
   await page.locator('#offering-closes_1').fill('13:00');
   await page.getByLabel('咨询电话').fill('打电话');
   await expectAccessible(page, 'offering form', info);
-  await page.getByRole('button', { name: '发布' }).click();
+  await page.getByRole('button', { name: '发布', exact: true }).click();
   await expect(page.locator('#offering-phone-error')).toContainText('请填写能拨打的电话号码');
   await expect(page.getByLabel('服务名称（中文）')).toHaveValue(offeringName);
   await expect(page.locator('#offering-opens_1')).toHaveValue('11:00');
   await expectAccessible(page, 'offering form with a refusal', info);
   await page.getByLabel('咨询电话').fill('028-85550123');
-  await page.getByRole('button', { name: '发布' }).click();
+  // The preview shows the page as residents will see it; nothing is published yet.
+  await page.getByRole('button', { name: '预览' }).click();
+  const preview = page.locator('section.preview');
+  await expect(preview).toContainText(offeringName);
+  await expect(preview).toContainText('周一 11:00–13:00');
+  await expect(page.getByLabel('咨询电话')).toHaveValue('028-85550123');
+  await page.getByRole('button', { name: '发布', exact: true }).click();
   await expect(page).toHaveURL(/\/account\/offerings\/\d+$/);
   await expect(page.getByText('已发布，居民现在就能搜到。')).toBeVisible();
   const id = page.url().split('/').pop();

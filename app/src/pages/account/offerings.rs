@@ -526,7 +526,7 @@ fn offering_form(lang: Lang, v: &OfferingFormView) -> impl IntoView {
         let checked = shown.value(name) == "1";
         let id = format!("offering-{name}");
         view! {
-            <div class="field choice">
+            <div class="choice">
                 <input type="checkbox" id=id.clone() name=name value="1" checked=checked />
                 <label for=id>{label}</label>
             </div>
