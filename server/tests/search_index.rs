@@ -376,7 +376,186 @@ async fn every_column_the_snapshot_reads_bumps_the_version_when_updated(engine: 
     }
 }
 
+/// Organizations publish, edit, pause, resume and retire while community staff verify and
+/// suspend: after every few steps the rebuilt snapshot answers every search, service page
+/// and organization page exactly as SQL does (paused and retired offerings, unverified
+/// and suspended organizations included).
+async fn after_random_publishing_the_snapshot_answers_as_sql_does(engine: Engine) {
+    use app::domain::offerings::draft::{OfferingInput, PriceInput};
+    use app::domain::offerings::use_cases::{Offerings, Transition};
+    use app::domain::store::DirectoryStore;
+    use common::people;
+    let db = common::fresh_db(engine).await;
+    let store = &db.store;
+    let fixture = city(store, 40).await;
+    let staff = people::person(store, "机构社工").await;
+    people::exec(
+        store,
+        "INSERT INTO organization_members (organization_id, person_id, role, added_at) VALUES ($1, $2, 'owner', 0)",
+        &[fixture.organization, staff.id],
+    )
+    .await;
+    let other_staff = people::person(store, "另一家机构").await;
+    let other = people::organization(store, fixture.community, &other_staff).await;
+    let principal = |p: &people::Person| app::domain::accounts::principal::Principal {
+        person: app::domain::ids::PersonId::new(p.id).unwrap(),
+        roles: app::domain::accounts::principal::Roles {
+            organizations: vec![(
+                OrganizationId::new(if p.id == staff.id { fixture.organization } else { other }).unwrap(),
+                app::domain::accounts::principal::MemberRole::Owner,
+            )],
+            ..Default::default()
+        },
+    };
+    let (me, them) = (principal(&staff), principal(&other_staff));
+    let use_cases = Offerings { store, now: 1 };
+    let mut rng = Lcg(2026);
+    let mut published: Vec<ServiceId> = Vec::new();
+    let (mut done, mut refused) = (0, 0);
+    for step in 0..60 {
+        let (zh, en) = *rng.pick(&NAMES);
+        let input = OfferingInput {
+            category: rng.pick(&CATEGORIES).to_string(),
+            name_zh: format!("{zh}{step}"),
+            name_en: (step % 3 == 0).then(|| format!("{en} {step}")),
+            description_zh: "新发布的服务".into(),
+            delivery: if step % 4 == 0 { "at-home" } else { "on-site" }.into(),
+            place_id: Some(fixture.courtyard),
+            coverage: if step % 4 == 0 { vec![fixture.courtyard] } else { vec![] },
+            latitude: Some(CENTRE.0 + (rng.next_f64() - 0.5) * 0.04),
+            longitude: Some(CENTRE.1 + (rng.next_f64() - 0.5) * 0.04),
+            cost: "paid".into(),
+            price: Some(PriceInput {
+                amount_fen: 500 + step,
+                unit: "visit".into(),
+            }),
+            phone: "028-85550000".into(),
+            ..Default::default()
+        };
+        let who = if step % 5 == 4 { &them } else { &me };
+        let organization = who.roles.organizations[0].0;
+        let pick = |rng: &mut Lcg, published: &[ServiceId]| (!published.is_empty()).then(|| *rng.pick(published));
+        // Every kind of step comes round (a random pick starved some); what it acts on is random.
+        const STEPS: [&str; 10] = [
+            "create", "create", "edit", "pause", "create", "resume", "retire", "verify", "pause", "suspend",
+        ];
+        let outcome = match STEPS[(step as usize + rng.pick(&[0, 0, 1])) % STEPS.len()] {
+            "create" => use_cases
+                .create(who, organization, &input)
+                .await
+                .map(|o| published.push(o.id)),
+            "edit" => match pick(&mut rng, &published) {
+                Some(id) => use_cases.edit(&me, id, &input, None).await.map(|_| ()),
+                None => Ok(()),
+            },
+            "pause" => match pick(&mut rng, &published) {
+                Some(id) => use_cases
+                    .transition(
+                        &me,
+                        id,
+                        Transition::Pause {
+                            reason: "休整".into()
+                        },
+                        None,
+                    )
+                    .await
+                    .map(|_| ()),
+                None => Ok(()),
+            },
+            "resume" => match pick(&mut rng, &published) {
+                Some(id) => use_cases
+                    .transition(&me, id, Transition::Resume, None)
+                    .await
+                    .map(|_| ()),
+                None => Ok(()),
+            },
+            "retire" => match pick(&mut rng, &published) {
+                Some(id) => use_cases
+                    .transition(&me, id, Transition::Retire { reason: None }, None)
+                    .await
+                    .map(|_| ()),
+                None => Ok(()),
+            },
+            "verify" => {
+                let verified = i64::from(rng.next_f64() < 0.7);
+                people::exec(
+                    store,
+                    "UPDATE organizations SET verified = $1 WHERE id = $2",
+                    &[verified, other],
+                )
+                .await;
+                Ok(())
+            }
+            _ => {
+                // Suspended now and then, reinstated most times.
+                let suspended = i64::from(rng.next_f64() < 0.25);
+                let org = *rng.pick(&[fixture.organization, other]);
+                people::exec(
+                    store,
+                    "UPDATE organizations SET suspended = $1 WHERE id = $2",
+                    &[suspended, org],
+                )
+                .await;
+                Ok(())
+            }
+        };
+        match outcome {
+            Ok(()) => done += 1,
+            Err(e) => {
+                if std::env::var("SHOW_REFUSALS").is_ok() {
+                    eprintln!("step {step}: {e:?}");
+                }
+                refused += 1
+            }
+        }
+        if step % 10 != 9 {
+            continue;
+        }
+        store.rebuild_index().await.unwrap();
+        for (n, s) in searches(step as u64, 40).iter().enumerate() {
+            let by_index = store.search_by_index(s).await.unwrap();
+            assert_eq!(
+                by_index.as_ref(),
+                Some(&store.search_by_sql(s).await.unwrap()),
+                "step {step}, search {n}"
+            );
+        }
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM services ORDER BY id")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+        for id in ids {
+            for lang in [Lang::Zh, Lang::En] {
+                let id = ServiceId::new(id).unwrap();
+                assert_eq!(
+                    store.service(id, lang, None).await.unwrap(),
+                    store.service_by_sql(id, lang, None).await.unwrap(),
+                    "step {step}, service {id}"
+                );
+            }
+        }
+        for org in [fixture.organization, other] {
+            let org = OrganizationId::new(org).unwrap();
+            assert_eq!(
+                store.organization(org, Lang::Zh, None).await.unwrap(),
+                store.organization_by_sql(org, Lang::Zh, None).await.unwrap(),
+                "step {step}, organization {org}"
+            );
+        }
+    }
+    let statuses: Vec<String> = sqlx::query_scalar("SELECT DISTINCT status FROM services ORDER BY status")
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(statuses, ["active", "paused", "retired"], "every status was compared");
+    assert!(
+        done > 30 && refused > 0,
+        "the sequence did things and was refused some: {done}, {refused}"
+    );
+}
+
 on_both_engines!(
+    after_random_publishing_the_snapshot_answers_as_sql_does,
     every_column_the_snapshot_reads_bumps_the_version_when_updated,
     a_pinned_store_answers_a_whole_request_from_one_snapshot,
     the_index_answers_every_search_as_sql_does,
