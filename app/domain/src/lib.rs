@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod catalog;
 pub mod directory;
 pub mod error;
+pub mod fold;
 pub mod geo;
 pub mod grid;
 pub mod ids;

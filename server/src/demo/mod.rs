@@ -156,19 +156,21 @@ async fn insert_service(
     coverage: &[i64],
 ) -> anyhow::Result<()> {
     let (cost_kind, price) = t.cost;
+    let name_zh = format!("{}·{}", org.short_zh, t.name_zh);
+    let name_en = format!("{} ({})", t.name_en, org.short_en);
     let service_id: i64 = sqlx::query(
         "INSERT INTO services (code, organization_id, category_slug, name_zh, name_en, description_zh, description_en,
              delivery, grid_unit_id, address_zh, address_en, latitude, longitude, hours_zh, hours_en, min_age,
              residence_required, disability_certificate_required, eligibility_note_zh, eligibility_note_en,
-             cost_kind, price_fen, price_unit_zh, price_unit_en, phone, capacity)
+             cost_kind, price_fen, price_unit_zh, price_unit_en, phone, capacity, search_text)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-             $21, $22, $23, $24, $25, $26) RETURNING id",
+             $21, $22, $23, $24, $25, $26, $27) RETURNING id",
     )
     .bind(code)
     .bind(org_id)
     .bind(t.category)
-    .bind(format!("{}·{}", org.short_zh, t.name_zh))
-    .bind(format!("{} ({})", t.name_en, org.short_en))
+    .bind(&name_zh)
+    .bind(&name_en)
     .bind(t.description_zh)
     .bind(t.description_en)
     .bind(t.delivery)
@@ -190,6 +192,12 @@ async fn insert_service(
     .bind(price.map(|p| p.2))
     .bind(org.phone)
     .bind(t.capacity)
+    .bind(app::domain::fold::searchable(&[
+        &name_zh,
+        &name_en,
+        t.description_zh,
+        t.description_en,
+    ]))
     .fetch_one(&mut **tx)
     .await?
     .try_get(0)?;

@@ -354,8 +354,8 @@ pub async fn generate(store: &SqlStore, size: CitySize) -> anyhow::Result<Genera
     batch.flush(&mut tx).await?;
     let org_ids = ids_by_code(&mut tx, "organizations", &prefix).await?;
 
-    let service_head = "INSERT INTO services (code, organization_id, category_slug, name_zh, name_en, description_zh, description_en, delivery, grid_unit_id, address_zh, address_en, latitude, longitude, hours_zh, hours_en, min_age, residence_required, disability_certificate_required, eligibility_note_zh, eligibility_note_en, cost_kind, price_fen, price_unit_zh, price_unit_en, phone, capacity)";
-    let mut batch = Batch::new(service_head, 26);
+    let service_head = "INSERT INTO services (code, organization_id, category_slug, name_zh, name_en, description_zh, description_en, delivery, grid_unit_id, address_zh, address_en, latitude, longitude, hours_zh, hours_en, min_age, residence_required, disability_certificate_required, eligibility_note_zh, eligibility_note_en, cost_kind, price_fen, price_unit_zh, price_unit_en, phone, capacity, search_text)";
+    let mut batch = Batch::new(service_head, 27);
     for s in 0..size.services {
         let (org_code, short_zh, short_en, base, unit_id) = &orgs[rng.below(orgs.len())];
         let t = &TEMPLATES[rng.below(TEMPLATES.len())];
@@ -365,6 +365,11 @@ pub async fn generate(store: &SqlStore, size: CitySize) -> anyhow::Result<Genera
             *base
         };
         let (cost, price) = t.cost;
+        let (name_zh, name_en) = (
+            format!("{short_zh}·{}", t.name_zh),
+            format!("{} ({short_en})", t.name_en),
+        );
+        let search_text = app::domain::fold::searchable(&[&name_zh, &name_en, t.description_zh, t.description_en]);
         batch
             .push(
                 &mut tx,
@@ -372,8 +377,8 @@ pub async fn generate(store: &SqlStore, size: CitySize) -> anyhow::Result<Genera
                     Text(format!("{prefix}v{s}")),
                     Int(org_ids[org_code]),
                     Text(t.category.into()),
-                    Text(format!("{short_zh}·{}", t.name_zh)),
-                    Text(format!("{} ({short_en})", t.name_en)),
+                    Text(name_zh),
+                    Text(name_en),
                     Text(t.description_zh.into()),
                     Text(t.description_en.into()),
                     Text(t.delivery.into()),
@@ -395,6 +400,7 @@ pub async fn generate(store: &SqlStore, size: CitySize) -> anyhow::Result<Genera
                     OptText(price.map(|p| p.2.to_owned())),
                     Text(format!("028-{:08}", 70_000_000 + s)),
                     OptInt(t.capacity),
+                    Text(search_text),
                 ],
             )
             .await?;

@@ -29,9 +29,7 @@ impl SearchIndex {
             index.latitudes.push(s.latitude);
             index.longitudes.push(s.longitude);
             index.kinds.push(k);
-            index
-                .text
-                .push(&[&s.name_zh, &s.name_en, &s.description_zh, &s.description_en]);
+            index.text.push(&s.search_text);
         }
 
         let kinds = index.kind_table.len();

@@ -49,8 +49,9 @@ pub struct IndexedService {
     pub cost: CostKind,
     pub name_zh: String,
     pub name_en: String,
-    pub description_zh: String,
-    pub description_en: String,
+    /// Names and descriptions as [`searchable`](app::domain::fold::searchable) folded
+    /// them (`services.search_text`).
+    pub search_text: String,
 }
 
 /// What a search found: the total, and the ids of the requested page in order.
@@ -150,7 +151,7 @@ impl SearchIndex {
 
     /// The page of ids and the total that the SQL search would return for `search`.
     pub fn search(&self, search: &ServiceSearch) -> Hits {
-        let needle_text = search.text.as_ref().map(|t| t.as_str().to_lowercase());
+        let needle_text = search.text.as_ref().map(|t| app::domain::fold::fold(t.as_str()));
         let allowed: Vec<bool> = self
             .kind_table
             .iter()

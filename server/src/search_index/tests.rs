@@ -25,8 +25,12 @@ fn service(id: i64, latitude: f64, longitude: f64, pick: usize) -> IndexedServic
         cost: COSTS[(pick / 3) % 3],
         name_zh: WORDS[pick % 5].to_owned(),
         name_en: WORDS[(pick + 2) % 5].to_owned(),
-        description_zh: format!("{}服务", WORDS[(pick / 5) % 5]),
-        description_en: String::new(),
+        search_text: app::domain::fold::searchable(&[
+            WORDS[pick % 5],
+            WORDS[(pick + 2) % 5],
+            &format!("{}服务", WORDS[(pick / 5) % 5]),
+            "",
+        ]),
     }
 }
 
@@ -40,7 +44,7 @@ fn search(pairs: &[(&str, String)], near: Option<(f64, f64)>, lang: Lang) -> Ser
 fn oracle(services: &[IndexedService], search: &ServiceSearch) -> Hits {
     let plane = search.near.map(LocalPlane::new);
     let radius = f64::from(search.radius.get());
-    let needle = search.text.as_ref().map(|t| t.as_str().to_lowercase());
+    let needle = search.text.as_ref().map(|t| app::domain::fold::fold(t.as_str()));
     let mut found: Vec<&IndexedService> = services
         .iter()
         .filter(|s| {
@@ -56,9 +60,9 @@ fn oracle(services: &[IndexedService], search: &ServiceSearch) -> Hits {
         .filter(|s| search.cost.is_none_or(|c| c == s.cost))
         .filter(|s| {
             needle.as_ref().is_none_or(|n| {
-                [&s.name_zh, &s.name_en, &s.description_zh, &s.description_en]
-                    .iter()
-                    .any(|f| f.to_lowercase().contains(n.as_str()))
+                s.search_text
+                    .split(app::domain::fold::FIELD_SEPARATOR)
+                    .any(|f| f.contains(n.as_str()))
             })
         })
         .collect();

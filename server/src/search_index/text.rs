@@ -1,11 +1,10 @@
-//! Text matching as the SQL search does it: `LOWER(column) LIKE '%' || lower(text) || '%'`
-//! on a service's names and descriptions, in both languages.
+//! Text matching as the SQL search does it: `search_text LIKE '%' || fold(text) || '%'`,
+//! on the text stored folded (`domain::fold`): names and descriptions in both languages,
+//! joined by a separator no folded query contains.
 
 use memchr::memmem::Finder;
 
-/// Every service's searchable text, lower-cased once, in one buffer. A service's fields
-/// are joined by NUL, which no stored text contains (PostgreSQL cannot store it), so a
-/// needle without NUL never matches across two fields, as `LIKE` per column would not.
+/// Every service's search text, in one buffer, back to back.
 #[derive(Debug, Default)]
 pub struct TextArena {
     bytes: Vec<u8>,
@@ -13,29 +12,24 @@ pub struct TextArena {
     ends: Vec<u32>,
 }
 
-/// A lower-cased search text, prepared once per search.
+/// A folded search text, prepared once per search.
 pub struct Needle<'a> {
     finder: Option<Finder<'a>>,
 }
 
 impl<'a> Needle<'a> {
-    /// `lowered` must already be lower-case.
-    pub fn new(lowered: &'a str) -> Self {
-        // A needle with NUL matches no stored text; `None` says so.
+    /// `folded` must be [`fold`](app::domain::fold::fold)ed.
+    pub fn new(folded: &'a str) -> Self {
         Self {
-            finder: (!lowered.contains('\0')).then(|| Finder::new(lowered.as_bytes())),
+            finder: Some(Finder::new(folded.as_bytes())),
         }
     }
 }
 
 impl TextArena {
-    pub fn push(&mut self, fields: &[&str]) {
-        for (n, field) in fields.iter().enumerate() {
-            if n > 0 {
-                self.bytes.push(0);
-            }
-            self.bytes.extend(field.to_lowercase().replace('\0', "").bytes());
-        }
+    /// Adds the next service's text, already folded and joined.
+    pub fn push(&mut self, search_text: &str) {
+        self.bytes.extend(search_text.bytes());
         self.ends.push(self.bytes.len() as u32);
     }
 

@@ -85,11 +85,9 @@ fn search_filter(search: &ServiceSearch, plane: Option<&LocalPlane>, params: &mu
         conditions.push(format!("s.cost_kind = {}", params.text(cost.slug())));
     }
     if let Some(text) = &search.text {
-        let p = params.text(like_contains(text.as_str()));
-        conditions.push(format!(
-            "(LOWER(s.name_zh) LIKE {p} ESCAPE '\\' OR LOWER(s.name_en) LIKE {p} ESCAPE '\\' \
-             OR LOWER(s.description_zh) LIKE {p} ESCAPE '\\' OR LOWER(s.description_en) LIKE {p} ESCAPE '\\')"
-        ));
+        // The text is stored folded (domain::fold); the query is folded the same way.
+        let p = params.text(like_contains(&app::domain::fold::fold(text.as_str())));
+        conditions.push(format!("s.search_text LIKE {p} ESCAPE '\\'"));
     }
     let clause = if conditions.is_empty() {
         String::new()

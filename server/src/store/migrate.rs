@@ -92,6 +92,14 @@ const MIGRATIONS: &[Migration] = &[
             postgres: include_str!("../../migrations/0007_offerings.postgres.sql"),
         },
     },
+    Migration {
+        version: 8,
+        name: "search_text",
+        sql: Sql::PerEngine {
+            sqlite: include_str!("../../migrations/0008_search_text.sqlite.sql"),
+            postgres: include_str!("../../migrations/0008_search_text.postgres.sql"),
+        },
+    },
 ];
 
 /// The SQL for `engine`, with the portable tokens replaced.

@@ -15,6 +15,7 @@ mod offerings;
 mod params;
 mod photos;
 mod rows;
+mod search_text;
 mod snapshot;
 
 use app::domain::store::StoreError;
@@ -192,8 +193,14 @@ impl SqlStore {
     }
 
     /// Applies every migration not yet applied.
+    /// Applies the migrations, then fills what SQL cannot (`search_text` of older rows).
     pub async fn migrate(&self) -> anyhow::Result<Vec<i64>> {
-        migrate::run(&self.pool, self.engine).await
+        let applied = migrate::run(&self.pool, self.engine).await?;
+        let filled = self.backfill_search_text().await?;
+        if filled > 0 {
+            tracing::info!(filled, "search text computed for services written before it existed");
+        }
+        Ok(applied)
     }
 }
 

@@ -283,6 +283,7 @@ impl SqlUnit {
             Value::Text(Some(d.phone.clone())),
             Value::Int(d.capacity.map(i64::from)),
             Value::Text(Some(p.input_json.clone())),
+            Value::Text(Some(p.search_text.clone())),
         ]
     }
 
@@ -303,7 +304,7 @@ impl SqlUnit {
 }
 
 /// The columns [`SqlUnit::publication_values`] fills, in order.
-const PUBLICATION_COLUMNS: [&str; 25] = [
+const PUBLICATION_COLUMNS: [&str; 26] = [
     "category_slug",
     "name_zh",
     "name_en",
@@ -329,6 +330,7 @@ const PUBLICATION_COLUMNS: [&str; 25] = [
     "phone",
     "capacity",
     "draft",
+    "search_text",
 ];
 
 /// A value to bind, typed (sqlx's `Any` needs the type of a NULL).

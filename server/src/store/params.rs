@@ -55,7 +55,7 @@ impl Params {
 pub fn like_contains(text: &str) -> String {
     let mut pattern = String::with_capacity(text.len() + 2);
     pattern.push('%');
-    for c in text.to_lowercase().chars() {
+    for c in text.chars() {
         if matches!(c, '%' | '_' | '\\') {
             pattern.push('\\');
         }
@@ -77,8 +77,9 @@ mod tests {
     }
 
     #[test]
-    fn like_patterns_escape_wildcards_and_lowercase() {
+    fn like_patterns_escape_wildcards_and_keep_the_text_as_given() {
+        // Folding is the caller's (`domain::fold`), done once for the index and SQL alike.
         assert_eq!(like_contains("助餐"), "%助餐%");
-        assert_eq!(like_contains("50%_Off\\"), "%50\\%\\_off\\\\%");
+        assert_eq!(like_contains("50%_Off\\"), "%50\\%\\_Off\\\\%");
     }
 }

@@ -115,9 +115,9 @@ pub async fn service(store: &SqlStore, fixture: &Fixture, code: &str, spec: &Ser
     sqlx::query(
         "INSERT INTO services (code, organization_id, category_slug, name_zh, name_en, description_zh, description_en, delivery,
              grid_unit_id, address_zh, address_en, latitude, longitude, hours_zh, hours_en, cost_kind, price_fen, price_unit_zh,
-             price_unit_en, phone)
+             price_unit_en, phone, search_text)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '南桥街12号', '12 Nanqiao St', $10, $11, '每天', 'Daily', $12, $13, $14, $15,
-             '028-85551234') RETURNING id",
+             '028-85551234', $16) RETURNING id",
     )
     .bind(code)
     .bind(fixture.organization)
@@ -134,6 +134,8 @@ pub async fn service(store: &SqlStore, fixture: &Fixture, code: &str, spec: &Ser
     .bind(priced.then_some(1500_i64))
     .bind(priced.then_some("次"))
     .bind(priced.then_some("visit"))
+    // As the application writes it (a row without it is filled at the next start).
+    .bind(app::domain::fold::searchable(&[&spec.name_zh, &spec.name_en, &spec.description_zh, &spec.description_en]))
     .fetch_one(store.pool())
     .await
     .unwrap()

@@ -92,6 +92,8 @@ pub struct Publication {
     pub hours_en: String,
     pub eligibility_note_en: Option<String>,
     pub price_unit: Option<(&'static str, &'static str)>,
+    /// Names and descriptions as stored, folded for search ([`crate::fold::searchable`]).
+    pub search_text: String,
 }
 
 /// One field's value before and after a change.

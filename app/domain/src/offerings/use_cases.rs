@@ -399,13 +399,16 @@ async fn resolve(
     }
     let place = place.expect("checked");
     let input_json = serde_json::to_string(&draft.to_input()).expect("an input serializes");
+    let name_en = draft.name_en.clone().unwrap_or_else(|| draft.name_zh.clone());
+    let description_en = draft
+        .description_en
+        .clone()
+        .unwrap_or_else(|| draft.description_zh.clone());
     Ok(Publication {
         position: draft.position.unwrap_or(place.position),
-        name_en: draft.name_en.clone().unwrap_or_else(|| draft.name_zh.clone()),
-        description_en: draft
-            .description_en
-            .clone()
-            .unwrap_or_else(|| draft.description_zh.clone()),
+        search_text: crate::fold::searchable(&[&draft.name_zh, &name_en, &draft.description_zh, &description_en]),
+        name_en,
+        description_en,
         address_zh: draft.address.clone().unwrap_or_else(|| place.name_zh.clone()),
         address_en: draft.address.clone().unwrap_or_else(|| place.name_en.clone()),
         hours_zh: draft.hours.render(Lang::Zh),
