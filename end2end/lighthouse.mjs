@@ -43,6 +43,28 @@ const chrome = await chromeLauncher.launch({
   ],
 });
 const STRICT = ['accessibility', 'best-practices', 'seo'];
+
+// A run in which Lighthouse itself failed to record the page (a `runtimeError` such as
+// NO_NAVSTART: Chromium's trace came back without the navigation; seen on two pages of
+// one run on 2026-11-26, pages that passed on every run before and after) has no scores to
+// judge: its categories are null, not low. Such a run is the instrument failing, not the
+// page, so the page is audited again, up to three times; scores are never retried, and a
+// page Lighthouse cannot record three times over fails the run.
+async function audit(url, cookie) {
+  let result;
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    result = await lighthouse(url, {
+      port: chrome.port,
+      output: 'json',
+      logLevel: 'error',
+      onlyCategories: ['performance', ...STRICT],
+      extraHeaders: cookie ? { Cookie: `doorstep_session=${cookie}` } : undefined,
+    });
+    if (!result.lhr.runtimeError) break;
+    console.log(`  Lighthouse could not record ${url} (${result.lhr.runtimeError.code}), attempt ${attempt} of 3`);
+  }
+  return result;
+}
 const measured = (format) => (value) => (value === undefined ? 'n/a' : format(value));
 const seconds = measured((ms) => `${(ms / 1000).toFixed(2)} s`);
 const millis = measured((ms) => `${Math.round(ms)} ms`);
@@ -51,13 +73,10 @@ const rows = [];
 const failures = [];
 try {
   for (const [name, path, cookie] of [...pages, ...(session ? signedIn.map(([n, p]) => [n, p, session]) : [])]) {
-    const result = await lighthouse(`${base}${path}`, {
-      port: chrome.port,
-      output: 'json',
-      logLevel: 'error',
-      onlyCategories: ['performance', ...STRICT],
-      extraHeaders: cookie ? { Cookie: `doorstep_session=${cookie}` } : undefined,
-    });
+    const result = await audit(`${base}${path}`, cookie);
+    if (result.lhr.runtimeError) {
+      failures.push(`${name} (${path}) could not be audited: ${result.lhr.runtimeError.code} ${result.lhr.runtimeError.message}`);
+    }
     const { categories, audits } = result.lhr;
     const score = (id) => Math.round((categories[id]?.score ?? 0) * 100);
     const row = {
