@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod fixtures;
+pub mod offerings;
 pub mod people;
 
 use clap::Parser;

@@ -49,6 +49,17 @@ fn not_found() -> AppError {
     AppError::not_found("服务项目", "offering")
 }
 
+/// A retired offering no longer changes (its history and ratings stay as they were).
+fn not_retired(offering: &Offering) -> Result<(), AppError> {
+    if offering.status == OfferingStatus::Retired {
+        return Err(AppError::conflict(
+            "这项服务已经停止提供，不能再修改",
+            "the offering is retired and can no longer be edited",
+        ));
+    }
+    Ok(())
+}
+
 fn stale() -> AppError {
     AppError::conflict(
         "这项服务刚被别人修改过，请重新打开后再改",
@@ -120,12 +131,7 @@ impl Offerings<'_> {
         if from_revision.is_some_and(|r| r != current.revision) {
             return Err(stale());
         }
-        if current.status == OfferingStatus::Retired {
-            return Err(AppError::conflict(
-                "这项服务已经停止提供，不能再修改",
-                "the offering is retired and can no longer be edited",
-            ));
-        }
+        not_retired(&current)?;
         let draft = input.check()?;
         let facts = may_publish(unit.as_mut(), current.organization).await?;
         let publication = resolve(unit.as_mut(), &facts, draft).await?;
@@ -222,12 +228,7 @@ impl Offerings<'_> {
     pub async fn set_photo(&self, who: &Principal, id: ServiceId, key: Option<&str>) -> Result<Offering, AppError> {
         let mut unit = self.store.begin_offerings().await?;
         let current = self.own(unit.as_mut(), who, id).await?;
-        if current.status == OfferingStatus::Retired {
-            return Err(AppError::conflict(
-                "这项服务已经停止提供，不能再修改",
-                "the offering is retired and can no longer be edited",
-            ));
-        }
+        not_retired(&current)?;
         may_publish(unit.as_mut(), current.organization).await?;
         if current.photo.as_deref() == key {
             return Ok(current);
@@ -259,12 +260,7 @@ impl Offerings<'_> {
     pub async fn may_change(&self, who: &Principal, id: ServiceId) -> Result<(), AppError> {
         let mut unit = self.store.begin_offerings().await?;
         let current = self.own(unit.as_mut(), who, id).await?;
-        if current.status == OfferingStatus::Retired {
-            return Err(AppError::conflict(
-                "这项服务已经停止提供，不能再修改",
-                "the offering is retired and can no longer be edited",
-            ));
-        }
+        not_retired(&current)?;
         may_publish(unit.as_mut(), current.organization).await?;
         Ok(())
     }

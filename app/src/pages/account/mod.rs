@@ -4,6 +4,7 @@
 
 pub mod desk;
 pub mod me;
+pub mod offering_fields;
 pub mod offerings;
 pub mod organization_new;
 pub mod sign_in;

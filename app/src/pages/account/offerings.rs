@@ -5,6 +5,7 @@
 //! Words are given in both languages where they are used (`say(zh, en)`): every string
 //! of these pages is a pair, so neither language can be missing.
 
+use super::offering_fields::{OfferingInput, OfferingSelect, OfferingText, Shown};
 use super::PleaseSignIn;
 use crate::api::offerings::{load_offering_form, load_offerings, OfferingFormView};
 use crate::components::form::take_flash;
@@ -348,115 +349,6 @@ fn field_label(lang: Lang, field: &str) -> &'static str {
         "phone" => say(lang, "电话", "phone"),
         "capacity" => say(lang, "每周名额", "weekly capacity"),
         _ => say(lang, "其他", "other"),
-    }
-}
-
-/// The values and refusals the form shows, from context.
-#[derive(Clone)]
-struct Shown {
-    values: crate::domain::offerings::form::FormValues,
-    flash: Flash,
-    lang: Lang,
-}
-
-impl Shown {
-    fn value(&self, name: &str) -> String {
-        self.values.get(name).cloned().unwrap_or_default()
-    }
-    fn error(&self, name: &str) -> Option<String> {
-        self.flash.error("offering", name, self.lang)
-    }
-}
-
-/// A labelled text input of the offering form, with its error.
-#[component]
-fn OfferingInput(
-    name: &'static str,
-    label: &'static str,
-    #[prop(optional)] hint: Option<&'static str>,
-    #[prop(default = "text")] kind: &'static str,
-    #[prop(optional)] inputmode: Option<&'static str>,
-    #[prop(optional)] required: bool,
-    #[prop(optional)] error_of: Option<&'static str>,
-) -> impl IntoView {
-    let shown = use_context::<Shown>();
-    let value = shown.as_ref().map(|s| s.value(name)).unwrap_or_default();
-    let error = shown.as_ref().and_then(|s| s.error(error_of.unwrap_or(name)));
-    let id = format!("offering-{name}");
-    let hint_id = hint.map(|_| format!("{id}-hint"));
-    let error_id = error.as_ref().map(|_| format!("{id}-error"));
-    let described = [hint_id.clone(), error_id.clone()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-    view! {
-        <div class="field">
-            <label for=id.clone()>{label}</label>
-            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
-            {error.clone().map(|e| view! { <p class="field-error" id=error_id.clone()>{e}</p> })}
-            <input id=id name=name type=kind value=value inputmode=inputmode required=required
-                aria-invalid=error.is_some().then_some("true")
-                aria-describedby=(!described.is_empty()).then_some(described) />
-        </div>
-    }
-}
-
-/// A labelled text area of the offering form, with its error.
-#[component]
-fn OfferingText(
-    name: &'static str,
-    label: &'static str,
-    #[prop(optional)] hint: Option<&'static str>,
-    #[prop(optional)] required: bool,
-) -> impl IntoView {
-    let shown = use_context::<Shown>();
-    let value = shown.as_ref().map(|s| s.value(name)).unwrap_or_default();
-    let error = shown.as_ref().and_then(|s| s.error(name));
-    let id = format!("offering-{name}");
-    let hint_id = hint.map(|_| format!("{id}-hint"));
-    let error_id = error.as_ref().map(|_| format!("{id}-error"));
-    let described = [hint_id.clone(), error_id.clone()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-    view! {
-        <div class="field">
-            <label for=id.clone()>{label}</label>
-            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
-            {error.clone().map(|e| view! { <p class="field-error" id=error_id.clone()>{e}</p> })}
-            <textarea id=id name=name rows="4" required=required
-                aria-invalid=error.is_some().then_some("true")
-                aria-describedby=(!described.is_empty()).then_some(described)>{value}</textarea>
-        </div>
-    }
-}
-
-/// A labelled select of the offering form, with its error.
-#[component]
-fn OfferingSelect(
-    name: &'static str,
-    label: &'static str,
-    options: Vec<(String, String)>,
-    #[prop(optional)] error_of: Option<&'static str>,
-) -> impl IntoView {
-    let shown = use_context::<Shown>();
-    let chosen = shown.as_ref().map(|s| s.value(name)).unwrap_or_default();
-    let error = shown.as_ref().and_then(|s| s.error(error_of.unwrap_or(name)));
-    let id = format!("offering-{name}");
-    let error_id = error.as_ref().map(|_| format!("{id}-error"));
-    view! {
-        <div class="field">
-            <label for=id.clone()>{label}</label>
-            {error.clone().map(|e| view! { <p class="field-error" id=error_id.clone()>{e}</p> })}
-            <select id=id name=name aria-invalid=error.is_some().then_some("true") aria-describedby=error_id.clone()>
-                {options.into_iter().map(|(value, text)| {
-                    let selected = value == chosen;
-                    view! { <option value=value selected=selected>{text}</option> }
-                }).collect_view()}
-            </select>
-        </div>
     }
 }
 

@@ -1,0 +1,137 @@
+//! Offering photos, on both engines and both stores (database, directory): re-encoded
+//! without EXIF, in two sizes, served for a year; refusals before anything is stored.
+
+mod common;
+
+use common::offerings::{count, meals, publisher};
+use common::people::{self, Person};
+use common::{fixtures, Engine, TestApp};
+use reqwest::Method;
+use serde_json::Value;
+
+/// A picture as a phone would send it: a JPEG with EXIF (GPS included).
+fn phone_photo(width: u32, height: u32) -> Vec<u8> {
+    let mut plain = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    }))
+    .write_to(&mut plain, image::ImageFormat::Jpeg)
+    .unwrap();
+    let plain = plain.into_inner();
+    let mut exif = b"Exif\0\0MM\0*\0\0\0\x08GPSLatitude 30.6412 N".to_vec();
+    let mut photo = plain[..2].to_vec();
+    photo.extend([0xFF, 0xE1]);
+    photo.extend(((exif.len() + 2) as u16).to_be_bytes());
+    photo.append(&mut exif);
+    photo.extend(&plain[2..]);
+    photo
+}
+
+async fn put_photo(app: &TestApp, id: i64, who: &Person, body: Vec<u8>) -> (u16, Value) {
+    let response = app
+        .request(Method::PUT, &format!("/api/v1/offerings/{id}/photo"), Some(who))
+        .header("Content-Type", "image/jpeg")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn photos_are_re_encoded_without_exif_and_served_for_a_year(engine: Engine, uploads: Option<&std::path::Path>) {
+    let mut db = common::fresh_db(engine).await;
+    if let Some(dir) = uploads {
+        db.store = db
+            .store
+            .clone()
+            .with_uploads(doorstep_server::store::Uploads::Directory(dir.to_owned()));
+    }
+    let app = common::spawn_with(db).await;
+    let store = &app.db.store;
+    let fixture = fixtures::base(store).await;
+    let owner = people::person(store, "机构社工").await;
+    let stranger = people::person(store, "路人").await;
+    let org = publisher(store, &fixture, &owner).await;
+    let (_, created) = app
+        .send(
+            Method::POST,
+            &format!("/api/v1/organizations/{org}/offerings"),
+            Some(&owner),
+            Some(meals(&fixture)),
+        )
+        .await;
+    let id = created["id"].as_i64().unwrap();
+
+    // A stranger's upload is refused before it is even decoded.
+    assert_eq!(put_photo(&app, id, &stranger, phone_photo(50, 50)).await.0, 404);
+    let (status, body) = put_photo(&app, id, &owner, b"GIF89a not a photo".to_vec()).await;
+    assert_eq!(
+        (status, body["error"]["fields"][0]["field"].as_str()),
+        (422, Some("photo"))
+    );
+    let mut too_big = phone_photo(20, 20);
+    too_big.resize(5 * 1024 * 1024 + 1, 0);
+    let (status, body) = put_photo(&app, id, &owner, too_big).await;
+    assert_eq!(status, 422);
+    assert!(body["error"]["fields"][0]["message"].as_str().unwrap().contains("5 MB"));
+    assert_eq!(put_photo(&app, id, &owner, vec![0xFF; 8 * 1024 * 1024]).await.0, 413);
+    assert_eq!(count(store, "SELECT COUNT(*) FROM photos").await, 0);
+
+    let (status, offering) = put_photo(&app, id, &owner, phone_photo(1200, 900)).await;
+    assert_eq!(status, 200, "{offering}");
+    let path = offering["photo"].as_str().unwrap().to_owned();
+    assert!(path.starts_with("/photos/") && path.ends_with("/page.jpg"));
+    let (_, page) = app.get_json(&format!("/api/v1/services/{id}")).await;
+    assert_eq!(page["photo"], path.as_str(), "residents see it at once");
+    for (file, width) in [("page.jpg", 960), ("card.jpg", 320)] {
+        let response = app.get(&path.replace("page.jpg", file)).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-type"], "image/jpeg");
+        assert_eq!(
+            response.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        let bytes = response.bytes().await.unwrap();
+        assert!(!bytes.windows(11).any(|w| w == b"GPSLatitude"), "no EXIF, no GPS");
+        assert_eq!(image::load_from_memory(&bytes).unwrap().width(), width);
+    }
+    assert_eq!(app.get("/photos/0123456789abcdef01234567/page.jpg").await.status(), 404);
+    assert_eq!(app.get("/photos/..%2F..%2Fetc/page.jpg").await.status(), 404);
+    let stored = count(store, "SELECT COUNT(*) FROM photos").await;
+    assert_eq!(stored, if uploads.is_some() { 0 } else { 2 });
+
+    let (status, history) = app
+        .send(
+            Method::GET,
+            &format!("/api/v1/offerings/{id}/history"),
+            Some(&owner),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, history[0]["changes"][0]["field"].as_str()),
+        (200, Some("photo"))
+    );
+    let (status, removed) = app
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/offerings/{id}/photo"),
+            Some(&owner),
+            None,
+        )
+        .await;
+    assert_eq!((status, removed.get("photo")), (200, None));
+}
+
+async fn photos_kept_in_the_database(engine: Engine) {
+    photos_are_re_encoded_without_exif_and_served_for_a_year(engine, None).await;
+}
+
+async fn photos_kept_in_a_directory(engine: Engine) {
+    let dir = common::tempdir::TempDir::new();
+    photos_are_re_encoded_without_exif_and_served_for_a_year(engine, Some(&dir.path)).await;
+    let files = std::fs::read_dir(&dir.path).unwrap().count();
+    assert_eq!(files, 2, "both sizes, no temporary file left");
+}
+on_both_engines!(photos_kept_in_the_database, photos_kept_in_a_directory);
