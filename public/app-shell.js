@@ -90,7 +90,9 @@
     const controller = (inFlight = new AbortController());
     const number = ++navigations;
     const showProgress = setTimeout(() => root.classList.add('navigating'), PROGRESS_DELAY_MS);
-    root.setAttribute('aria-busy', 'true');
+    // On <body>, not <html>: ARIA attributes are not allowed on the root element (axe
+    // caught it when it ran while a swap was finishing).
+    document.body.setAttribute('aria-busy', 'true');
     let response;
     let html;
     try {
@@ -111,7 +113,7 @@
       if (number === navigations) {
         inFlight = null;
         root.classList.remove('navigating');
-        root.removeAttribute('aria-busy');
+        document.body.removeAttribute('aria-busy');
       }
     }
     if (number !== navigations) return;

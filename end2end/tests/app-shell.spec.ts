@@ -198,10 +198,10 @@ test.describe('with a slow server', () => {
     await page.locator('.service-card').first().getByRole('link').click();
     await expect(page.locator('html')).toHaveClass(/navigating/);
     await expect(page.locator('#nav-progress')).toHaveCSS('opacity', '1');
-    await expect(page.locator('html')).toHaveAttribute('aria-busy', 'true');
+    await expect(page.locator('body')).toHaveAttribute('aria-busy', 'true');
     release();
     await navigated(page, 1);
-    await expect(page.locator('html')).not.toHaveAttribute('aria-busy', 'true');
+    await expect(page.locator('body')).not.toHaveAttribute('aria-busy', 'true');
     await expect(page.locator('html')).not.toHaveClass(/navigating/);
   });
 });
