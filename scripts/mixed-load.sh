@@ -2,7 +2,8 @@
 # Issue 9's mixed load: 50 clients search at the middle ring of the generated city while a
 # writer edits offerings through the JSON API (RATE edits a second, default 20). Prints
 # search throughput and latency without and with the writer, the writer's own answers,
-# and what /metrics says about snapshot rebuilds and reads that fell back to SQL.
+# and what /metrics says about deltas applied, snapshot rebuilds and reads that fell back
+# to SQL.
 #   ENGINES="sqlite postgres" DURATION=10s RATE=20 scripts/mixed-load.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_rust_tools
@@ -131,7 +132,7 @@ PY
   echo
   echo "writer: $(cat "$work/writer.txt")"
   count() { awk -v m="$1" '$1 ~ "^"m {s += $NF} END {print s + 0}' <<<"$2"; }
-  echo "during the writer: $(( $(count directory_sql_fallbacks_total "$after") - $(count directory_sql_fallbacks_total "$before") )) reads fell back to SQL, $(( $(count directory_full_rebuilds_total "$after") - $(count directory_full_rebuilds_total "$before") )) full snapshot rebuilds"
+  echo "during the writer: $(( $(count directory_sql_fallbacks_total "$after") - $(count directory_sql_fallbacks_total "$before") )) reads fell back to SQL, $(( $(count directory_full_rebuilds_total "$after") - $(count directory_full_rebuilds_total "$before") )) full snapshot rebuilds, $(( $(count directory_deltas_applied_total "$after") - $(count directory_deltas_applied_total "$before") )) deltas applied"
   echo "RSS after: $(ps -o rss= -p "${pids[-1]}") KB"
   kill "${pids[-1]}"
 done

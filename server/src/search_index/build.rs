@@ -81,6 +81,8 @@ impl SearchIndex {
         };
         index.by_name_zh = by_name(|s| &s.name_zh);
         index.by_name_en = by_name(|s| &s.name_en);
+        index.by_id = (0..services.len() as u32).collect();
+        index.by_id.sort_by_key(|&p| services[p as usize].id);
         index
     }
 }

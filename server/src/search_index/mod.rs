@@ -22,8 +22,11 @@
 //!   service.
 
 mod build;
+mod layered;
 mod nearest;
 mod text;
+
+pub use layered::{Hidden, Layered};
 
 use app::domain::catalog::{CategoryGroup, CostKind};
 use app::domain::geo::{BoundingBox, LocalPlane};
@@ -100,6 +103,8 @@ pub struct SearchIndex {
     /// Services by name in each language (positions in the columns above).
     by_name_zh: Vec<u32>,
     by_name_en: Vec<u32>,
+    /// Positions in id order, to find a service's position by its id.
+    by_id: Vec<u32>,
     text: TextArena,
 }
 
@@ -138,6 +143,8 @@ struct Filter<'a> {
     allowed_kinds: Vec<usize>,
     any_kind: bool,
     needle: Option<Needle<'a>>,
+    /// Positions left out of the answers (services changed since the index was built).
+    hidden: Option<&'a Hidden>,
 }
 
 impl SearchIndex {
@@ -151,6 +158,20 @@ impl SearchIndex {
 
     /// The page of ids and the total that the SQL search would return for `search`.
     pub fn search(&self, search: &ServiceSearch) -> Hits {
+        let mut hits = self.search_first(search, None);
+        hits.ids.drain(..hits.ids.len().min(search.paging.offset() as usize));
+        hits
+    }
+
+    /// Where the service `id` is in the columns, if the index holds it.
+    pub fn position(&self, id: i64) -> Option<usize> {
+        let at = self.by_id.partition_point(|&p| self.ids[p as usize] < id);
+        self.by_id.get(at).map(|&p| p as usize).filter(|&p| self.ids[p] == id)
+    }
+
+    /// The total and the ids from the first result to the end of the requested page (its
+    /// offset not skipped), as if the services at `hidden` positions were not indexed.
+    pub fn search_first(&self, search: &ServiceSearch, hidden: Option<&Hidden>) -> Hits {
         let needle_text = search.text.as_ref().map(|t| app::domain::fold::fold(t.as_str()));
         let allowed: Vec<bool> = self
             .kind_table
@@ -166,6 +187,7 @@ impl SearchIndex {
             allowed,
             any_kind: search.categories.is_empty() && search.group.is_none() && search.cost.is_none(),
             needle: needle_text.as_deref().map(Needle::new),
+            hidden,
         };
         match search.near {
             Some(origin) => self.nearest(
@@ -182,6 +204,20 @@ impl SearchIndex {
         filter.allowed[usize::from(self.kinds[i])] && filter.needle.as_ref().is_none_or(|n| self.text.contains(i, n))
     }
 
+    /// Whether a service matching the filter may be answered (it is not hidden).
+    fn shown(&self, filter: &Filter, i: usize) -> bool {
+        filter.hidden.is_none_or(|h| !h.contains(i)) && self.matches(filter, i)
+    }
+
+    /// How many hidden services the totals counted (they pass `also` and the filter), to
+    /// take off: totals come from cell counts, which know nothing of hidden services.
+    fn hidden_matching(&self, filter: &Filter, also: impl Fn(usize) -> bool) -> u64 {
+        filter
+            .hidden
+            .map(|h| h.positions().filter(|&i| also(i) && self.matches(filter, i)).count() as u64)
+            .unwrap_or(0)
+    }
+
     fn services_of(&self, cell: usize) -> std::ops::Range<usize> {
         self.cells[cell].start as usize..self.cells[cell].end as usize
     }
@@ -196,11 +232,12 @@ impl SearchIndex {
     }
 
     fn by_name(&self, filter: &Filter, search: &ServiceSearch) -> Hits {
-        let total = if filter.needle.is_none() {
+        let counted: u64 = if filter.needle.is_none() {
             (0..self.cells.len()).map(|cell| self.counted(filter, cell)).sum()
         } else {
             (0..self.len()).filter(|&i| self.matches(filter, i)).count() as u64
         };
+        let total = counted - self.hidden_matching(filter, |_| true);
         let order = match search.lang {
             Lang::Zh => &self.by_name_zh,
             Lang::En => &self.by_name_en,
@@ -209,22 +246,20 @@ impl SearchIndex {
         let ids = order
             .iter()
             .map(|&i| i as usize)
-            .filter(|&i| self.matches(filter, i))
+            .filter(|&i| self.shown(filter, i))
             .take(wanted)
-            .skip(search.paging.offset() as usize)
             .map(|i| self.ids[i])
             .collect();
         Hits { total, ids }
     }
 }
 
-/// How many of the first results the page needs: up to its end, never past the total,
-/// and none when the page starts past the end.
+/// How many of the first results the page needs: up to its end, never past the total.
+/// Even a page past the end asks for them: a [`Layered`] index merges this index's first
+/// results with another's, so they may fall inside its page. (Offsets stop at
+/// `MAX_OFFSET`, which bounds the work.)
 fn page_end(search: &ServiceSearch, total: u64) -> usize {
     let offset = search.paging.offset();
-    if offset >= total {
-        return 0;
-    }
     offset.saturating_add(u64::from(search.paging.limit())).min(total) as usize
 }
 

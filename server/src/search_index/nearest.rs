@@ -115,6 +115,7 @@ impl SearchIndex {
                     .count() as u64,
             };
         }
+        total -= self.hidden_matching(filter, within);
 
         // The page: nearest cells first, within a zone that widens until the page is full
         // and no cell outside the zone could hold a nearer service.
@@ -149,7 +150,7 @@ impl SearchIndex {
                     break;
                 }
                 for i in self.services_of(cell as usize) {
-                    if !(within(i) && self.matches(filter, i)) {
+                    if !(within(i) && self.shown(filter, i)) {
                         continue;
                     }
                     let ranked = Ranked {
@@ -174,12 +175,7 @@ impl SearchIndex {
             }
             zone = (zone * 3.0).min(radius);
         }
-        let ids = best
-            .into_sorted_vec()
-            .into_iter()
-            .skip(search.paging.offset() as usize)
-            .map(|r| r.id)
-            .collect();
+        let ids = best.into_sorted_vec().into_iter().map(|r| r.id).collect();
         Hits { total, ids }
     }
 }

@@ -169,6 +169,45 @@ proptest! {
         let index = SearchIndex::build(services.clone());
         prop_assert_eq!(index.search(&search), oracle(&services, &search));
     }
+
+    /// A base index with changes laid over it (services moved, renamed, removed, added)
+    /// answers as an index built from the services as they are now.
+    #[test]
+    fn changes_laid_over_the_index_answer_as_a_rebuilt_index_would(
+        services in services_strategy(),
+        changes in prop::collection::vec((0usize..400, 0.0f64..0.09, 0.0f64..0.1, 0usize..75, 0u8..4), 0..40),
+        search in search_strategy(),
+    ) {
+        let base = Layered::new(SearchIndex::build(services.clone()));
+        let mut now: std::collections::BTreeMap<i64, IndexedService> =
+            services.iter().map(|s| (s.id, s.clone())).collect();
+        let mut changed = std::collections::BTreeSet::new();
+        for (n, (pick, dlat, dlon, kind, what)) in changes.into_iter().enumerate() {
+            // Existing ids are n * 7 + 1; new ones are even, so never clash.
+            let id = match services.get(pick) {
+                Some(s) if what != 3 => s.id,
+                _ => 10_000 + 2 * n as i64,
+            };
+            changed.insert(id);
+            if what == 0 {
+                now.remove(&id);
+            } else {
+                now.insert(id, service(id, 30.6 + dlat, 104.0 + dlon, kind));
+            }
+        }
+        let current: Vec<IndexedService> = changed.iter().filter_map(|id| now.get(id).cloned()).collect();
+        let layered = base.with_changes(changed.iter().copied(), current);
+        let everything: Vec<IndexedService> = now.values().cloned().collect();
+        let name = |id: i64| {
+            let s = &now[&id];
+            match search.lang {
+                Lang::Zh => s.name_zh.as_str(),
+                Lang::En => s.name_en.as_str(),
+            }
+        };
+        prop_assert_eq!(layered.len(), everything.len());
+        prop_assert_eq!(layered.search(&search, name), oracle(&everything, &search));
+    }
 }
 
 #[test]

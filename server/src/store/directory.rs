@@ -265,14 +265,14 @@ impl DirectoryStore for SqlStore {
 
     async fn categories(&self, lang: Lang) -> Result<Vec<Category>, StoreError> {
         match self.current_snapshot().await? {
-            Some(snapshot) => Ok(snapshot.categories.all(lang)),
+            Some(snapshot) => Ok(snapshot.categories().all(lang)),
             None => self.categories_by_sql(lang).await,
         }
     }
 
     async fn grid_units(&self, lang: Lang) -> Result<Vec<GridUnit>, StoreError> {
         match self.current_snapshot().await? {
-            Some(snapshot) => Ok(snapshot.grid.all(lang)),
+            Some(snapshot) => Ok(snapshot.grid().all(lang)),
             None => self.grid_units_by_sql(lang).await,
         }
     }
@@ -280,14 +280,14 @@ impl DirectoryStore for SqlStore {
     async fn grid_children(&self, parent: Option<GridUnitId>, lang: Lang) -> Result<Vec<GridUnit>, StoreError> {
         let parent = parent.map(GridUnitId::get);
         match self.current_snapshot().await? {
-            Some(snapshot) => Ok(snapshot.grid.children(parent, lang)),
+            Some(snapshot) => Ok(snapshot.grid().children(parent, lang)),
             None => self.grid_children_by_sql(parent, lang).await,
         }
     }
 
     async fn communities(&self, lang: Lang) -> Result<Vec<GridUnit>, StoreError> {
         match self.current_snapshot().await? {
-            Some(snapshot) => Ok(snapshot.grid.communities(lang)),
+            Some(snapshot) => Ok(snapshot.grid().communities(lang)),
             None => self.communities_by_sql(lang).await,
         }
     }
@@ -295,7 +295,7 @@ impl DirectoryStore for SqlStore {
     async fn home_places_in(&self, community_id: GridUnitId, lang: Lang) -> Result<Vec<GridUnit>, StoreError> {
         let community_id = community_id.get();
         match self.current_snapshot().await? {
-            Some(snapshot) => Ok(snapshot.grid.home_places_in(community_id, lang)),
+            Some(snapshot) => Ok(snapshot.grid().home_places_in(community_id, lang)),
             None => self.home_places_in_by_sql(community_id, lang).await,
         }
     }
@@ -303,7 +303,7 @@ impl DirectoryStore for SqlStore {
     async fn grid_unit(&self, id: GridUnitId, lang: Lang) -> Result<Option<GridUnit>, StoreError> {
         let id = id.get();
         match self.current_snapshot().await? {
-            Some(snapshot) => Ok(snapshot.grid.unit(id, lang)),
+            Some(snapshot) => Ok(snapshot.grid().unit(id, lang)),
             None => self.grid_unit_by_sql(id, lang).await,
         }
     }

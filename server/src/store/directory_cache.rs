@@ -10,19 +10,36 @@
 //!   the versions are equal: then the snapshot holds exactly what the database holds, so
 //!   the answer is as fresh as SQL's. A write through any instance, or by hand, therefore
 //!   shows at once everywhere.
-//! - When the versions differ (or no snapshot is loaded yet) the read goes to SQL and a
-//!   rebuild starts in the background, one at a time; no request waits for a build. Fine
-//!   for a directory that changes a few times a minute; a busier one would apply changes
-//!   incrementally from a change log instead of rebuilding.
+//! - When the versions differ, the snapshot is brought up to date from the change log
+//!   (migration 0009): one read of what changed since, applied beside the shared base
+//!   (`snapshot::changes`), one at a time, by the first request that finds it stale; the
+//!   requests behind it take its result. A request never answers from a snapshot read
+//!   before the request began (`Snapshot::read_started`).
+//! - Only when changes cannot be applied one by one (no snapshot yet, the grid or the
+//!   categories changed, the log was pruned past the snapshot) does a read go to SQL,
+//!   while the directory is read whole in the background; no request waits for that.
+//! - Once many services have changed since the base was read, a whole read in the
+//!   background folds them into a new base (reads meanwhile keep using the changes), then
+//!   catches up with the changes committed while it ran, and prunes the log.
 
 use super::coalesced_read::CoalescedRead;
 use super::snapshot::{DirectoryRead, Snapshot};
 use super::{failed, SqlStore};
 use app::domain::directory::SearchPage;
-use app::domain::geo::LocalPlane;
 use app::domain::search::ServiceSearch;
 use app::domain::store::StoreError;
 use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+/// Once this many services changed since the base was read, a new base is read in the
+/// background. Each search pays for the changed services it must leave out of the base
+/// and merge back in; a few hundred cost microseconds, and a whole read every few hundred
+/// edits costs a second of one core.
+const FOLD_CHANGES_AT: usize = 500;
+
+/// The change log keeps this many versions behind each whole read, so an instance that
+/// lags a little still applies changes instead of reading everything.
+const VERSIONS_KEPT: i64 = 10_000;
 
 /// How long a read waits for the database to say which directory version is current.
 /// The query is a primary-key read of one row: seconds mean the database is stuck.
@@ -34,6 +51,8 @@ pub(crate) struct DirectoryCache {
     current: RwLock<Option<Arc<Snapshot>>>,
     /// Held while a rebuild runs, so there is only ever one.
     building: Arc<tokio::sync::Mutex<()>>,
+    /// Held while changes are applied or a rebuild is installed: one at a time, in order.
+    applying: tokio::sync::Mutex<()>,
     /// The database's current `directory_version`, one query for many requests.
     version: CoalescedRead<Result<i64, StoreError>>,
 }
@@ -50,8 +69,10 @@ impl DirectoryCache {
         self.current.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    fn replace(&self, snapshot: Snapshot) {
-        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(snapshot));
+    fn replace(&self, snapshot: Arc<Snapshot>) {
+        metrics::gauge!("directory_snapshot_version").set(snapshot.version as f64);
+        metrics::gauge!("directory_changed_services").set(snapshot.changed() as f64);
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(snapshot);
     }
 }
 
@@ -60,6 +81,8 @@ impl DirectoryCache {
 pub struct IndexStatus {
     pub version: i64,
     pub services: usize,
+    /// Services changed since the snapshot's base was read (applied from the change log).
+    pub changed: usize,
 }
 
 impl SqlStore {
@@ -76,40 +99,56 @@ impl SqlStore {
     /// The snapshot, if it is as current as the database at some moment after this call
     /// began; else `None` (a rebuild is then under way, and the caller should ask SQL).
     async fn fresh_snapshot(&self) -> Result<Option<Arc<Snapshot>>, StoreError> {
+        let began = Instant::now();
         let Some(snapshot) = self.cache.snapshot() else {
             self.rebuild_index_in_background();
             metrics::counter!("directory_sql_fallbacks_total", "why" => "no snapshot").increment(1);
             return Ok(None);
         };
-        if self.directory_version().await? != snapshot.version {
-            self.rebuild_index_in_background();
-            metrics::counter!("directory_sql_fallbacks_total", "why" => "stale snapshot").increment(1);
-            return Ok(None);
+        if self.directory_version().await? == snapshot.version {
+            return Ok(Some(snapshot));
         }
-        Ok(Some(snapshot))
+        self.catch_up(began).await
+    }
+
+    /// Applies the changes committed since the current snapshot was read, unless another
+    /// request did so after `began`; `None` when they cannot be applied one by one.
+    async fn catch_up(&self, began: Instant) -> Result<Option<Arc<Snapshot>>, StoreError> {
+        let _turn = self.cache.applying.lock().await;
+        let Some(current) = self.cache.snapshot() else {
+            return Ok(None);
+        };
+        if current.read_started >= began {
+            return Ok(Some(current));
+        }
+        match current.with_changes_since(self.pool(), self.engine()).await {
+            Ok(Some(next)) => {
+                let next = Arc::new(next);
+                self.cache.replace(next.clone());
+                if next.changed() >= FOLD_CHANGES_AT {
+                    self.rebuild_index_in_background();
+                }
+                Ok(Some(next))
+            }
+            Ok(None) => {
+                self.rebuild_index_in_background();
+                metrics::counter!("directory_sql_fallbacks_total", "why" => "changes not applicable").increment(1);
+                Ok(None)
+            }
+            Err(error) => {
+                tracing::warn!(%error, "applying directory changes failed; searching by SQL meanwhile");
+                metrics::counter!("directory_sql_fallbacks_total", "why" => "changes failed").increment(1);
+                Ok(None)
+            }
+        }
     }
 
     /// The search through the index, or `None` when the snapshot is missing or stale.
     pub async fn search_by_index(&self, search: &ServiceSearch) -> Result<Option<SearchPage>, StoreError> {
-        let Some(snapshot) = self.current_snapshot().await? else {
-            return Ok(None);
-        };
-        let hits = snapshot.index.search(search);
-        let plane = search.near.map(LocalPlane::new);
-        let items: Vec<_> = hits
-            .ids
-            .iter()
-            .filter_map(|id| snapshot.cards.summary(*id, search.lang, plane.as_ref()))
-            .collect();
-        if items.len() != hits.ids.len() {
-            // The index and the cards come from one read; a gap is a bug. SQL answers.
-            tracing::error!(version = snapshot.version, "search index and cards disagree");
-            return Ok(None);
-        }
-        Ok(Some(SearchPage {
-            total: hits.total,
-            items,
-        }))
+        Ok(self
+            .current_snapshot()
+            .await?
+            .and_then(|snapshot| snapshot.search(search)))
     }
 
     /// Which snapshot this store answers from (its build number in this process),
@@ -143,7 +182,8 @@ impl SqlStore {
     pub fn index_status(&self) -> Option<IndexStatus> {
         self.cache.snapshot().map(|s| IndexStatus {
             version: s.version,
-            services: s.index.len(),
+            services: s.len(),
+            changed: s.changed(),
         })
     }
 
@@ -171,17 +211,37 @@ impl SqlStore {
     async fn build_index(&self) -> Result<IndexStatus, StoreError> {
         let started = std::time::Instant::now();
         let read = self.read_for_index().await.map_err(failed)?;
-        if self.cache.snapshot().is_some_and(|s| s.version == read.version) {
+        if self
+            .cache
+            .snapshot()
+            .is_some_and(|s| s.version == read.version && s.changed() == 0)
+        {
             return Ok(self.index_status().expect("a snapshot is loaded"));
         }
-        let snapshot = tokio::task::spawn_blocking(move || read.into_snapshot())
+        let built = tokio::task::spawn_blocking(move || read.into_snapshot())
             .await
             .map_err(|e| failed(sqlx::Error::Protocol(format!("index build panicked: {e}"))))?;
+        let base_version = built.version;
+        // Writes went on while the directory was read and indexed: apply them before the
+        // new snapshot replaces one that may already have them.
+        let snapshot = {
+            let _turn = self.cache.applying.lock().await;
+            let caught_up = built.with_changes_since(self.pool(), self.engine()).await;
+            let snapshot = match caught_up {
+                Ok(Some(caught_up)) => caught_up,
+                // The next request finds it stale and reads the directory whole again.
+                _ => built,
+            };
+            let snapshot = Arc::new(snapshot);
+            self.cache.replace(snapshot.clone());
+            snapshot
+        };
+        self.prune_changes(base_version - VERSIONS_KEPT).await;
         let status = IndexStatus {
             version: snapshot.version,
-            services: snapshot.index.len(),
+            services: snapshot.len(),
+            changed: snapshot.changed(),
         };
-        self.cache.replace(snapshot);
         metrics::counter!("directory_full_rebuilds_total").increment(1);
         metrics::histogram!("directory_full_rebuild_seconds").record(started.elapsed().as_secs_f64());
         tracing::info!(
@@ -191,6 +251,30 @@ impl SqlStore {
             "directory snapshot built"
         );
         Ok(status)
+    }
+
+    /// Forgets changes up to `version`: no instance needs them once it has read the
+    /// directory whole since (one that has not falls back to a whole read). Best effort.
+    async fn prune_changes(&self, version: i64) {
+        let prune = async {
+            let mut tx = self.pool().begin().await?;
+            let kept =
+                sqlx::query("UPDATE directory_changes_kept SET from_version = $1 WHERE id = 1 AND from_version < $1")
+                    .bind(version)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            if kept == 1 {
+                sqlx::query("DELETE FROM directory_changes WHERE version <= $1")
+                    .bind(version)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await
+        };
+        if let Err(error) = prune.await {
+            tracing::warn!(%error, "pruning the directory change log failed");
+        }
     }
 
     /// `directory_version` and the whole directory, from one snapshot of the database

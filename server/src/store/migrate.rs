@@ -100,6 +100,14 @@ const MIGRATIONS: &[Migration] = &[
             postgres: include_str!("../../migrations/0008_search_text.postgres.sql"),
         },
     },
+    Migration {
+        version: 9,
+        name: "directory_changes",
+        sql: Sql::PerEngine {
+            sqlite: include_str!("../../migrations/0009_directory_changes.sqlite.sql"),
+            postgres: include_str!("../../migrations/0009_directory_changes.postgres.sql"),
+        },
+    },
 ];
 
 /// The SQL for `engine`, with the portable tokens replaced.

@@ -28,7 +28,7 @@ struct Organization {
 }
 
 #[derive(Debug)]
-struct Card {
+pub struct Card {
     name: Localized,
     category: Arc<Category>,
     organization: Arc<Organization>,
@@ -62,6 +62,17 @@ impl Cards {
     /// Adds the service in `row` (read with [`COLUMNS`]); `listed` ones (active) also go
     /// into their organization's list.
     pub fn add(&mut self, row: &AnyRow, listed: bool) -> Result<(), sqlx::Error> {
+        let card = self.read(row)?;
+        let id: i64 = row.try_get("id")?;
+        if listed {
+            self.by_organization.entry(card.organization.id).or_default()[0].push(id);
+        }
+        self.cards.insert(id, card);
+        Ok(())
+    }
+
+    /// The card in `row`, sharing this set's categories and organizations where it can.
+    pub fn read(&mut self, row: &AnyRow) -> Result<Card, sqlx::Error> {
         let slug: String = row.try_get("category_slug")?;
         let category = match self.categories.get(&slug) {
             Some(category) => category.clone(),
@@ -92,7 +103,7 @@ impl Cards {
         let price_fen: Option<i64> = row.try_get("price_fen")?;
         let unit_zh: Option<String> = row.try_get("price_unit_zh")?;
         let unit_en: Option<String> = row.try_get("price_unit_en")?;
-        let card = Card {
+        Ok(Card {
             name: Localized::read(row, "name")?,
             category,
             organization,
@@ -103,13 +114,7 @@ impl Cards {
             price_fen,
             price_unit_zh: unit_zh.map(Into::into),
             price_unit_en: unit_en.map(Into::into),
-        };
-        let id: i64 = row.try_get("id")?;
-        self.cards.insert(id, card);
-        if listed {
-            self.by_organization.entry(organization_id).or_default()[0].push(id);
-        }
-        Ok(())
+        })
     }
 
     /// Sorts each organization's services by name in each language (byte order, then id:
@@ -124,14 +129,29 @@ impl Cards {
         }
     }
 
+    pub fn card(&self, id: i64) -> Option<&Card> {
+        self.cards.get(&id)
+    }
+
+    /// An organization's listed services by name in `lang` (their ids).
+    pub fn listed_of(&self, organization_id: i64, lang: Lang) -> &[i64] {
+        match (self.by_organization.get(&organization_id), lang) {
+            (Some([zh, _]), Lang::Zh) => zh,
+            (Some([_, en]), Lang::En) => en,
+            (None, _) => &[],
+        }
+    }
+}
+
+impl Card {
     /// The card of service `id` as [`rows::service_summary`] would read it.
-    pub fn summary(&self, id: i64, lang: Lang, plane: Option<&LocalPlane>) -> Option<ServiceSummary> {
-        let card = self.cards.get(&id)?;
+    pub fn summary(&self, id: i64, lang: Lang, plane: Option<&LocalPlane>) -> ServiceSummary {
+        let card = self;
         let unit = match lang {
             Lang::Zh => card.price_unit_zh.as_ref(),
             Lang::En => card.price_unit_en.as_ref(),
         };
-        Some(ServiceSummary {
+        ServiceSummary {
             id: ServiceId::from_row(id),
             name: card.name.get(lang),
             category: CategoryRef {
@@ -156,29 +176,17 @@ impl Cards {
                 _ => None,
             },
             distance_m: rows::distance_m(plane, card.latitude, card.longitude),
-        })
+        }
     }
 
-    /// Up to `limit` services of an organization by name in `lang`, leaving out `except`.
-    pub fn of_organization(
-        &self,
-        organization_id: i64,
-        except: Option<i64>,
-        lang: Lang,
-        plane: Option<&LocalPlane>,
-        limit: usize,
-    ) -> Vec<ServiceSummary> {
-        let Some(sorted) = self.by_organization.get(&organization_id) else {
-            return Vec::new();
-        };
-        let ids = match lang {
-            Lang::Zh => &sorted[0],
-            Lang::En => &sorted[1],
-        };
-        ids.iter()
-            .filter(|id| Some(**id) != except)
-            .take(limit)
-            .filter_map(|id| self.summary(*id, lang, plane))
-            .collect()
+    pub fn name(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.name.zh,
+            Lang::En => &self.name.en,
+        }
+    }
+
+    pub fn organization_id(&self) -> i64 {
+        self.organization.id
     }
 }

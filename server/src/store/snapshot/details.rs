@@ -19,6 +19,11 @@ pub const SERVICE_COLUMNS: &str = "s.delivery, s.hours_zh, s.hours_en, s.min_age
 pub const COVERAGE_SQL: &str = "SELECT sc.service_id, sc.grid_unit_id FROM service_coverage sc \
      JOIN grid_units g ON g.id = sc.grid_unit_id ORDER BY sc.service_id, g.sort_order, g.id";
 
+/// [`COVERAGE_SQL`] for the services with the given ids only.
+pub fn coverage_of(ids: &str) -> String {
+    COVERAGE_SQL.replace(" ORDER BY", &format!(" WHERE sc.service_id IN ({ids}) ORDER BY"))
+}
+
 /// The organizations whose pages are shown (verified and not suspended).
 pub const ORGANIZATIONS_SQL: &str = "SELECT id, kind, name_zh, name_en, description_zh, description_en, phone, \
      address_zh, address_en, latitude, longitude, verified, community_id FROM organizations \
@@ -46,6 +51,34 @@ pub struct ServiceFacts {
 }
 
 impl ServiceFacts {
+    /// The facts in `row` (read with [`SERVICE_COLUMNS`] and the descriptions), without
+    /// coverage, which has rows of its own.
+    pub fn read(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        let delivery: String = row.try_get("delivery")?;
+        let min_age: Option<i64> = row.try_get("min_age")?;
+        let capacity: Option<i64> = row.try_get("capacity")?;
+        let note_zh: Option<String> = row.try_get("eligibility_note_zh")?;
+        let note_en: Option<String> = row.try_get("eligibility_note_en")?;
+        let phone: String = row.try_get("phone")?;
+        Ok(ServiceFacts {
+            description: Localized::read(row, "description")?,
+            delivery: Delivery::parse(&delivery).ok_or_else(|| corrupt("delivery", &delivery))?,
+            hours: Localized::read(row, "hours")?,
+            // The same clamps as the SQL path, so both answer alike whatever is stored.
+            min_age: min_age.map(|a| a.clamp(0, 150) as u32),
+            residence_required: flag(row, "residence_required")?,
+            disability_certificate_required: flag(row, "disability_certificate_required")?,
+            note_zh: note_zh.map(Into::into),
+            note_en: note_en.map(Into::into),
+            phone: phone.into(),
+            capacity: capacity.map(|c| c.clamp(0, i64::from(u32::MAX)) as u32),
+            grid_unit_id: row.try_get("grid_unit_id")?,
+            coverage: Vec::new(),
+            paused: crate::store::directory::paused(row)?.map(Into::into),
+            photo: crate::store::directory::photo_path(row)?.map(Into::into),
+        })
+    }
+
     pub fn eligibility(&self, lang: Lang) -> Eligibility {
         let note = match lang {
             Lang::Zh => self.note_zh.as_deref(),
@@ -73,6 +106,24 @@ pub struct OrganizationFacts {
     pub community_id: i64,
 }
 
+impl OrganizationFacts {
+    /// The organization in `row` (read with [`ORGANIZATIONS_SQL`]).
+    pub fn read(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        let kind: String = row.try_get("kind")?;
+        Ok(OrganizationFacts {
+            kind: OrganizationKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?,
+            name: Localized::read(row, "name")?,
+            description: Localized::read(row, "description")?,
+            phone: row.try_get::<String, _>("phone")?.into(),
+            address: Localized::read(row, "address")?,
+            latitude: row.try_get("latitude")?,
+            longitude: row.try_get("longitude")?,
+            verified: flag(row, "verified")?,
+            community_id: row.try_get("community_id")?,
+        })
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Details {
     services: HashMap<i64, ServiceFacts>,
@@ -82,30 +133,7 @@ pub struct Details {
 impl Details {
     /// Adds the service in `row` (read with [`SERVICE_COLUMNS`], `id` and the descriptions).
     pub fn add_service(&mut self, row: &AnyRow) -> Result<(), sqlx::Error> {
-        let delivery: String = row.try_get("delivery")?;
-        let min_age: Option<i64> = row.try_get("min_age")?;
-        let capacity: Option<i64> = row.try_get("capacity")?;
-        let note_zh: Option<String> = row.try_get("eligibility_note_zh")?;
-        let note_en: Option<String> = row.try_get("eligibility_note_en")?;
-        let phone: String = row.try_get("phone")?;
-        let facts = ServiceFacts {
-            description: Localized::read(row, "description")?,
-            delivery: Delivery::parse(&delivery).ok_or_else(|| corrupt("delivery", &delivery))?,
-            hours: Localized::read(row, "hours")?,
-            // The same clamps as the SQL path, so both answer alike whatever is stored.
-            min_age: min_age.map(|a| a.clamp(0, 150) as u32),
-            residence_required: flag(row, "residence_required")?,
-            disability_certificate_required: flag(row, "disability_certificate_required")?,
-            note_zh: note_zh.map(Into::into),
-            note_en: note_en.map(Into::into),
-            phone: phone.into(),
-            capacity: capacity.map(|c| c.clamp(0, i64::from(u32::MAX)) as u32),
-            grid_unit_id: row.try_get("grid_unit_id")?,
-            coverage: Vec::new(),
-            paused: crate::store::directory::paused(row)?.map(Into::into),
-            photo: crate::store::directory::photo_path(row)?.map(Into::into),
-        };
-        self.services.insert(row.try_get("id")?, facts);
+        self.services.insert(row.try_get("id")?, ServiceFacts::read(row)?);
         Ok(())
     }
 
@@ -123,19 +151,8 @@ impl Details {
     /// Adds the organizations of [`ORGANIZATIONS_SQL`].
     pub fn add_organizations(&mut self, rows: &[AnyRow]) -> Result<(), sqlx::Error> {
         for row in rows {
-            let kind: String = row.try_get("kind")?;
-            let facts = OrganizationFacts {
-                kind: OrganizationKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?,
-                name: Localized::read(row, "name")?,
-                description: Localized::read(row, "description")?,
-                phone: row.try_get::<String, _>("phone")?.into(),
-                address: Localized::read(row, "address")?,
-                latitude: row.try_get("latitude")?,
-                longitude: row.try_get("longitude")?,
-                verified: flag(row, "verified")?,
-                community_id: row.try_get("community_id")?,
-            };
-            self.organizations.insert(row.try_get("id")?, facts);
+            self.organizations
+                .insert(row.try_get("id")?, OrganizationFacts::read(row)?);
         }
         Ok(())
     }

@@ -4,24 +4,33 @@
 //! A [`Snapshot`] is immutable and remembers the `directory_version` it was read at;
 //! `store::directory_cache` decides when it may answer (only while the database still has
 //! that version) and when to read a new one.
+//!
+//! A snapshot is a *base*, read whole and shared by every snapshot until the next whole
+//! read, plus the services and organizations changed since, as they are now
+//! ([`changes`]): applying a change copies only what changed, never the base.
 
 mod cards;
+mod changes;
 mod details;
 mod grid;
 
 use super::directory::SHOWN;
 use super::Engine;
-use crate::search_index::{IndexedService, SearchIndex};
+use crate::search_index::{IndexedService, Layered, SearchIndex};
 use app::domain::catalog::{CategoryGroup, CostKind};
-use app::domain::directory::{OrganizationDetail, ServiceDetail};
+use app::domain::directory::{OrganizationDetail, SearchPage, ServiceDetail, ServiceSummary};
 use app::domain::geo::LocalPlane;
 use app::domain::ids::OrganizationId;
 use app::domain::lang::Lang;
+use app::domain::search::ServiceSearch;
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
+use std::sync::Arc;
+use std::time::Instant;
 
-pub use cards::Cards;
-pub use details::Details;
+pub use cards::{Card, Cards};
+use changes::Changes;
+pub use details::{Details, OrganizationFacts, ServiceFacts};
 pub use grid::{Categories, Grid};
 
 /// The services' texts the index searches (and the pages show), beside the cards' columns.
@@ -61,16 +70,29 @@ impl Localized {
 /// number alone could come round again (a database restored from a backup).
 static BUILDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
+fn next_build() -> u64 {
+    BUILDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 /// The directory at one `directory_version`.
 pub struct Snapshot {
     pub version: i64,
-    /// This process's number for this snapshot, increasing with each build.
+    /// This process's number for this snapshot's contents, increasing with each change.
     pub build: u64,
-    pub index: SearchIndex,
-    pub cards: Cards,
-    pub details: Details,
-    pub categories: Categories,
-    pub grid: Grid,
+    /// When the database read this snapshot reflects began: it holds every write
+    /// committed before that moment.
+    pub read_started: Instant,
+    base: Arc<Base>,
+    changes: Arc<Changes>,
+    index: Arc<Layered>,
+}
+
+/// The directory as read whole: shared by the snapshots that add changes to it.
+struct Base {
+    cards: Cards,
+    details: Details,
+    categories: Categories,
+    grid: Grid,
 }
 
 /// What a snapshot says of one service or organization.
@@ -95,27 +117,131 @@ impl<T> Lookup<T> {
 }
 
 impl Snapshot {
+    pub fn categories(&self) -> &Categories {
+        &self.base.categories
+    }
+
+    pub fn grid(&self) -> &Grid {
+        &self.base.grid
+    }
+
+    /// How many services search finds.
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    /// How many services changed since the base was read.
+    pub fn changed(&self) -> usize {
+        self.changes.services.len()
+    }
+
+    fn card(&self, id: i64) -> Option<&Card> {
+        match self.changes.services.get(&id) {
+            Some(changed) => changed.as_deref().map(|s| &s.card),
+            None => self.base.cards.card(id),
+        }
+    }
+
+    fn facts(&self, id: i64) -> Option<&ServiceFacts> {
+        match self.changes.services.get(&id) {
+            Some(changed) => changed.as_deref().map(|s| &s.facts),
+            None => self.base.details.service(id),
+        }
+    }
+
+    fn organization_facts(&self, id: i64) -> Option<&OrganizationFacts> {
+        match self.changes.organizations.get(&id) {
+            Some(changed) => changed.as_deref(),
+            None => self.base.details.organization(id),
+        }
+    }
+
+    /// A service's result card, if it is shown.
+    pub fn summary(&self, id: i64, lang: Lang, plane: Option<&LocalPlane>) -> Option<ServiceSummary> {
+        self.card(id).map(|card| card.summary(id, lang, plane))
+    }
+
+    /// The search as [`SqlStore::search_by_sql`](super::SqlStore) answers it, or `None`
+    /// when the snapshot's parts disagree (a bug, logged: SQL answers instead).
+    pub fn search(&self, search: &ServiceSearch) -> Option<SearchPage> {
+        let hits = self
+            .index
+            .search(search, |id| self.card(id).map_or("", |card| card.name(search.lang)));
+        let plane = search.near.map(LocalPlane::new);
+        let items: Vec<_> = hits
+            .ids
+            .iter()
+            .filter_map(|id| self.summary(*id, search.lang, plane.as_ref()))
+            .collect();
+        if items.len() != hits.ids.len() {
+            tracing::error!(version = self.version, "search index and cards disagree");
+            return None;
+        }
+        Some(SearchPage {
+            total: hits.total,
+            items,
+        })
+    }
+
+    /// Up to `limit` listed services of an organization by name in `lang`, leaving out
+    /// `except`: the base's sorted list without the changed services, merged with the
+    /// changed ones still listed there.
+    fn of_organization(
+        &self,
+        organization_id: i64,
+        except: Option<i64>,
+        lang: Lang,
+        plane: Option<&LocalPlane>,
+        limit: usize,
+    ) -> Vec<ServiceSummary> {
+        let changed = &self.changes.services;
+        let key = |id: &i64| (self.card(*id).map_or("", |card| card.name(lang)), *id);
+        let unchanged = self.base.cards.listed_of(organization_id, lang).iter().copied();
+        let mut recent: Vec<i64> = changed
+            .iter()
+            .filter(|(_, s)| {
+                s.as_deref()
+                    .is_some_and(|s| s.indexed.is_some() && s.card.organization_id() == organization_id)
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        recent.sort_by_key(key);
+        let mut unchanged = unchanged.filter(|id| !changed.contains_key(id)).peekable();
+        let mut recent = recent.into_iter().peekable();
+        let mut found = Vec::new();
+        while found.len() < limit {
+            let next = match (unchanged.peek(), recent.peek()) {
+                (Some(a), Some(b)) if key(a) <= key(b) => unchanged.next(),
+                (Some(_), None) => unchanged.next(),
+                _ => recent.next(),
+            };
+            let Some(id) = next else { break };
+            if Some(id) != except {
+                found.extend(self.summary(id, lang, plane));
+            }
+        }
+        found
+    }
+
     /// A service's page, as [`SqlStore::service`](super::SqlStore) reads it by SQL.
     pub fn service(&self, id: i64, lang: Lang, plane: Option<&LocalPlane>, offerings: usize) -> Lookup<ServiceDetail> {
-        let Some(summary) = self.cards.summary(id, lang, plane) else {
+        let Some(summary) = self.summary(id, lang, plane) else {
             return Lookup::Absent;
         };
-        let facts = self.details.service(id);
-        let place = facts.and_then(|f| self.grid.grid_ref(f.grid_unit_id, lang));
+        let facts = self.facts(id);
+        let place = facts.and_then(|f| self.grid().grid_ref(f.grid_unit_id, lang));
         let (Some(facts), Some(place)) = (facts, place) else {
             return self.inconsistent("service", id);
         };
         let Some(coverage) = facts
             .coverage
             .iter()
-            .map(|&unit| self.grid.grid_ref(unit, lang))
+            .map(|&unit| self.grid().grid_ref(unit, lang))
             .collect::<Option<Vec<_>>>()
         else {
             return self.inconsistent("coverage", id);
         };
-        let other_offerings =
-            self.cards
-                .of_organization(summary.organization.id.get(), Some(id), lang, plane, offerings);
+        let other_offerings = self.of_organization(summary.organization.id.get(), Some(id), lang, plane, offerings);
         Lookup::Found(ServiceDetail {
             summary,
             description: facts.description.get(lang),
@@ -140,10 +266,10 @@ impl Snapshot {
         plane: Option<&LocalPlane>,
         offerings: usize,
     ) -> Lookup<OrganizationDetail> {
-        let Some(facts) = self.details.organization(id) else {
+        let Some(facts) = self.organization_facts(id) else {
             return Lookup::Absent;
         };
-        let Some(community) = self.grid.grid_ref(facts.community_id, lang) else {
+        let Some(community) = self.grid().grid_ref(facts.community_id, lang) else {
             return self.inconsistent("organization", id);
         };
         Lookup::Found(OrganizationDetail {
@@ -157,7 +283,7 @@ impl Snapshot {
             longitude: facts.longitude,
             verified: facts.verified,
             community,
-            offerings: self.cards.of_organization(id, None, lang, plane, offerings),
+            offerings: self.of_organization(id, None, lang, plane, offerings),
         })
     }
 
@@ -214,6 +340,7 @@ pub fn columns_read() -> Vec<(&'static str, String)> {
 /// off the async threads).
 pub struct DirectoryRead {
     pub version: i64,
+    read_started: Instant,
     pub services: Vec<IndexedService>,
     cards: Cards,
     details: Details,
@@ -229,6 +356,7 @@ impl DirectoryRead {
 
     /// As [`read`](Self::read), reading services `batch` at a time (public for tests).
     pub async fn read_in_batches(pool: &AnyPool, engine: Engine, batch: usize) -> Result<Self, sqlx::Error> {
+        let read_started = Instant::now();
         let mut tx = pool.begin().await?;
         if engine == Engine::Postgres {
             // One snapshot for every statement (SQLite's read transaction already is one).
@@ -242,14 +370,7 @@ impl DirectoryRead {
         let mut services = Vec::new();
         let mut cards = Cards::default();
         let mut details = Details::default();
-        let sql = format!(
-            "SELECT {}, {DESCRIPTIONS}, {} \
-             FROM services s JOIN organizations o ON o.id = s.organization_id \
-             JOIN categories c ON c.slug = s.category_slug \
-             WHERE s.id > $1 AND {SHOWN} ORDER BY s.id LIMIT {batch}",
-            cards::COLUMNS,
-            details::SERVICE_COLUMNS
-        );
+        let sql = services_sql(&format!("s.id > $1 AND {SHOWN} ORDER BY s.id LIMIT {batch}"));
         let mut after = i64::MIN;
         loop {
             let rows = sqlx::query(&sql).bind(after).fetch_all(&mut *tx).await?;
@@ -275,6 +396,7 @@ impl DirectoryRead {
         tx.commit().await?;
         Ok(Self {
             version,
+            read_started,
             services,
             cards,
             details,
@@ -287,14 +409,29 @@ impl DirectoryRead {
     pub fn into_snapshot(self) -> Snapshot {
         Snapshot {
             version: self.version,
-            build: BUILDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-            index: SearchIndex::build(self.services),
-            cards: self.cards,
-            details: self.details,
-            categories: self.categories,
-            grid: self.grid,
+            build: next_build(),
+            read_started: self.read_started,
+            base: Arc::new(Base {
+                cards: self.cards,
+                details: self.details,
+                categories: self.categories,
+                grid: self.grid,
+            }),
+            changes: Arc::default(),
+            index: Arc::new(Layered::new(SearchIndex::build(self.services))),
         }
     }
+}
+
+/// The services a snapshot holds, with everything it keeps of them, `WHERE {filter}`.
+fn services_sql(filter: &str) -> String {
+    format!(
+        "SELECT {}, {DESCRIPTIONS}, {} \
+         FROM services s JOIN organizations o ON o.id = s.organization_id \
+         JOIN categories c ON c.slug = s.category_slug WHERE {filter}",
+        cards::COLUMNS,
+        details::SERVICE_COLUMNS
+    )
 }
 
 fn indexed_service(row: &AnyRow) -> Result<IndexedService, sqlx::Error> {
