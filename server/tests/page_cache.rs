@@ -88,10 +88,21 @@ async fn a_page_is_rendered_once_per_directory_version_and_answered_with_its_own
         .execute(app.db.store.pool())
         .await
         .unwrap();
-    // Until the snapshot is rebuilt, pages come from SQL and are not kept.
+    // The snapshot takes the change at once, and the page is rendered from it anew.
     let changed = get(&app, &path, None, None).await;
-    assert_eq!(changed.cache, None);
+    assert_eq!(changed.cache.as_deref(), Some("miss"));
     assert!(changed.body.contains("午间助餐") && !changed.body.contains("长者助餐"));
+    assert_eq!(get(&app, &path, None, None).await.cache.as_deref(), Some("hit"));
+
+    // A grid change makes the snapshot read whole: meanwhile pages come from SQL and are
+    // not kept.
+    sqlx::query("UPDATE grid_units SET sort_order = sort_order + 1")
+        .execute(app.db.store.pool())
+        .await
+        .unwrap();
+    let by_sql = get(&app, &path, None, None).await;
+    assert_eq!(by_sql.cache, None);
+    assert!(by_sql.body.contains("午间助餐"));
     app.db.store.rebuild_index().await.unwrap();
     let fresh = get(&app, &path, None, None).await;
     assert_eq!(fresh.cache.as_deref(), Some("miss"));
