@@ -11,6 +11,7 @@ pub mod forms;
 pub mod generate;
 pub mod hardening;
 pub mod idempotency;
+pub mod memory;
 pub mod metrics;
 pub mod page_cache;
 pub mod photos;

@@ -109,7 +109,12 @@ pub async fn serve(State((store, token)): State<(SqlStore, Option<Token>)>, head
     if let Some(status) = store.index_status() {
         metrics::gauge!("directory_snapshot_version").set(status.version as f64);
         metrics::gauge!("directory_snapshot_services").set(status.services as f64);
+        metrics::gauge!("directory_changed_services").set(status.changed as f64);
     }
+    if let Some(rss) = crate::memory::resident_bytes() {
+        metrics::gauge!("process_resident_memory_bytes").set(rss as f64);
+    }
+    metrics::gauge!("allocator_committed_bytes").set(crate::memory::allocator_committed_bytes() as f64);
     (
         [(http::header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
         handle().render(),

@@ -227,11 +227,11 @@ async fn the_place_picker_walks_down_the_grid_and_marks_home(engine: Engine) {
         &[("Accept-Language", "en")],
     )
     .await;
-    assert!(page.contains("All of Nanqiao Community"));
+    assert!(page.contains("All of Nanqiao Community"), "{page}");
 
     // Refusals in the page's language, with the status saying it too.
     let (status, page) = html(&app, "/places?in=abc", &[]).await;
-    assert_eq!(status, 400);
+    assert_eq!(status, 400, "{page}");
     assert!(
         page.contains("in") && page.contains("须为正整数编号"),
         "names the parameter"
@@ -243,7 +243,7 @@ async fn the_place_picker_walks_down_the_grid_and_marks_home(engine: Engine) {
     let (_, page) = html(&app, &format!("/?place={}", fixture.courtyard), &[]).await;
     assert!(page.contains(&format!(r#"href="/places?in={}""#, fixture.courtyard)));
     let (_, page) = html(&app, "/", &[]).await;
-    assert!(page.contains(r#"href="/places" class="place-line""#));
+    assert!(page.contains(r#"href="/places" class="place-line""#), "{page}");
 }
 
 on_both_engines!(

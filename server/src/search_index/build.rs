@@ -31,6 +31,7 @@ impl SearchIndex {
             index.kinds.push(k);
             index.text.push(&s.search_text);
         }
+        index.text.finish();
 
         let kinds = index.kind_table.len();
         let mut start = 0;

@@ -218,9 +218,13 @@ impl SqlStore {
         {
             return Ok(self.index_status().expect("a snapshot is loaded"));
         }
-        let built = tokio::task::spawn_blocking(move || read.into_snapshot())
-            .await
-            .map_err(|e| failed(sqlx::Error::Protocol(format!("index build panicked: {e}"))))?;
+        let built = tokio::task::spawn_blocking(move || {
+            let built = read.into_snapshot();
+            crate::memory::release_freed();
+            built
+        })
+        .await
+        .map_err(|e| failed(sqlx::Error::Protocol(format!("index build panicked: {e}"))))?;
         let base_version = built.version;
         // Writes went on while the directory was read and indexed: apply them before the
         // new snapshot replaces one that may already have them.
@@ -237,6 +241,7 @@ impl SqlStore {
             snapshot
         };
         self.prune_changes(base_version - VERSIONS_KEPT).await;
+        crate::memory::release_freed();
         let status = IndexStatus {
             version: snapshot.version,
             services: snapshot.len(),

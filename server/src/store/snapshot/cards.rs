@@ -3,7 +3,8 @@
 //! shared (`Arc`) by their services, so 100,000 cards cost tens of megabytes, not hundreds.
 
 use super::super::rows;
-use super::Localized;
+use super::by_id::ById;
+use super::{Interner, Localized};
 use app::domain::catalog::{CategoryGroup, CostKind};
 use app::domain::directory::{CategoryRef, OrganizationRef, Price, ServiceSummary};
 use app::domain::geo::LocalPlane;
@@ -37,8 +38,8 @@ pub struct Card {
     address: Localized,
     cost: CostKind,
     price_fen: Option<i64>,
-    price_unit_zh: Option<Box<str>>,
-    price_unit_en: Option<Box<str>>,
+    price_unit_zh: Option<Arc<str>>,
+    price_unit_en: Option<Arc<str>>,
 }
 
 /// The columns [`Cards::add`] reads, for a `FROM services s JOIN organizations o
@@ -50,12 +51,14 @@ pub const COLUMNS: &str = "s.id, s.name_zh, s.name_en, s.category_slug, c.name_z
 
 #[derive(Debug, Default)]
 pub struct Cards {
-    cards: HashMap<i64, Card>,
+    cards: ById<Card>,
     /// Each organization's services, for its page and "other offerings"; sorted by name
     /// in each language once loaded ([`Cards::finish`]), `[zh, en]`.
     by_organization: HashMap<i64, [Vec<i64>; 2]>,
     categories: HashMap<String, Arc<Category>>,
     organizations: HashMap<i64, Arc<Organization>>,
+    /// Repeated texts while the cards are read ([`Interner`]).
+    texts: Interner,
 }
 
 impl Cards {
@@ -67,7 +70,7 @@ impl Cards {
         if listed {
             self.by_organization.entry(card.organization.id).or_default()[0].push(id);
         }
-        self.cards.insert(id, card);
+        self.cards.push(id, card);
         Ok(())
     }
 
@@ -109,11 +112,11 @@ impl Cards {
             organization,
             latitude: row.try_get("latitude")?,
             longitude: row.try_get("longitude")?,
-            address: Localized::read(row, "address")?,
+            address: Localized::read_shared(row, "address", &mut self.texts)?,
             cost: CostKind::parse(&cost).ok_or_else(|| rows::corrupt("cost_kind", &cost))?,
             price_fen,
-            price_unit_zh: unit_zh.map(Into::into),
-            price_unit_en: unit_en.map(Into::into),
+            price_unit_zh: self.texts.optional(unit_zh),
+            price_unit_en: self.texts.optional(unit_en),
         })
     }
 
@@ -121,16 +124,18 @@ impl Cards {
     /// the SQL path's `ORDER BY name, id` under SQLite's BINARY and PostgreSQL's "C"
     /// collation), once, instead of on every page that lists them.
     pub fn finish(&mut self) {
+        self.texts = Interner::default();
+        self.cards.finish();
         let cards = &self.cards;
         for [zh, en] in self.by_organization.values_mut() {
-            zh.sort_by(|a, b| cards[a].name.zh.cmp(&cards[b].name.zh).then(a.cmp(b)));
+            zh.sort_by(|a, b| name(cards, a, Lang::Zh).cmp(name(cards, b, Lang::Zh)).then(a.cmp(b)));
             *en = zh.clone();
-            en.sort_by(|a, b| cards[a].name.en.cmp(&cards[b].name.en).then(a.cmp(b)));
+            en.sort_by(|a, b| name(cards, a, Lang::En).cmp(name(cards, b, Lang::En)).then(a.cmp(b)));
         }
     }
 
     pub fn card(&self, id: i64) -> Option<&Card> {
-        self.cards.get(&id)
+        self.cards.get(id)
     }
 
     /// An organization's listed services by name in `lang` (their ids).
@@ -141,6 +146,10 @@ impl Cards {
             (None, _) => &[],
         }
     }
+}
+
+fn name<'a>(cards: &'a ById<Card>, id: &i64, lang: Lang) -> &'a str {
+    cards.get(*id).map_or("", |card| card.name(lang))
 }
 
 impl Card {

@@ -8,7 +8,9 @@
 //! services (`search_index::Layered`).
 
 use super::details::{coverage_of, ORGANIZATIONS_SQL};
-use super::{indexed_service, next_build, services_sql, Card, Cards, OrganizationFacts, ServiceFacts, Snapshot};
+use super::{
+    indexed_service, next_build, services_sql, Card, Cards, Interner, OrganizationFacts, ServiceFacts, Snapshot,
+};
 use crate::search_index::IndexedService;
 use crate::store::directory::SHOWN;
 use crate::store::Engine;
@@ -86,7 +88,7 @@ impl Snapshot {
         }
 
         let mut changes = Changes::clone(&self.changes);
-        let mut cards = Cards::default();
+        let (mut cards, mut texts) = (Cards::default(), Interner::default());
         for ids in chunks(&services) {
             let sql = services_sql(&format!("s.id IN ({ids}) AND {SHOWN}"));
             let mut read: HashMap<i64, (Card, ServiceFacts, Option<IndexedService>)> = HashMap::new();
@@ -95,7 +97,7 @@ impl Snapshot {
                 let indexed = listed.then(|| indexed_service(&row)).transpose()?;
                 read.insert(
                     row.try_get("id")?,
-                    (cards.read(&row)?, ServiceFacts::read(&row)?, indexed),
+                    (cards.read(&row)?, ServiceFacts::read(&row, &mut texts)?, indexed),
                 );
             }
             for row in sqlx::query(&coverage_of(&ids)).fetch_all(&mut *tx).await? {

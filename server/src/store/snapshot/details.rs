@@ -3,12 +3,14 @@
 //! Held so that those pages, like a search, read nothing but the directory version.
 
 use super::super::rows::{corrupt, flag};
-use super::Localized;
+use super::by_id::ById;
+use super::{Interner, Localized};
 use app::domain::directory::{Delivery, Eligibility, OrganizationKind};
 use app::domain::lang::Lang;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The columns [`Details::add_service`] reads, beside the card's, from `services s`.
 pub const SERVICE_COLUMNS: &str = "s.delivery, s.hours_zh, s.hours_en, s.min_age, s.residence_required, \
@@ -37,8 +39,8 @@ pub struct ServiceFacts {
     pub min_age: Option<u32>,
     pub residence_required: bool,
     pub disability_certificate_required: bool,
-    note_zh: Option<Box<str>>,
-    note_en: Option<Box<str>>,
+    note_zh: Option<Arc<str>>,
+    note_en: Option<Arc<str>>,
     pub phone: Box<str>,
     pub capacity: Option<u32>,
     pub grid_unit_id: i64,
@@ -53,7 +55,7 @@ pub struct ServiceFacts {
 impl ServiceFacts {
     /// The facts in `row` (read with [`SERVICE_COLUMNS`] and the descriptions), without
     /// coverage, which has rows of its own.
-    pub fn read(row: &AnyRow) -> Result<Self, sqlx::Error> {
+    pub fn read(row: &AnyRow, texts: &mut Interner) -> Result<Self, sqlx::Error> {
         let delivery: String = row.try_get("delivery")?;
         let min_age: Option<i64> = row.try_get("min_age")?;
         let capacity: Option<i64> = row.try_get("capacity")?;
@@ -61,15 +63,15 @@ impl ServiceFacts {
         let note_en: Option<String> = row.try_get("eligibility_note_en")?;
         let phone: String = row.try_get("phone")?;
         Ok(ServiceFacts {
-            description: Localized::read(row, "description")?,
+            description: Localized::read_shared(row, "description", texts)?,
             delivery: Delivery::parse(&delivery).ok_or_else(|| corrupt("delivery", &delivery))?,
-            hours: Localized::read(row, "hours")?,
+            hours: Localized::read_shared(row, "hours", texts)?,
             // The same clamps as the SQL path, so both answer alike whatever is stored.
             min_age: min_age.map(|a| a.clamp(0, 150) as u32),
             residence_required: flag(row, "residence_required")?,
             disability_certificate_required: flag(row, "disability_certificate_required")?,
-            note_zh: note_zh.map(Into::into),
-            note_en: note_en.map(Into::into),
+            note_zh: texts.optional(note_zh),
+            note_en: texts.optional(note_en),
             phone: phone.into(),
             capacity: capacity.map(|c| c.clamp(0, i64::from(u32::MAX)) as u32),
             grid_unit_id: row.try_get("grid_unit_id")?,
@@ -126,22 +128,31 @@ impl OrganizationFacts {
 
 #[derive(Debug, Default)]
 pub struct Details {
-    services: HashMap<i64, ServiceFacts>,
+    services: ById<ServiceFacts>,
     organizations: HashMap<i64, OrganizationFacts>,
+    /// Repeated texts while the details are read ([`Interner`]).
+    texts: Interner,
 }
 
 impl Details {
     /// Adds the service in `row` (read with [`SERVICE_COLUMNS`], `id` and the descriptions).
     pub fn add_service(&mut self, row: &AnyRow) -> Result<(), sqlx::Error> {
-        self.services.insert(row.try_get("id")?, ServiceFacts::read(row)?);
+        self.services
+            .push(row.try_get("id")?, ServiceFacts::read(row, &mut self.texts)?);
         Ok(())
+    }
+
+    /// Drops what only reading needed.
+    pub fn finish(&mut self) {
+        self.texts = Interner::default();
+        self.services.finish();
     }
 
     /// Adds the coverage rows of [`COVERAGE_SQL`] (services not shown are skipped).
     pub fn add_coverage(&mut self, rows: &[AnyRow]) -> Result<(), sqlx::Error> {
         for row in rows {
             let service: i64 = row.try_get("service_id")?;
-            if let Some(facts) = self.services.get_mut(&service) {
+            if let Some(facts) = self.services.get_mut(service) {
                 facts.coverage.push(row.try_get("grid_unit_id")?);
             }
         }
@@ -158,7 +169,7 @@ impl Details {
     }
 
     pub fn service(&self, id: i64) -> Option<&ServiceFacts> {
-        self.services.get(&id)
+        self.services.get(id)
     }
 
     pub fn organization(&self, id: i64) -> Option<&OrganizationFacts> {

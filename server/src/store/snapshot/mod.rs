@@ -9,6 +9,7 @@
 //! read, plus the services and organizations changed since, as they are now
 //! ([`changes`]): applying a change copies only what changed, never the base.
 
+mod by_id;
 mod cards;
 mod changes;
 mod details;
@@ -43,8 +44,8 @@ const SERVICES_PER_STATEMENT: usize = 10_000;
 /// A text in both languages; pages pick one per request.
 #[derive(Debug, Clone)]
 pub struct Localized {
-    zh: Box<str>,
-    en: Box<str>,
+    zh: Arc<str>,
+    en: Arc<str>,
 }
 
 impl Localized {
@@ -58,11 +59,41 @@ impl Localized {
         })
     }
 
+    /// As [`read`](Self::read), keeping one copy of texts many rows repeat.
+    fn read_shared(row: &AnyRow, column: &str, texts: &mut Interner) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            zh: texts.text(row.try_get(format!("{column}_zh").as_str())?),
+            en: texts.text(row.try_get(format!("{column}_en").as_str())?),
+        })
+    }
+
     fn get(&self, lang: Lang) -> String {
         match lang {
             Lang::Zh => self.zh.to_string(),
             Lang::En => self.en.to_string(),
         }
+    }
+}
+
+/// One copy of each distinct text, while a snapshot is read: hours, descriptions,
+/// addresses, eligibility notes and price units recur across thousands of services (an
+/// organization describes its offerings alike), and 100,000 copies of each cost tens of
+/// megabytes. Dropped once the read is done; the texts stay, shared.
+#[derive(Debug, Default)]
+pub struct Interner(std::collections::HashSet<Arc<str>>);
+
+impl Interner {
+    pub fn text(&mut self, text: String) -> Arc<str> {
+        if let Some(known) = self.0.get(text.as_str()) {
+            return known.clone();
+        }
+        let text: Arc<str> = text.into();
+        self.0.insert(text.clone());
+        text
+    }
+
+    pub fn optional(&mut self, text: Option<String>) -> Option<Arc<str>> {
+        text.map(|t| self.text(t))
     }
 }
 
@@ -367,28 +398,38 @@ impl DirectoryRead {
         let version: i64 = sqlx::query_scalar("SELECT version FROM directory_version WHERE id = 1")
             .fetch_one(&mut *tx)
             .await?;
-        let mut services = Vec::new();
-        let mut cards = Cards::default();
-        let mut details = Details::default();
+        // The rows are parsed on a thread of their own, so what the snapshot keeps is
+        // allocated apart from the rows (mimalloc keeps a heap per thread): once the rows
+        // are freed, their memory goes back whole instead of staying pinned by the small
+        // strings that outlive them (tens of megabytes at city scale).
+        let (send, batches) = std::sync::mpsc::channel::<Vec<AnyRow>>();
+        let parser = std::thread::Builder::new()
+            .name("snapshot-parse".into())
+            .spawn(move || parse_services(batches))
+            .map_err(|e| sqlx::Error::Protocol(format!("cannot start the snapshot parser: {e}")))?;
         let sql = services_sql(&format!("s.id > $1 AND {SHOWN} ORDER BY s.id LIMIT {batch}"));
         let mut after = i64::MIN;
         loop {
             let rows = sqlx::query(&sql).bind(after).fetch_all(&mut *tx).await?;
-            for row in &rows {
-                // A paused offering keeps its page, but search does not find it.
-                let listed = row.try_get::<String, _>("status")? == "active";
-                if listed {
-                    services.push(indexed_service(row)?);
-                }
-                cards.add(row, listed)?;
-                details.add_service(row)?;
+            let next = match rows.last() {
+                Some(last) if rows.len() == batch => Some(last.try_get("id")?),
+                _ => None,
+            };
+            // A closed channel means the parser failed: its error is collected below.
+            if send.send(rows).is_err() {
+                break;
             }
-            match rows.last() {
-                Some(last) if rows.len() == batch => after = last.try_get("id")?,
-                _ => break,
+            match next {
+                Some(id) => after = id,
+                None => break,
             }
         }
-        cards.finish();
+        drop(send);
+        let parsed = tokio::task::spawn_blocking(move || parser.join())
+            .await
+            .map_err(|e| sqlx::Error::Protocol(format!("snapshot parser lost: {e}")))?
+            .map_err(|_| sqlx::Error::Protocol("snapshot parser panicked".into()))?;
+        let (services, cards, mut details) = parsed?;
         details.add_coverage(&sqlx::query(details::COVERAGE_SQL).fetch_all(&mut *tx).await?)?;
         details.add_organizations(&sqlx::query(details::ORGANIZATIONS_SQL).fetch_all(&mut *tx).await?)?;
         let categories = Categories::from_rows(&sqlx::query(grid::CATEGORIES_SQL).fetch_all(&mut *tx).await?)?;
@@ -421,6 +462,29 @@ impl DirectoryRead {
             index: Arc::new(Layered::new(SearchIndex::build(self.services))),
         }
     }
+}
+
+/// The services' rows, batch by batch, into what the snapshot keeps of them.
+fn parse_services(
+    batches: std::sync::mpsc::Receiver<Vec<AnyRow>>,
+) -> Result<(Vec<IndexedService>, Cards, Details), sqlx::Error> {
+    let mut services = Vec::new();
+    let mut cards = Cards::default();
+    let mut details = Details::default();
+    for rows in batches {
+        for row in &rows {
+            // A paused offering keeps its page, but search does not find it.
+            let listed = row.try_get::<String, _>("status")? == "active";
+            if listed {
+                services.push(indexed_service(row)?);
+            }
+            cards.add(row, listed)?;
+            details.add_service(row)?;
+        }
+    }
+    cards.finish();
+    details.finish();
+    Ok((services, cards, details))
 }
 
 /// The services a snapshot holds, with everything it keeps of them, `WHERE {filter}`.
