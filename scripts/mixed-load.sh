@@ -3,7 +3,7 @@
 # writer edits offerings through the JSON API (RATE edits a second, default 20). Prints
 # search throughput and latency without and with the writer, the writer's own answers,
 # and what /metrics says about deltas applied, snapshot rebuilds and reads that fell back
-# to SQL.
+# to SQL; then the time from an edit's commit to its visibility on a second instance.
 #   ENGINES="sqlite postgres" DURATION=10s RATE=20 scripts/mixed-load.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_rust_tools
@@ -134,5 +134,41 @@ PY
   count() { awk -v m="$1" '$1 ~ "^"m {s += $NF} END {print s + 0}' <<<"$2"; }
   echo "during the writer: $(( $(count directory_sql_fallbacks_total "$after") - $(count directory_sql_fallbacks_total "$before") )) reads fell back to SQL, $(( $(count directory_full_rebuilds_total "$after") - $(count directory_full_rebuilds_total "$before") )) full snapshot rebuilds, $(( $(count directory_deltas_applied_total "$after") - $(count directory_deltas_applied_total "$before") )) deltas applied"
   echo "RSS after: $(ps -o rss= -p "${pids[-1]}") KB"
-  kill "${pids[-1]}"
+
+  # From an edit's commit to its visibility on a second instance of the same database:
+  # each edit through instance one (its answer comes after the commit), then instance
+  # two's service API polled until it shows the edit.
+  port2="$(free_port)"
+  base2="http://127.0.0.1:$port2"
+  DOORSTEP_ADDR="127.0.0.1:$port2" RUST_LOG=warn DOORSTEP_DB_MAX_CONNECTIONS=16 "$bin" &
+  pids+=($!)
+  wait_for_health "$base2" 30
+  for _ in $(seq 1 600); do curl -fsS "$base2/healthz" | grep -q "search index at version" && break; sleep 0.1; done
+  BASE="$base" BASE2="$base2" TOKEN="$token" IDS="$(dirname "$bin")/mixed-ids.json" python3 - <<'PY'
+import json, os, random, statistics, time, urllib.request
+base, base2, token = os.environ["BASE"], os.environ["BASE2"], os.environ["TOKEN"]
+ids = json.load(open(os.environ["IDS"]))
+def patch(id_, capacity):
+    req = urllib.request.Request(f"{base}/api/v1/offerings/{id_}", method="PATCH", data=json.dumps({"capacity": capacity}).encode())
+    req.add_header("Content-Type", "application/json")
+    req.add_header("Authorization", "Bearer " + token)
+    urllib.request.urlopen(req).read()
+def shown(id_):
+    with urllib.request.urlopen(f"{base2}/api/v1/services/{id_}") as r:
+        return json.loads(r.read())["capacity"]
+lags, polls = [], []
+for n in range(200):
+    id_, capacity = random.choice(ids), 1000 + n
+    patch(id_, capacity)
+    committed = time.perf_counter()
+    tries = 1
+    while shown(id_) != capacity:
+        tries += 1
+    lags.append((time.perf_counter() - committed) * 1000)
+    polls.append(tries)
+lags.sort()
+print(f"commit to visible on the second instance, 200 edits: median {statistics.median(lags):.1f} ms, "
+      f"p99 {lags[int(len(lags) * 0.99) - 1]:.1f} ms; seen by the first read after the commit in {polls.count(1)} of 200")
+PY
+  kill "${pids[-1]}" "${pids[-2]}"
 done
