@@ -10,6 +10,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    doorstep_server::memory::purge_at_once();
     let cli = Cli::parse();
     let config = cli.config;
     telemetry::init(&config.log, config.log_json);

@@ -104,8 +104,8 @@ impl Cards {
         };
         let cost: String = row.try_get("cost_kind")?;
         let price_fen: Option<i64> = row.try_get("price_fen")?;
-        let unit_zh: Option<String> = row.try_get("price_unit_zh")?;
-        let unit_en: Option<String> = row.try_get("price_unit_en")?;
+        let unit_zh: Option<&str> = row.try_get("price_unit_zh")?;
+        let unit_en: Option<&str> = row.try_get("price_unit_en")?;
         Ok(Card {
             name: Localized::read(row, "name")?,
             category,

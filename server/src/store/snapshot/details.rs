@@ -59,9 +59,9 @@ impl ServiceFacts {
         let delivery: String = row.try_get("delivery")?;
         let min_age: Option<i64> = row.try_get("min_age")?;
         let capacity: Option<i64> = row.try_get("capacity")?;
-        let note_zh: Option<String> = row.try_get("eligibility_note_zh")?;
-        let note_en: Option<String> = row.try_get("eligibility_note_en")?;
-        let phone: String = row.try_get("phone")?;
+        let note_zh: Option<&str> = row.try_get("eligibility_note_zh")?;
+        let note_en: Option<&str> = row.try_get("eligibility_note_en")?;
+        let phone: &str = row.try_get("phone")?;
         Ok(ServiceFacts {
             description: Localized::read_shared(row, "description", texts)?,
             delivery: Delivery::parse(&delivery).ok_or_else(|| corrupt("delivery", &delivery))?,

@@ -51,8 +51,9 @@ pub struct Localized {
 impl Localized {
     /// Reads `{column}_zh` and `{column}_en`.
     fn read(row: &AnyRow, column: &str) -> Result<Self, sqlx::Error> {
-        let zh: String = row.try_get(format!("{column}_zh").as_str())?;
-        let en: String = row.try_get(format!("{column}_en").as_str())?;
+        // Borrowed from the row: the only allocation is the one the snapshot keeps.
+        let zh: &str = row.try_get(format!("{column}_zh").as_str())?;
+        let en: &str = row.try_get(format!("{column}_en").as_str())?;
         Ok(Self {
             zh: zh.into(),
             en: en.into(),
@@ -83,8 +84,8 @@ impl Localized {
 pub struct Interner(std::collections::HashSet<Arc<str>>);
 
 impl Interner {
-    pub fn text(&mut self, text: String) -> Arc<str> {
-        if let Some(known) = self.0.get(text.as_str()) {
+    pub fn text(&mut self, text: &str) -> Arc<str> {
+        if let Some(known) = self.0.get(text) {
             return known.clone();
         }
         let text: Arc<str> = text.into();
@@ -92,7 +93,7 @@ impl Interner {
         text
     }
 
-    pub fn optional(&mut self, text: Option<String>) -> Option<Arc<str>> {
+    pub fn optional(&mut self, text: Option<&str>) -> Option<Arc<str>> {
         text.map(|t| self.text(t))
     }
 }
@@ -399,9 +400,10 @@ impl DirectoryRead {
             .fetch_one(&mut *tx)
             .await?;
         // The rows are parsed on a thread of their own, so what the snapshot keeps is
-        // allocated apart from the rows (mimalloc keeps a heap per thread): once the rows
-        // are freed, their memory goes back whole instead of staying pinned by the small
-        // strings that outlive them (tens of megabytes at city scale).
+        // allocated apart from what it does not (mimalloc keeps a heap per thread): the
+        // rows, and what the index is built from, which are freed once it is built. Mixed
+        // in one heap, the small strings that outlive them would keep their pages
+        // resident (tens of megabytes at city scale).
         let (send, batches) = std::sync::mpsc::channel::<Vec<AnyRow>>();
         let parser = std::thread::Builder::new()
             .name("snapshot-parse".into())
@@ -409,8 +411,15 @@ impl DirectoryRead {
             .map_err(|e| sqlx::Error::Protocol(format!("cannot start the snapshot parser: {e}")))?;
         let sql = services_sql(&format!("s.id > $1 AND {SHOWN} ORDER BY s.id LIMIT {batch}"));
         let mut after = i64::MIN;
+        let mut services = Vec::new();
         loop {
             let rows = sqlx::query(&sql).bind(after).fetch_all(&mut *tx).await?;
+            for row in &rows {
+                // A paused offering keeps its page, but search does not find it.
+                if row.try_get::<&str, _>("status")? == "active" {
+                    services.push(indexed_service(row)?);
+                }
+            }
             let next = match rows.last() {
                 Some(last) if rows.len() == batch => Some(last.try_get("id")?),
                 _ => None,
@@ -429,7 +438,7 @@ impl DirectoryRead {
             .await
             .map_err(|e| sqlx::Error::Protocol(format!("snapshot parser lost: {e}")))?
             .map_err(|_| sqlx::Error::Protocol("snapshot parser panicked".into()))?;
-        let (services, cards, mut details) = parsed?;
+        let (cards, mut details) = parsed?;
         details.add_coverage(&sqlx::query(details::COVERAGE_SQL).fetch_all(&mut *tx).await?)?;
         details.add_organizations(&sqlx::query(details::ORGANIZATIONS_SQL).fetch_all(&mut *tx).await?)?;
         let categories = Categories::from_rows(&sqlx::query(grid::CATEGORIES_SQL).fetch_all(&mut *tx).await?)?;
@@ -465,26 +474,19 @@ impl DirectoryRead {
 }
 
 /// The services' rows, batch by batch, into what the snapshot keeps of them.
-fn parse_services(
-    batches: std::sync::mpsc::Receiver<Vec<AnyRow>>,
-) -> Result<(Vec<IndexedService>, Cards, Details), sqlx::Error> {
-    let mut services = Vec::new();
+fn parse_services(batches: std::sync::mpsc::Receiver<Vec<AnyRow>>) -> Result<(Cards, Details), sqlx::Error> {
     let mut cards = Cards::default();
     let mut details = Details::default();
     for rows in batches {
         for row in &rows {
-            // A paused offering keeps its page, but search does not find it.
-            let listed = row.try_get::<String, _>("status")? == "active";
-            if listed {
-                services.push(indexed_service(row)?);
-            }
+            let listed = row.try_get::<&str, _>("status")? == "active";
             cards.add(row, listed)?;
             details.add_service(row)?;
         }
     }
     cards.finish();
     details.finish();
-    Ok((services, cards, details))
+    Ok((cards, details))
 }
 
 /// The services a snapshot holds, with everything it keeps of them, `WHERE {filter}`.
