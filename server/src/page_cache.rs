@@ -24,7 +24,7 @@
 
 use crate::auth::Caller;
 use crate::hardening::headers::ScriptNonce;
-use crate::store::SqlStore;
+use crate::store::{SnapshotDirectory, SqlStore};
 use app::domain::search::Origin;
 use app::prefs::{cookie_value, decode_home, encode_home, Prefs, ELDER_COOKIE, HOME_COOKIE, LANG_COOKIE};
 use axum::body::{Body, Bytes};
@@ -136,7 +136,7 @@ impl PageCache {
 /// The store a page is rendered with, pinned by the page cache to the snapshot that keys
 /// the page (`router` hands it to the render through the request).
 #[derive(Clone)]
-pub struct PinnedStore(pub SqlStore);
+pub struct PinnedStore(pub SnapshotDirectory);
 
 /// The middleware around the pages (inside the security headers, which make the nonce,
 /// and authentication, which says who is calling).

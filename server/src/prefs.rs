@@ -43,7 +43,7 @@ fn cookie(name: &str, value: &str, max_age: u32) -> String {
 }
 
 pub async fn update(State(sql): State<SqlStore>, Form(form): Form<PrefsForm>) -> Response {
-    let store: Store = std::sync::Arc::new(sql);
+    let store: Store = std::sync::Arc::new(sql.cached());
     let mut cookies = Vec::new();
     let mut return_to = safe_return_path(form.return_to.as_deref()).to_owned();
     if let Some(lang) = form.lang.as_deref() {

@@ -232,7 +232,7 @@ async fn a_search_while_the_index_is_missing_is_answered_by_sql_and_starts_a_bui
     assert!(db.store.index_status().is_none());
     let s = search(&[], Some(CENTRE), Lang::En);
     use app::domain::store::DirectoryStore;
-    let page = db.store.search_services(&s).await.unwrap();
+    let page = db.store.cached().search_services(&s).await.unwrap();
     assert_eq!(page, db.store.search_by_sql(&s).await.unwrap());
     // The background build finishes on its own.
     for _ in 0..200 {
@@ -278,19 +278,21 @@ async fn the_snapshot_answers_grid_category_service_and_organization_reads_as_sq
         .await
         .unwrap();
     store.rebuild_index().await.unwrap();
+    // The snapshot layer against the SQL store beneath it.
+    let cached = store.cached();
     for lang in [Lang::Zh, Lang::En] {
         assert_eq!(
-            store.categories(lang).await.unwrap(),
+            cached.categories(lang).await.unwrap(),
             store.categories_by_sql(lang).await.unwrap()
         );
-        let units = store.grid_units(lang).await.unwrap();
+        let units = cached.grid_units(lang).await.unwrap();
         assert!(units.len() > 20, "a whole grid: {}", units.len());
         assert_eq!(units, store.grid_units_by_sql(lang).await.unwrap());
-        let communities = store.communities(lang).await.unwrap();
+        let communities = cached.communities(lang).await.unwrap();
         assert_eq!(communities.len(), 4);
         assert_eq!(communities, store.communities_by_sql(lang).await.unwrap());
         for community in &communities {
-            let places = store.home_places_in(community.id, lang).await.unwrap();
+            let places = cached.home_places_in(community.id, lang).await.unwrap();
             assert!(!places.is_empty());
             assert_eq!(
                 places,
@@ -299,15 +301,15 @@ async fn the_snapshot_answers_grid_category_service_and_organization_reads_as_sq
         }
         for id in units.iter().map(|u| u.id.get()).chain([999_999]) {
             assert_eq!(
-                store.grid_unit(GridUnitId::new(id).unwrap(), lang).await.unwrap(),
+                cached.grid_unit(GridUnitId::new(id).unwrap(), lang).await.unwrap(),
                 store.grid_unit_by_sql(id, lang).await.unwrap()
             );
             assert_eq!(
-                store.grid_children(GridUnitId::new(id), lang).await.unwrap(),
+                cached.grid_children(GridUnitId::new(id), lang).await.unwrap(),
                 store.grid_children_by_sql(Some(id), lang).await.unwrap()
             );
         }
-        let roots = store.grid_children(None, lang).await.unwrap();
+        let roots = cached.grid_children(None, lang).await.unwrap();
         assert_eq!(roots.len(), 1, "the generated city has one district");
         assert_eq!(roots, store.grid_children_by_sql(None, lang).await.unwrap());
     }
@@ -326,7 +328,7 @@ async fn the_snapshot_answers_grid_category_service_and_organization_reads_as_sq
         .chain([(999_999, 999_999)])
     {
         for (lang, near) in [(Lang::Zh, None), (Lang::En, near)] {
-            let organization = store
+            let organization = cached
                 .organization(OrganizationId::new(org).unwrap(), lang, near)
                 .await
                 .unwrap();
@@ -338,7 +340,7 @@ async fn the_snapshot_answers_grid_category_service_and_organization_reads_as_sq
                     .unwrap(),
                 "organization {org}"
             );
-            let service = store.service(ServiceId::new(id).unwrap(), lang, near).await.unwrap();
+            let service = cached.service(ServiceId::new(id).unwrap(), lang, near).await.unwrap();
             assert_eq!(
                 service,
                 store
@@ -613,7 +615,7 @@ async fn after_random_publishing_the_snapshot_answers_as_sql_does(engine: Engine
             for lang in [Lang::Zh, Lang::En] {
                 let id = ServiceId::new(id).unwrap();
                 assert_eq!(
-                    store.service(id, lang, None).await.unwrap(),
+                    store.cached().service(id, lang, None).await.unwrap(),
                     store.service_by_sql(id, lang, None).await.unwrap(),
                     "step {step}, service {id}"
                 );
@@ -622,7 +624,7 @@ async fn after_random_publishing_the_snapshot_answers_as_sql_does(engine: Engine
         for org in [fixture.organization, other] {
             let org = OrganizationId::new(org).unwrap();
             assert_eq!(
-                store.organization(org, Lang::Zh, None).await.unwrap(),
+                store.cached().organization(org, Lang::Zh, None).await.unwrap(),
                 store.organization_by_sql(org, Lang::Zh, None).await.unwrap(),
                 "step {step}, organization {org}"
             );

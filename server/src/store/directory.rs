@@ -112,7 +112,7 @@ pub(crate) const SHOWN: &str =
 pub(crate) const SHOWN_ORGANIZATIONS: &str = "verified = 1 AND suspended = 0";
 
 /// At most this many offerings on an organization's page (and as "other offerings").
-const OFFERINGS_SHOWN: usize = 100;
+pub(super) const OFFERINGS_SHOWN: usize = 100;
 
 impl SqlStore {
     async fn summaries(
@@ -215,97 +215,54 @@ impl SqlStore {
     }
 }
 
+/// The directory by SQL alone: the reference the snapshot is tested against, and what
+/// the snapshot layer ([`SnapshotDirectory`](super::SnapshotDirectory)) falls back to.
 #[async_trait::async_trait]
 impl DirectoryStore for SqlStore {
-    /// Through the in-process index when it is current, else by SQL (same answers).
     async fn search_services(&self, search: &ServiceSearch) -> Result<SearchPage, StoreError> {
-        match self.search_by_index(search).await? {
-            Some(page) => Ok(page),
-            None => self.search_by_sql(search).await,
-        }
+        self.search_by_sql(search).await
     }
 
-    /// From the snapshot when it is current, else by SQL (same answers).
     async fn service(
         &self,
         service_id: ServiceId,
         lang: Lang,
         near: Option<Coordinates>,
     ) -> Result<Option<ServiceDetail>, StoreError> {
-        if let Some(snapshot) = self.current_snapshot().await? {
-            let plane = near.map(LocalPlane::new);
-            if let Some(answer) = snapshot
-                .service(service_id.get(), lang, plane.as_ref(), OFFERINGS_SHOWN)
-                .answer()
-            {
-                return Ok(answer);
-            }
-        }
         self.service_by_sql(service_id, lang, near).await
     }
 
-    /// From the snapshot when it is current, else by SQL (same answers).
     async fn organization(
         &self,
         organization_id: OrganizationId,
         lang: Lang,
         near: Option<Coordinates>,
     ) -> Result<Option<OrganizationDetail>, StoreError> {
-        if let Some(snapshot) = self.current_snapshot().await? {
-            let plane = near.map(LocalPlane::new);
-            if let Some(answer) = snapshot
-                .organization(organization_id.get(), lang, plane.as_ref(), OFFERINGS_SHOWN)
-                .answer()
-            {
-                return Ok(answer);
-            }
-        }
         self.organization_by_sql(organization_id, lang, near).await
     }
 
     async fn categories(&self, lang: Lang) -> Result<Vec<Category>, StoreError> {
-        match self.current_snapshot().await? {
-            Some(snapshot) => Ok(snapshot.categories().all(lang)),
-            None => self.categories_by_sql(lang).await,
-        }
+        self.categories_by_sql(lang).await
     }
 
     async fn grid_units(&self, lang: Lang) -> Result<Vec<GridUnit>, StoreError> {
-        match self.current_snapshot().await? {
-            Some(snapshot) => Ok(snapshot.grid().all(lang)),
-            None => self.grid_units_by_sql(lang).await,
-        }
+        self.grid_units_by_sql(lang).await
     }
 
     async fn grid_children(&self, parent: Option<GridUnitId>, lang: Lang) -> Result<Vec<GridUnit>, StoreError> {
-        let parent = parent.map(GridUnitId::get);
-        match self.current_snapshot().await? {
-            Some(snapshot) => Ok(snapshot.grid().children(parent, lang)),
-            None => self.grid_children_by_sql(parent, lang).await,
-        }
+        self.grid_children_by_sql(parent.map(GridUnitId::get), lang).await
     }
 
     async fn communities(&self, lang: Lang) -> Result<Vec<GridUnit>, StoreError> {
-        match self.current_snapshot().await? {
-            Some(snapshot) => Ok(snapshot.grid().communities(lang)),
-            None => self.communities_by_sql(lang).await,
-        }
+        self.communities_by_sql(lang).await
     }
 
     async fn home_places_in(&self, community_id: GridUnitId, lang: Lang) -> Result<Vec<GridUnit>, StoreError> {
-        let community_id = community_id.get();
-        match self.current_snapshot().await? {
-            Some(snapshot) => Ok(snapshot.grid().home_places_in(community_id, lang)),
-            None => self.home_places_in_by_sql(community_id, lang).await,
-        }
+        self.home_places_in_by_sql(community_id.get(), lang).await
     }
 
     async fn grid_unit(&self, id: GridUnitId, lang: Lang) -> Result<Option<GridUnit>, StoreError> {
-        let id = id.get();
-        match self.current_snapshot().await? {
-            Some(snapshot) => Ok(snapshot.grid().unit(id, lang)),
-            None => self.grid_unit_by_sql(id, lang).await,
-        }
+        self.grid_unit_by_sql(id.get(), lang).await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
@@ -317,8 +274,7 @@ impl DirectoryStore for SqlStore {
     }
 }
 
-/// The same reads straight from SQL: the fallback while no current snapshot is loaded, and
-/// the reference the snapshot is tested against.
+/// The reads by SQL, by name, for the tests that compare them with the snapshot's.
 impl SqlStore {
     pub async fn categories_by_sql(&self, lang: Lang) -> Result<Vec<Category>, StoreError> {
         let sql = format!(

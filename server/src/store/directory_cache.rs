@@ -86,19 +86,9 @@ pub struct IndexStatus {
 }
 
 impl SqlStore {
-    /// The snapshot this store answers from: for a store pinned to one request
-    /// ([`SqlStore::pinned`]), the one found current at its first read, for every later
-    /// read of that request too (a page never mixes versions); otherwise the current one.
-    pub(super) async fn current_snapshot(&self) -> Result<Option<Arc<Snapshot>>, StoreError> {
-        match &self.pinned {
-            Some(cell) => cell.get_or_try_init(|| self.fresh_snapshot()).await.cloned(),
-            None => self.fresh_snapshot().await,
-        }
-    }
-
     /// The snapshot, if it is as current as the database at some moment after this call
     /// began; else `None` (a rebuild is then under way, and the caller should ask SQL).
-    async fn fresh_snapshot(&self) -> Result<Option<Arc<Snapshot>>, StoreError> {
+    pub(super) async fn fresh_snapshot(&self) -> Result<Option<Arc<Snapshot>>, StoreError> {
         let began = Instant::now();
         let Some(snapshot) = self.cache.snapshot() else {
             self.rebuild_index_in_background();
@@ -143,20 +133,13 @@ impl SqlStore {
         }
     }
 
-    /// The search through the index, or `None` when the snapshot is missing or stale.
+    /// The search through the index, or `None` when SQL would have to answer (for the
+    /// tests and benchmarks that compare the two).
     pub async fn search_by_index(&self, search: &ServiceSearch) -> Result<Option<SearchPage>, StoreError> {
         Ok(self
-            .current_snapshot()
+            .fresh_snapshot()
             .await?
             .and_then(|snapshot| snapshot.search(search)))
-    }
-
-    /// Which snapshot this store answers from (its build number in this process),
-    /// `None` when it answers by SQL (no current snapshot). On a pinned store this settles
-    /// the pin: everything the request reads afterwards comes from exactly that snapshot
-    /// (`page_cache` keys whole pages by it).
-    pub async fn snapshot_build(&self) -> Result<Option<u64>, StoreError> {
-        Ok(self.current_snapshot().await?.map(|s| s.build))
     }
 
     /// The database's `directory_version` as of some moment after this call began.

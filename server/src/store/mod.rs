@@ -17,11 +17,13 @@ mod photos;
 mod rows;
 mod search_text;
 mod snapshot;
+mod snapshot_directory;
 
 use app::domain::store::StoreError;
 use directory_cache::DirectoryCache;
 pub use directory_cache::IndexStatus;
 pub use snapshot::{columns_read, DirectoryRead};
+pub use snapshot_directory::SnapshotDirectory;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 use std::str::FromStr;
@@ -102,8 +104,6 @@ pub struct SqlStore {
     engine: Engine,
     cache: Arc<DirectoryCache>,
     uploads: Arc<Uploads>,
-    /// Set on a store made for one request: the directory snapshot it settled on.
-    pinned: Option<Arc<tokio::sync::OnceCell<Option<Arc<snapshot::Snapshot>>>>>,
 }
 
 impl std::fmt::Debug for SqlStore {
@@ -111,7 +111,6 @@ impl std::fmt::Debug for SqlStore {
         f.debug_struct("SqlStore")
             .field("engine", &self.engine)
             .field("cache", &self.cache)
-            .field("pinned", &self.pinned.is_some())
             .finish()
     }
 }
@@ -164,18 +163,7 @@ impl SqlStore {
             engine,
             cache: Arc::default(),
             uploads: Arc::new(options.uploads.clone()),
-            pinned: None,
         })
-    }
-
-    /// A store for one request or page render: its first directory read settles which
-    /// snapshot (or SQL) answers, and every later read of the request uses the same, so
-    /// one version query serves the whole request and a page never mixes versions.
-    pub fn pinned(&self) -> SqlStore {
-        SqlStore {
-            pinned: Some(Arc::default()),
-            ..self.clone()
-        }
     }
 
     /// The same store keeping photos in `uploads` instead.
