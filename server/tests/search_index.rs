@@ -226,6 +226,38 @@ async fn a_snapshot_older_than_the_change_log_is_read_whole_again(engine: Engine
     );
 }
 
+/// Hundreds of services changed in one statement are still applied as changes (no read
+/// falls to SQL), and a whole read then folds them into a new base with the same answers.
+async fn many_changes_are_applied_then_folded_into_a_new_base(engine: Engine) {
+    let db = common::fresh_db(engine).await;
+    city(&db.store, 520).await;
+    let store = &db.store;
+    store.rebuild_index().await.unwrap();
+    sqlx::query("UPDATE services SET capacity = 7, name_en = name_en || ' (new)'")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    // Answered from the snapshot (a read that could not apply the changes would be `None`),
+    // as SQL answers; the first of them applied the changes and, there being so many,
+    // started a whole read in the background, which may finish at any point in between.
+    let checks = searches(11, 20);
+    for s in &checks {
+        assert_eq!(
+            store.search_by_index(s).await.unwrap(),
+            Some(store.search_by_sql(s).await.unwrap())
+        );
+    }
+    // Waiting for the build lock waits for that read; afterwards nothing is left to fold.
+    let folded = store.rebuild_index().await.unwrap();
+    assert_eq!(folded.changed, 0);
+    for s in &checks {
+        assert_eq!(
+            store.search_by_index(s).await.unwrap(),
+            Some(store.search_by_sql(s).await.unwrap())
+        );
+    }
+}
+
 async fn a_search_while_the_index_is_missing_is_answered_by_sql_and_starts_a_build(engine: Engine) {
     let db = common::fresh_db(engine).await;
     city(&db.store, 10).await;
@@ -696,5 +728,6 @@ on_both_engines!(
     the_snapshot_answers_grid_category_service_and_organization_reads_as_sql_does,
     after_any_write_the_next_indexed_search_is_current,
     a_snapshot_older_than_the_change_log_is_read_whole_again,
+    many_changes_are_applied_then_folded_into_a_new_base,
     a_search_while_the_index_is_missing_is_answered_by_sql_and_starts_a_build,
 );
