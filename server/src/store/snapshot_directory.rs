@@ -2,7 +2,8 @@
 //! answering from the in-memory snapshot (`snapshot/`) whenever it is as current as the
 //! database, and from the SQL store beneath it otherwise (no snapshot yet, or changes that
 //! cannot be applied one by one). The SQL store is plain SQL; keeping the snapshot current
-//! is `directory_cache.rs`. Both layers answer alike: `tests/search_index.rs` compares them.
+//! is `directory_cache.rs`. Both layers answer alike: `tests/search_index.rs` and
+//! `tests/directory_writes.rs` compare them.
 
 use super::directory::OFFERINGS_SHOWN;
 use super::snapshot::Snapshot;
