@@ -70,8 +70,6 @@ impl DirectoryCache {
     }
 
     fn replace(&self, snapshot: Arc<Snapshot>) {
-        metrics::gauge!("directory_snapshot_version").set(snapshot.version as f64);
-        metrics::gauge!("directory_changed_services").set(snapshot.changed() as f64);
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(snapshot);
     }
 }

@@ -9,7 +9,8 @@
 
 use super::details::{coverage_of, ORGANIZATIONS_SQL};
 use super::{
-    indexed_service, next_build, services_sql, Card, Cards, Interner, OrganizationFacts, ServiceFacts, Snapshot,
+    begin_read, indexed_service, next_build, services_sql, Card, Cards, Interner, OrganizationFacts, ServiceFacts,
+    Snapshot,
 };
 use crate::search_index::IndexedService;
 use crate::store::directory::SHOWN;
@@ -21,7 +22,7 @@ use std::time::Instant;
 
 /// Beyond this many changed services since the base, a change is not applied as a delta:
 /// the directory is read whole (a whole organization of thousands suspended, a bulk load).
-pub const MOST_CHANGES: usize = 20_000;
+const MOST_CHANGES: usize = 20_000;
 
 /// Ids per `IN (…)` list: well inside both engines' limits on statement size.
 const IDS_PER_STATEMENT: usize = 500;
@@ -59,15 +60,7 @@ impl Snapshot {
     /// in time): then the directory must be read whole.
     pub async fn with_changes_since(&self, pool: &AnyPool, engine: Engine) -> Result<Option<Snapshot>, sqlx::Error> {
         let read_started = Instant::now();
-        let mut tx = pool.begin().await?;
-        if engine == Engine::Postgres {
-            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                .execute(&mut *tx)
-                .await?;
-        }
-        let version: i64 = sqlx::query_scalar("SELECT version FROM directory_version WHERE id = 1")
-            .fetch_one(&mut *tx)
-            .await?;
+        let (mut tx, version) = begin_read(pool, engine).await?;
         let kept_from: i64 = sqlx::query_scalar("SELECT from_version FROM directory_changes_kept WHERE id = 1")
             .fetch_one(&mut *tx)
             .await?;

@@ -389,16 +389,7 @@ impl DirectoryRead {
     /// As [`read`](Self::read), reading services `batch` at a time (public for tests).
     pub async fn read_in_batches(pool: &AnyPool, engine: Engine, batch: usize) -> Result<Self, sqlx::Error> {
         let read_started = Instant::now();
-        let mut tx = pool.begin().await?;
-        if engine == Engine::Postgres {
-            // One snapshot for every statement (SQLite's read transaction already is one).
-            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                .execute(&mut *tx)
-                .await?;
-        }
-        let version: i64 = sqlx::query_scalar("SELECT version FROM directory_version WHERE id = 1")
-            .fetch_one(&mut *tx)
-            .await?;
+        let (mut tx, version) = begin_read(pool, engine).await?;
         // The rows are parsed on a thread of their own, so what the snapshot keeps is
         // allocated apart from what it does not (mimalloc keeps a heap per thread): the
         // rows, and what the index is built from, which are freed once it is built. Mixed
@@ -471,6 +462,25 @@ impl DirectoryRead {
             index: Arc::new(Layered::new(SearchIndex::build(self.services))),
         }
     }
+}
+
+/// A read-only transaction in which every statement sees the database as of one moment,
+/// and the `directory_version` of that moment.
+async fn begin_read(
+    pool: &AnyPool,
+    engine: Engine,
+) -> Result<(sqlx::Transaction<'static, sqlx::Any>, i64), sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    if engine == Engine::Postgres {
+        // One snapshot for every statement (SQLite's read transaction already is one).
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *tx)
+            .await?;
+    }
+    let version: i64 = sqlx::query_scalar("SELECT version FROM directory_version WHERE id = 1")
+        .fetch_one(&mut *tx)
+        .await?;
+    Ok((tx, version))
 }
 
 /// The services' rows, batch by batch, into what the snapshot keeps of them.
