@@ -8,52 +8,10 @@
 //! rebuild of `recent` only (a few hundred services), and the store folds `recent` into a
 //! new base in the background once it grows (`store::directory_cache`).
 
-use super::{Hits, IndexedService, Ranked, SearchIndex};
+use super::{Hidden, Hits, IndexedService, Ranked, SearchIndex};
 use app::domain::geo::LocalPlane;
 use app::domain::search::ServiceSearch;
 use std::sync::Arc;
-
-/// A set of positions in an index, one bit each.
-#[derive(Debug, Clone, Default)]
-pub struct Hidden {
-    words: Vec<u64>,
-    count: usize,
-}
-
-impl Hidden {
-    pub fn insert(&mut self, position: usize) {
-        let (word, bit) = (position / 64, position % 64);
-        if self.words.len() <= word {
-            self.words.resize(word + 1, 0);
-        }
-        if self.words[word] & (1 << bit) == 0 {
-            self.words[word] |= 1 << bit;
-            self.count += 1;
-        }
-    }
-
-    pub fn contains(&self, position: usize) -> bool {
-        self.words
-            .get(position / 64)
-            .is_some_and(|w| w & (1 << (position % 64)) != 0)
-    }
-
-    pub fn len(&self) -> usize {
-        self.count
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.count == 0
-    }
-
-    pub fn positions(&self) -> impl Iterator<Item = usize> + '_ {
-        self.words.iter().enumerate().flat_map(|(w, &word)| {
-            (0..64)
-                .filter(move |bit| word & (1 << bit) != 0)
-                .map(move |bit| w * 64 + bit)
-        })
-    }
-}
 
 /// A built index with the changes since laid over it.
 #[derive(Debug, Default)]

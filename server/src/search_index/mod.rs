@@ -21,19 +21,23 @@
 //!   their distance and the scan stops once the next cell is farther than the page's last
 //!   service.
 
+mod bigrams;
 mod build;
 mod layered;
 mod nearest;
+mod positions;
 mod text;
 
-pub use layered::{Hidden, Layered};
+pub use layered::Layered;
+pub use positions::PositionSet as Hidden;
 
 use app::domain::catalog::{CategoryGroup, CostKind};
 use app::domain::geo::{BoundingBox, LocalPlane};
 use app::domain::lang::Lang;
 use app::domain::search::ServiceSearch;
+use positions::PositionSet;
 use std::cmp::Ordering;
-use text::{Needle, TextArena};
+use text::TextArena;
 
 /// Cell edge in degrees: ≈ 111 m north–south, ≈ 96 m east–west at Chengdu. Smaller cells
 /// mean fewer services scanned in the band the circle's edge crosses, but more cells to
@@ -142,7 +146,8 @@ struct Filter<'a> {
     /// The kinds that pass, to add up a cell's counts for them alone.
     allowed_kinds: Vec<usize>,
     any_kind: bool,
-    needle: Option<Needle<'a>>,
+    /// The services whose text holds the search's text, when it has one.
+    text: Option<PositionSet>,
     /// Positions left out of the answers (services changed since the index was built).
     hidden: Option<&'a Hidden>,
 }
@@ -172,7 +177,6 @@ impl SearchIndex {
     /// The total and the ids from the first result to the end of the requested page (its
     /// offset not skipped), as if the services at `hidden` positions were not indexed.
     pub fn search_first(&self, search: &ServiceSearch, hidden: Option<&Hidden>) -> Hits {
-        let needle_text = search.text.as_ref().map(|t| app::domain::fold::fold(t.as_str()));
         let allowed: Vec<bool> = self
             .kind_table
             .iter()
@@ -186,7 +190,10 @@ impl SearchIndex {
             allowed_kinds: (0..allowed.len()).filter(|&k| allowed[k]).collect(),
             allowed,
             any_kind: search.categories.is_empty() && search.group.is_none() && search.cost.is_none(),
-            needle: needle_text.as_deref().map(Needle::new),
+            text: search
+                .text
+                .as_ref()
+                .map(|t| self.text.matching(&app::domain::fold::fold(t.as_str()))),
             hidden,
         };
         match search.near {
@@ -201,7 +208,7 @@ impl SearchIndex {
     }
 
     fn matches(&self, filter: &Filter, i: usize) -> bool {
-        filter.allowed[usize::from(self.kinds[i])] && filter.needle.as_ref().is_none_or(|n| self.text.contains(i, n))
+        filter.allowed[usize::from(self.kinds[i])] && filter.text.as_ref().is_none_or(|m| m.contains(i))
     }
 
     /// Whether a service matching the filter may be answered (it is not hidden).
@@ -232,10 +239,9 @@ impl SearchIndex {
     }
 
     fn by_name(&self, filter: &Filter, search: &ServiceSearch) -> Hits {
-        let counted: u64 = if filter.needle.is_none() {
-            (0..self.cells.len()).map(|cell| self.counted(filter, cell)).sum()
-        } else {
-            (0..self.len()).filter(|&i| self.matches(filter, i)).count() as u64
+        let counted: u64 = match &filter.text {
+            None => (0..self.cells.len()).map(|cell| self.counted(filter, cell)).sum(),
+            Some(matched) => matched.positions().filter(|&i| self.matches(filter, i)).count() as u64,
         };
         let total = counted - self.hidden_matching(filter, |_| true);
         let order = match search.lang {

@@ -1,7 +1,7 @@
 //! The radius search: the total by cells (whole cells from their counts, the band the
 //! circle's edge crosses service by service) and the nearest page from a widening zone.
 
-use super::{cell_of, page_end, Filter, Hits, Ranked, SearchIndex, CELL_DEGREES};
+use super::{cell_of, page_end, Filter, Hits, PositionSet, Ranked, SearchIndex, CELL_DEGREES};
 use app::domain::geo::{LocalPlane, METRES_PER_DEGREE};
 use app::domain::search::ServiceSearch;
 use std::cmp::Reverse;
@@ -69,6 +69,9 @@ impl SearchIndex {
     }
 
     pub(super) fn nearest(&self, filter: &Filter, plane: &LocalPlane, radius: f64, search: &ServiceSearch) -> Hits {
+        if let Some(matched) = &filter.text {
+            return self.nearest_matching(filter, matched, plane, radius, search);
+        }
         let r2 = radius * radius;
         let bb = plane.bounding_box(radius);
         let within = |i: usize| {
@@ -105,14 +108,10 @@ impl SearchIndex {
                     total += matching(cell) as u64;
                 }
             }
-            total += match (&filter.needle, filter.any_kind) {
-                (None, true) => self.services_of_run(inner.clone()).len() as u64,
-                (None, false) => inner.clone().map(|cell| self.counted(filter, cell)).sum(),
-                (Some(_), _) => inner
-                    .clone()
-                    .flat_map(|cell| self.services_of(cell))
-                    .filter(|&i| self.matches(filter, i))
-                    .count() as u64,
+            total += if filter.any_kind {
+                self.services_of_run(inner.clone()).len() as u64
+            } else {
+                inner.clone().map(|cell| self.counted(filter, cell)).sum()
             };
         }
         total -= self.hidden_matching(filter, within);
@@ -174,6 +173,51 @@ impl SearchIndex {
                 break;
             }
             zone = (zone * 3.0).min(radius);
+        }
+        let ids = best.into_sorted_vec().into_iter().map(|r| r.id).collect();
+        Hits { total, ids }
+    }
+
+    /// The radius search for a text: only the services the text matched, row by row of the
+    /// circle's box (a row's cells hold their services back to back), each tested exactly
+    /// and kept if among the page's nearest. A text narrows the city to a few thousand
+    /// services, fewer than the circle holds, so walking them beats walking the cells.
+    fn nearest_matching(
+        &self,
+        filter: &Filter,
+        matched: &PositionSet,
+        plane: &LocalPlane,
+        radius: f64,
+        search: &ServiceSearch,
+    ) -> Hits {
+        let r2 = radius * radius;
+        let bb = plane.bounding_box(radius);
+        let (row0, col0) = cell_of(bb.min_lat, bb.min_lon);
+        let (row1, col1) = cell_of(bb.max_lat, bb.max_lon);
+        let most = page_end(search, u64::MAX);
+        let mut best: BinaryHeap<Ranked> = BinaryHeap::with_capacity(most + 1);
+        let mut total = 0u64;
+        for row in row0..=row1 {
+            let run = self.services_of_run(self.row_cells(row, col0..=col1));
+            for i in matched.positions_in(run) {
+                let (lat, lon) = (self.latitudes[i], self.longitudes[i]);
+                let inside = lat >= bb.min_lat && lat <= bb.max_lat && lon >= bb.min_lon && lon <= bb.max_lon;
+                if !inside || !self.shown(filter, i) {
+                    continue;
+                }
+                let d2 = plane.squared_distance_m2(lat, lon);
+                if d2 > r2 {
+                    continue;
+                }
+                total += 1;
+                let ranked = Ranked { d2, id: self.ids[i] };
+                if best.len() < most {
+                    best.push(ranked);
+                } else if best.peek().is_some_and(|worst| ranked < *worst) {
+                    best.pop();
+                    best.push(ranked);
+                }
+            }
         }
         let ids = best.into_sorted_vec().into_iter().map(|r| r.id).collect();
         Hits { total, ids }

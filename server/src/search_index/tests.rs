@@ -120,7 +120,20 @@ fn search_strategy() -> impl Strategy<Value = ServiceSearch> {
         prop::sample::subsequence(vec!["meals", "care", "rehab"], 0..=2),
         prop::option::of(prop::sample::select(vec!["elder-care", "disability"])),
         prop::option::of(prop::sample::select(vec!["free", "subsidized", "paid"])),
-        prop::option::of(prop::sample::select(vec!["助餐", "meal", "MEAL P", "服务", "x"])),
+        // One character, one bigram, several; in names and in shared descriptions.
+        prop::option::of(prop::sample::select(vec![
+            "助餐",
+            "meal",
+            "MEAL P",
+            "服务",
+            "x",
+            "餐",
+            "a",
+            "meal plan",
+            "护理服务",
+            "l p",
+            "复护",
+        ])),
         (1u32..30, 0u64..60),
         any::<bool>(),
     )
@@ -152,7 +165,7 @@ proptest! {
         radius in prop::sample::select(vec![50u32, 150, 250, 400, 1_000]),
         limit in 1u32..30,
         category in prop::option::of(prop::sample::select(vec!["meals", "care"])),
-        text in prop::option::of(prop::sample::select(vec!["助餐", "meal"])),
+        text in prop::option::of(prop::sample::select(vec!["助餐", "meal", "餐", "康复服务"])),
     ) {
         let mut pairs = vec![("radius_m", radius.to_string()), ("limit", limit.to_string())];
         pairs.extend(category.map(|c| ("category", c.to_owned())));

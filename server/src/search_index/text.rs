@@ -2,21 +2,20 @@
 //! on the text stored folded (`domain::fold`): names and descriptions in both languages,
 //! joined by a separator no folded query contains.
 //!
-//! Because no query contains the separator, a match lies inside one field, so each
-//! service's text is kept in two parts: its own (the names, before the second separator),
-//! back to back in one buffer, and the rest (the descriptions), kept once however many
-//! services share it. A search tests each distinct description once and remembers the
-//! answer: organizations describe their offerings alike, so a text search at the city
-//! centre tests a few hundred descriptions instead of tens of thousands, and memory holds
-//! one copy of each.
+//! - Because no query contains the separator, a match lies inside one field, so each
+//!   service's text is kept in two parts: its own (the names, before the second
+//!   separator), back to back in one buffer, and the rest (the descriptions), kept once
+//!   however many services share it (organizations describe their offerings alike).
+//! - Both parts have a [`Bigrams`] index, so a search finds the services whose text holds
+//!   the query by its rarest bigram and tests only those, not every service in the circle.
+//!   The answer is the set of matching positions, which the radius and by-name searches
+//!   then walk.
 
+use super::bigrams::Bigrams;
+use super::positions::PositionSet;
 use app::domain::fold::FIELD_SEPARATOR;
 use memchr::memmem::Finder;
-use std::cell::RefCell;
 use std::collections::HashMap;
-
-/// A service with no shared part.
-const NO_SHARED: u32 = u32::MAX;
 
 /// Every service's search text.
 #[derive(Debug, Default)]
@@ -24,33 +23,17 @@ pub struct TextArena {
     own: Vec<u8>,
     /// `ends[i]` is where service `i`'s own text ends; it starts where `i - 1`'s ended.
     ends: Vec<u32>,
-    /// Which shared text each service has ([`NO_SHARED`] for none).
-    shared_of: Vec<u32>,
     shared: Vec<Box<str>>,
-    /// Shared texts seen while building, to keep each once; emptied by [`Self::finish`].
+    /// The services that have each shared text:
+    /// `members[member_starts[s]..member_starts[s + 1]]`, ascending.
+    member_starts: Vec<u32>,
+    members: Vec<u32>,
+    own_bigrams: Bigrams,
+    shared_bigrams: Bigrams,
+    /// While building: each service's shared text (`None` for none), and the shared
+    /// texts seen, to keep each once. Emptied by [`Self::finish`].
+    shared_of: Vec<Option<u32>>,
     building: HashMap<Box<str>, u32>,
-}
-
-/// What a search has learnt about the shared texts.
-const UNKNOWN: u8 = 0;
-const ABSENT: u8 = 1;
-const PRESENT: u8 = 2;
-
-/// A folded search text, prepared once per search.
-pub struct Needle<'a> {
-    finder: Finder<'a>,
-    /// Per shared text: [`UNKNOWN`], [`ABSENT`] or [`PRESENT`].
-    memo: RefCell<Vec<u8>>,
-}
-
-impl<'a> Needle<'a> {
-    /// `folded` must be [`fold`](app::domain::fold::fold)ed.
-    pub fn new(folded: &'a str) -> Self {
-        Self {
-            finder: Finder::new(folded.as_bytes()),
-            memo: RefCell::default(),
-        }
-    }
 }
 
 impl TextArena {
@@ -63,48 +46,75 @@ impl TextArena {
         let (own, shared) = search_text.split_at(split);
         self.own.extend(own.bytes());
         self.ends.push(self.own.len() as u32);
-        let shared_id = if shared.is_empty() {
-            NO_SHARED
-        } else {
-            match self.building.get(shared) {
-                Some(&id) => id,
-                None => {
-                    let id = self.shared.len() as u32;
-                    self.shared.push(shared.into());
-                    self.building.insert(shared.into(), id);
-                    id
-                }
+        let shared_id = (!shared.is_empty()).then(|| match self.building.get(shared) {
+            Some(&id) => id,
+            None => {
+                let id = self.shared.len() as u32;
+                self.shared.push(shared.into());
+                self.building.insert(shared.into(), id);
+                id
             }
-        };
+        });
         self.shared_of.push(shared_id);
     }
 
-    /// Forgets what only building needed.
+    /// Indexes what was pushed, and forgets what only building needed.
     pub fn finish(&mut self) {
         self.building = HashMap::new();
         self.own.shrink_to_fit();
         self.shared.shrink_to_fit();
+        let mut counts = vec![0u32; self.shared.len() + 1];
+        for s in self.shared_of.iter().flatten() {
+            counts[*s as usize + 1] += 1;
+        }
+        for s in 1..counts.len() {
+            counts[s] += counts[s - 1];
+        }
+        self.member_starts = counts.clone();
+        self.members = vec![0; *counts.last().unwrap_or(&0) as usize];
+        for (position, s) in self.shared_of.iter().enumerate() {
+            if let Some(s) = s {
+                self.members[counts[*s as usize] as usize] = position as u32;
+                counts[*s as usize] += 1;
+            }
+        }
+        self.shared_of = Vec::new();
+        let own_bigrams = Bigrams::build((0..self.ends.len()).map(|i| self.own_text(i)));
+        let shared_bigrams = Bigrams::build(self.shared.iter().map(|s| &**s));
+        (self.own_bigrams, self.shared_bigrams) = (own_bigrams, shared_bigrams);
     }
 
-    pub fn contains(&self, i: usize, needle: &Needle) -> bool {
+    fn own_text(&self, i: usize) -> &str {
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        if needle.finder.find(&self.own[start..self.ends[i] as usize]).is_some() {
-            return true;
+        // Pushed as whole `str`s, so every span is one.
+        std::str::from_utf8(&self.own[start..self.ends[i] as usize]).expect("pushed as str")
+    }
+
+    /// The positions of the services whose text contains `folded`
+    /// ([`fold`](app::domain::fold::fold)ed).
+    pub fn matching(&self, folded: &str) -> PositionSet {
+        let mut found = PositionSet::with_room(self.ends.len());
+        if folded.is_empty() {
+            (0..self.ends.len()).for_each(|i| found.insert(i));
+            return found;
         }
-        let shared = self.shared_of[i];
-        if shared == NO_SHARED {
-            return false;
-        }
-        let mut memo = needle.memo.borrow_mut();
-        if memo.len() < self.shared.len() {
-            memo.resize(self.shared.len(), UNKNOWN);
-        }
-        let known = &mut memo[shared as usize];
-        if *known == UNKNOWN {
-            let found = needle.finder.find(self.shared[shared as usize].as_bytes()).is_some();
-            *known = if found { PRESENT } else { ABSENT };
-        }
-        *known == PRESENT
+        let finder = Finder::new(folded.as_bytes());
+        self.own_bigrams.each_containing(
+            folded,
+            |i| finder.find(self.own_text(i as usize).as_bytes()).is_some(),
+            |i| found.insert(i as usize),
+        );
+        self.shared_bigrams.each_containing(
+            folded,
+            |s| finder.find(self.shared[s as usize].as_bytes()).is_some(),
+            |s| {
+                let (from, to) = (self.member_starts[s as usize], self.member_starts[s as usize + 1]);
+                for &i in &self.members[from as usize..to as usize] {
+                    found.insert(i as usize);
+                }
+            },
+        );
+        found
     }
 }
 
@@ -125,19 +135,18 @@ mod tests {
             2,
             "one copy of the shared descriptions (and one empty)"
         );
-        let found = |text: &str| {
-            let needle = Needle::new(text);
-            (0..3).filter(|&i| arena.contains(i, &needle)).collect::<Vec<_>>()
-        };
+        let found = |text: &str| arena.matching(text).positions().collect::<Vec<_>>();
         assert_eq!(found("助餐"), [0]);
         assert_eq!(found("午餐"), [0, 1]);
         assert_eq!(found("lunch"), [0, 1]);
         assert_eq!(found("理发"), [2]);
+        assert_eq!(found("餐"), [0, 1]);
         assert_eq!(found("mealsdaily"), Vec::<usize>::new());
         assert_eq!(
             found("餐每"),
             Vec::<usize>::new(),
             "not across the name and the description"
         );
+        assert_eq!(found(""), [0, 1, 2]);
     }
 }
