@@ -189,10 +189,7 @@ impl Card {
     }
 
     pub fn name(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Zh => &self.name.zh,
-            Lang::En => &self.name.en,
-        }
+        self.name.of(lang)
     }
 
     pub fn organization_id(&self) -> i64 {

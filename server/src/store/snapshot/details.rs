@@ -46,10 +46,17 @@ pub struct ServiceFacts {
     pub grid_unit_id: i64,
     /// The grid units an at-home service reaches, in display order.
     pub coverage: Vec<i64>,
+    /// Most services are neither paused nor have a photo, so those are kept apart: one
+    /// pointer instead of two empty strings' worth on each of 100,000 services.
+    rare: Option<Box<Rare>>,
+}
+
+#[derive(Debug)]
+struct Rare {
     /// Why it is paused, when it is.
-    pub paused: Option<Box<str>>,
+    paused: Option<Box<str>>,
     /// Its photo's path, if any.
-    pub photo: Option<Box<str>>,
+    photo: Option<Box<str>>,
 }
 
 impl ServiceFacts {
@@ -62,6 +69,8 @@ impl ServiceFacts {
         let note_zh: Option<&str> = row.try_get("eligibility_note_zh")?;
         let note_en: Option<&str> = row.try_get("eligibility_note_en")?;
         let phone: &str = row.try_get("phone")?;
+        let paused: Option<Box<str>> = crate::store::directory::paused(row)?.map(Into::into);
+        let photo: Option<Box<str>> = crate::store::directory::photo_path(row)?.map(Into::into);
         Ok(ServiceFacts {
             description: Localized::read_shared(row, "description", texts)?,
             delivery: Delivery::parse(&delivery).ok_or_else(|| corrupt("delivery", &delivery))?,
@@ -76,9 +85,18 @@ impl ServiceFacts {
             capacity: capacity.map(|c| c.clamp(0, i64::from(u32::MAX)) as u32),
             grid_unit_id: row.try_get("grid_unit_id")?,
             coverage: Vec::new(),
-            paused: crate::store::directory::paused(row)?.map(Into::into),
-            photo: crate::store::directory::photo_path(row)?.map(Into::into),
+            rare: (paused.is_some() || photo.is_some()).then(|| Box::new(Rare { paused, photo })),
         })
+    }
+
+    /// Why it is paused, when it is.
+    pub fn paused(&self) -> Option<&str> {
+        self.rare.as_ref().and_then(|r| r.paused.as_deref())
+    }
+
+    /// Its photo's path, if any.
+    pub fn photo(&self) -> Option<&str> {
+        self.rare.as_ref().and_then(|r| r.photo.as_deref())
     }
 
     pub fn eligibility(&self, lang: Lang) -> Eligibility {

@@ -26,6 +26,7 @@ use app::domain::lang::Lang;
 use app::domain::search::ServiceSearch;
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -41,38 +42,53 @@ const DESCRIPTIONS: &str = "s.description_zh, s.description_en, s.search_text";
 /// the city grows (one statement for 100,000 took ~1.5 s on SQLite), all in one snapshot.
 const SERVICES_PER_STATEMENT: usize = 10_000;
 
-/// A text in both languages; pages pick one per request.
+/// A text in both languages, in one allocation (the Chinese, then the English): a
+/// service's name is two short texts, and two allocations with their counts cost more
+/// than the text itself. Pages pick one language per request.
 #[derive(Debug, Clone)]
 pub struct Localized {
-    zh: Arc<str>,
-    en: Arc<str>,
+    both: Arc<str>,
+    /// Where the English starts in `both`.
+    split: u32,
 }
 
 impl Localized {
+    fn new(zh: &str, en: &str) -> Self {
+        let mut both = String::with_capacity(zh.len() + en.len());
+        both.push_str(zh);
+        both.push_str(en);
+        Self {
+            both: both.into(),
+            split: zh.len() as u32,
+        }
+    }
+
     /// Reads `{column}_zh` and `{column}_en`.
     fn read(row: &AnyRow, column: &str) -> Result<Self, sqlx::Error> {
         // Borrowed from the row: the only allocation is the one the snapshot keeps.
         let zh: &str = row.try_get(format!("{column}_zh").as_str())?;
         let en: &str = row.try_get(format!("{column}_en").as_str())?;
-        Ok(Self {
-            zh: zh.into(),
-            en: en.into(),
-        })
+        Ok(Self::new(zh, en))
     }
 
     /// As [`read`](Self::read), keeping one copy of texts many rows repeat.
     fn read_shared(row: &AnyRow, column: &str, texts: &mut Interner) -> Result<Self, sqlx::Error> {
-        Ok(Self {
-            zh: texts.text(row.try_get(format!("{column}_zh").as_str())?),
-            en: texts.text(row.try_get(format!("{column}_en").as_str())?),
-        })
+        Ok(texts.localized(
+            row.try_get(format!("{column}_zh").as_str())?,
+            row.try_get(format!("{column}_en").as_str())?,
+        ))
+    }
+
+    pub fn of(&self, lang: Lang) -> &str {
+        let (zh, en) = self.both.split_at(self.split as usize);
+        match lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
     }
 
     fn get(&self, lang: Lang) -> String {
-        match lang {
-            Lang::Zh => self.zh.to_string(),
-            Lang::En => self.en.to_string(),
-        }
+        self.of(lang).to_owned()
     }
 }
 
@@ -81,20 +97,44 @@ impl Localized {
 /// organization describes its offerings alike), and 100,000 copies of each cost tens of
 /// megabytes. Dropped once the read is done; the texts stay, shared.
 #[derive(Debug, Default)]
-pub struct Interner(std::collections::HashSet<Arc<str>>);
+pub struct Interner {
+    texts: std::collections::HashSet<Arc<str>>,
+    /// Both languages joined, and where each pair seen with that join splits (two pairs
+    /// may join alike: "ab" + "c" and "a" + "bc").
+    pairs: HashMap<Arc<str>, Vec<u32>>,
+    joined: String,
+}
 
 impl Interner {
     pub fn text(&mut self, text: &str) -> Arc<str> {
-        if let Some(known) = self.0.get(text) {
+        if let Some(known) = self.texts.get(text) {
             return known.clone();
         }
         let text: Arc<str> = text.into();
-        self.0.insert(text.clone());
+        self.texts.insert(text.clone());
         text
     }
 
     pub fn optional(&mut self, text: Option<&str>) -> Option<Arc<str>> {
         text.map(|t| self.text(t))
+    }
+
+    pub fn localized(&mut self, zh: &str, en: &str) -> Localized {
+        self.joined.clear();
+        self.joined.push_str(zh);
+        self.joined.push_str(en);
+        let split = zh.len() as u32;
+        if let Some((both, splits)) = self.pairs.get_key_value(self.joined.as_str()) {
+            if splits.contains(&split) {
+                return Localized {
+                    both: both.clone(),
+                    split,
+                };
+            }
+        }
+        let both: Arc<str> = self.joined.as_str().into();
+        self.pairs.entry(both.clone()).or_default().push(split);
+        Localized { both, split }
     }
 }
 
@@ -285,8 +325,8 @@ impl Snapshot {
             place,
             coverage,
             other_offerings,
-            paused: facts.paused.as_deref().map(str::to_owned),
-            photo: facts.photo.as_deref().map(str::to_owned),
+            paused: facts.paused().map(str::to_owned),
+            photo: facts.photo().map(str::to_owned),
         })
     }
 
