@@ -110,6 +110,8 @@ pub async fn serve(State((store, token)): State<(SqlStore, Option<Token>)>, head
         metrics::gauge!("directory_snapshot_version").set(status.version as f64);
         metrics::gauge!("directory_snapshot_services").set(status.services as f64);
         metrics::gauge!("directory_changed_services").set(status.changed as f64);
+        metrics::gauge!("directory_search_index_bytes").set(status.index_bytes as f64);
+        metrics::gauge!("directory_text_index_bytes").set(status.text_index_bytes as f64);
     }
     if let Some(rss) = crate::memory::resident_bytes() {
         metrics::gauge!("process_resident_memory_bytes").set(rss as f64);

@@ -46,6 +46,12 @@ impl Layered {
         }
     }
 
+    /// Bytes held by the built index and the recent one, and by their text parts.
+    pub fn heap_bytes(&self) -> (usize, usize) {
+        let (base, recent) = (self.base.heap_bytes(), self.recent.heap_bytes());
+        (base.0 + recent.0 + self.hidden.heap_bytes(), base.1 + recent.1)
+    }
+
     /// How many services are listed.
     pub fn len(&self) -> usize {
         self.base.len() - self.hidden.len() + self.recent.len()

@@ -146,7 +146,8 @@ struct Filter<'a> {
     /// The kinds that pass, to add up a cell's counts for them alone.
     allowed_kinds: Vec<usize>,
     any_kind: bool,
-    /// The services whose text holds the search's text, when it has one.
+    /// The services whose text holds the search's text, when it has one: only those of
+    /// an allowed kind, not hidden, and inside the circle's box.
     text: Option<PositionSet>,
     /// Positions left out of the answers (services changed since the index was built).
     hidden: Option<&'a Hidden>,
@@ -168,6 +169,18 @@ impl SearchIndex {
         hits
     }
 
+    /// Bytes held, for `/metrics`: the whole index, and its text part.
+    pub fn heap_bytes(&self) -> (usize, usize) {
+        let columns = self.ids.capacity() * 8
+            + (self.latitudes.capacity() + self.longitudes.capacity()) * 8
+            + self.kinds.capacity() * 2
+            + self.cells.capacity() * std::mem::size_of::<Cell>()
+            + (self.cell_counts.capacity() + self.row_starts.capacity()) * 4
+            + (self.by_name_zh.capacity() + self.by_name_en.capacity() + self.by_id.capacity()) * 4;
+        let text = self.text.heap_bytes();
+        (columns + text, text)
+    }
+
     /// Where the service `id` is in the columns, if the index holds it.
     pub fn position(&self, id: i64) -> Option<usize> {
         let at = self.by_id.partition_point(|&p| self.ids[p as usize] < id);
@@ -186,16 +199,36 @@ impl SearchIndex {
                     && search.cost.is_none_or(|c| c == k.cost)
             })
             .collect();
-        let filter = Filter {
+        let mut filter = Filter {
             allowed_kinds: (0..allowed.len()).filter(|&k| allowed[k]).collect(),
             allowed,
             any_kind: search.categories.is_empty() && search.group.is_none() && search.cost.is_none(),
-            text: search
-                .text
-                .as_ref()
-                .map(|t| self.text.matching(&app::domain::fold::fold(t.as_str()))),
+            text: None,
             hidden,
         };
+        if let Some(text) = &search.text {
+            // Services are ruled out by lying outside the circle's box (its rows first: they
+            // are stored row by row), by kind and by being hidden, before their text is
+            // tested.
+            let bb = search
+                .near
+                .map(|origin| LocalPlane::new(origin).bounding_box(f64::from(search.radius.get())));
+            let within = match &bb {
+                Some(bb) => self.rows_span(cell_of(bb.min_lat, bb.min_lon).0, cell_of(bb.max_lat, bb.max_lon).0),
+                None => 0..self.len(),
+            };
+            let keep = |i: usize| {
+                bb.as_ref().is_none_or(|bb| {
+                    let (lat, lon) = (self.latitudes[i], self.longitudes[i]);
+                    lat >= bb.min_lat && lat <= bb.max_lat && lon >= bb.min_lon && lon <= bb.max_lon
+                }) && filter.allowed[usize::from(self.kinds[i])]
+                    && filter.hidden.is_none_or(|h| !h.contains(i))
+            };
+            filter.text = Some(
+                self.text
+                    .matching(&app::domain::fold::fold(text.as_str()), within, keep),
+            );
+        }
         match search.near {
             Some(origin) => self.nearest(
                 &filter,

@@ -31,6 +31,17 @@ impl SearchIndex {
         first..last.max(first)
     }
 
+    /// The services of rows `row0..=row1`, all columns: one range, as rows are stored in
+    /// order.
+    pub(super) fn rows_span(&self, row0: i32, row1: i32) -> std::ops::Range<usize> {
+        let last = self.row_starts.len().saturating_sub(1) as i64;
+        let at = |row: i32| (i64::from(row) - i64::from(self.first_row)).clamp(0, last) as usize;
+        let Some((&first, &end)) = self.row_starts.get(at(row0)).zip(self.row_starts.get(at(row1 + 1))) else {
+            return 0..0;
+        };
+        self.services_of_run(first as usize..end as usize)
+    }
+
     /// The squared distance from the origin to the nearest point of a cell's services' box.
     fn near_d2(&self, plane: &LocalPlane, cell: usize) -> f64 {
         let b = &self.cells[cell].bounds;
@@ -70,7 +81,7 @@ impl SearchIndex {
 
     pub(super) fn nearest(&self, filter: &Filter, plane: &LocalPlane, radius: f64, search: &ServiceSearch) -> Hits {
         if let Some(matched) = &filter.text {
-            return self.nearest_matching(filter, matched, plane, radius, search);
+            return self.nearest_matching(matched, plane, radius, search);
         }
         let r2 = radius * radius;
         let bb = plane.bounding_box(radius);
@@ -178,45 +189,27 @@ impl SearchIndex {
         Hits { total, ids }
     }
 
-    /// The radius search for a text: only the services the text matched, row by row of the
-    /// circle's box (a row's cells hold their services back to back), each tested exactly
-    /// and kept if among the page's nearest. A text narrows the city to a few thousand
-    /// services, fewer than the circle holds, so walking them beats walking the cells.
-    fn nearest_matching(
-        &self,
-        filter: &Filter,
-        matched: &PositionSet,
-        plane: &LocalPlane,
-        radius: f64,
-        search: &ServiceSearch,
-    ) -> Hits {
+    /// The radius search for a text: only the services the text matched (already of an
+    /// allowed kind, not hidden, inside the circle's box), each tested exactly and kept if
+    /// among the page's nearest. A text narrows the city to a few thousand services,
+    /// fewer than the circle holds, so walking them beats walking the cells.
+    fn nearest_matching(&self, matched: &PositionSet, plane: &LocalPlane, radius: f64, search: &ServiceSearch) -> Hits {
         let r2 = radius * radius;
-        let bb = plane.bounding_box(radius);
-        let (row0, col0) = cell_of(bb.min_lat, bb.min_lon);
-        let (row1, col1) = cell_of(bb.max_lat, bb.max_lon);
         let most = page_end(search, u64::MAX);
         let mut best: BinaryHeap<Ranked> = BinaryHeap::with_capacity(most + 1);
         let mut total = 0u64;
-        for row in row0..=row1 {
-            let run = self.services_of_run(self.row_cells(row, col0..=col1));
-            for i in matched.positions_in(run) {
-                let (lat, lon) = (self.latitudes[i], self.longitudes[i]);
-                let inside = lat >= bb.min_lat && lat <= bb.max_lat && lon >= bb.min_lon && lon <= bb.max_lon;
-                if !inside || !self.shown(filter, i) {
-                    continue;
-                }
-                let d2 = plane.squared_distance_m2(lat, lon);
-                if d2 > r2 {
-                    continue;
-                }
-                total += 1;
-                let ranked = Ranked { d2, id: self.ids[i] };
-                if best.len() < most {
-                    best.push(ranked);
-                } else if best.peek().is_some_and(|worst| ranked < *worst) {
-                    best.pop();
-                    best.push(ranked);
-                }
+        for i in matched.positions() {
+            let d2 = plane.squared_distance_m2(self.latitudes[i], self.longitudes[i]);
+            if d2 > r2 {
+                continue;
+            }
+            total += 1;
+            let ranked = Ranked { d2, id: self.ids[i] };
+            if best.len() < most {
+                best.push(ranked);
+            } else if best.peek().is_some_and(|worst| ranked < *worst) {
+                best.pop();
+                best.push(ranked);
             }
         }
         let ids = best.into_sorted_vec().into_iter().map(|r| r.id).collect();

@@ -41,6 +41,10 @@ impl PositionSet {
         self.count == 0
     }
 
+    pub fn heap_bytes(&self) -> usize {
+        self.words.capacity() * 8
+    }
+
     pub fn positions(&self) -> impl Iterator<Item = usize> + '_ {
         self.positions_in(0..self.words.len() * 64)
     }

@@ -16,11 +16,12 @@ use super::positions::PositionSet;
 use app::domain::fold::FIELD_SEPARATOR;
 use memchr::memmem::Finder;
 use std::collections::HashMap;
+use std::ops::Range;
 
 /// Every service's search text.
 #[derive(Debug, Default)]
 pub struct TextArena {
-    own: Vec<u8>,
+    own: String,
     /// `ends[i]` is where service `i`'s own text ends; it starts where `i - 1`'s ended.
     ends: Vec<u32>,
     shared: Vec<Box<str>>,
@@ -44,7 +45,7 @@ impl TextArena {
             .nth(1)
             .map_or(search_text.len(), |(at, _)| at);
         let (own, shared) = search_text.split_at(split);
-        self.own.extend(own.bytes());
+        self.own.push_str(own);
         self.ends.push(self.own.len() as u32);
         let shared_id = (!shared.is_empty()).then(|| match self.building.get(shared) {
             Some(&id) => id,
@@ -86,35 +87,49 @@ impl TextArena {
 
     fn own_text(&self, i: usize) -> &str {
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        // Pushed as whole `str`s, so every span is one.
-        std::str::from_utf8(&self.own[start..self.ends[i] as usize]).expect("pushed as str")
+        &self.own[start..self.ends[i] as usize]
     }
 
     /// The positions of the services whose text contains `folded`
-    /// ([`fold`](app::domain::fold::fold)ed).
-    pub fn matching(&self, folded: &str) -> PositionSet {
-        let mut found = PositionSet::with_room(self.ends.len());
-        if folded.is_empty() {
-            (0..self.ends.len()).for_each(|i| found.insert(i));
-            return found;
-        }
+    /// ([`fold`](app::domain::fold::fold)ed), among those `keep` accepts: it is asked
+    /// before any text is tested, so a search that can rule services out cheaply (by where
+    /// they are) tests the text of the others only.
+    pub fn matching(&self, folded: &str, within: Range<usize>, keep: impl Fn(usize) -> bool) -> PositionSet {
         let finder = Finder::new(folded.as_bytes());
-        self.own_bigrams.each_containing(
+        let mut found = self.own_bigrams.containing(
             folded,
+            within.clone(),
+            |i| keep(i as usize),
             |i| finder.find(self.own_text(i as usize).as_bytes()).is_some(),
-            |i| found.insert(i as usize),
         );
-        self.shared_bigrams.each_containing(
+        let shared = self.shared_bigrams.containing(
             folded,
+            0..self.shared.len(),
+            |_| true,
             |s| finder.find(self.shared[s as usize].as_bytes()).is_some(),
-            |s| {
-                let (from, to) = (self.member_starts[s as usize], self.member_starts[s as usize + 1]);
-                for &i in &self.members[from as usize..to as usize] {
+        );
+        for s in shared.positions() {
+            let members = &self.members[self.member_starts[s] as usize..self.member_starts[s + 1] as usize];
+            // Ascending: the members within the range lie together.
+            let first = members.partition_point(|&i| (i as usize) < within.start);
+            let last = members.partition_point(|&i| (i as usize) < within.end);
+            for &i in &members[first..last.max(first)] {
+                if keep(i as usize) {
                     found.insert(i as usize);
                 }
-            },
-        );
+            }
+        }
         found
+    }
+
+    /// Bytes held, for `/metrics`.
+    pub fn heap_bytes(&self) -> usize {
+        self.own.capacity()
+            + self.ends.capacity() * 4
+            + self.shared.iter().map(|s| s.len() + 16).sum::<usize>()
+            + (self.member_starts.capacity() + self.members.capacity()) * 4
+            + self.own_bigrams.heap_bytes()
+            + self.shared_bigrams.heap_bytes()
     }
 }
 
@@ -135,7 +150,7 @@ mod tests {
             2,
             "one copy of the shared descriptions (and one empty)"
         );
-        let found = |text: &str| arena.matching(text).positions().collect::<Vec<_>>();
+        let found = |text: &str| arena.matching(text, 0..3, |_| true).positions().collect::<Vec<_>>();
         assert_eq!(found("助餐"), [0]);
         assert_eq!(found("午餐"), [0, 1]);
         assert_eq!(found("lunch"), [0, 1]);
@@ -148,5 +163,10 @@ mod tests {
             "not across the name and the description"
         );
         assert_eq!(found(""), [0, 1, 2]);
+        assert_eq!(
+            arena.matching("午餐", 0..3, |i| i != 0).positions().collect::<Vec<_>>(),
+            [1],
+            "only the kept"
+        );
     }
 }

@@ -81,6 +81,22 @@ pub struct IndexStatus {
     pub services: usize,
     /// Services changed since the snapshot's base was read (applied from the change log).
     pub changed: usize,
+    /// Bytes the search index holds, and the part its text search holds.
+    pub index_bytes: usize,
+    pub text_index_bytes: usize,
+}
+
+impl IndexStatus {
+    fn of(snapshot: &Snapshot) -> Self {
+        let (index_bytes, text_index_bytes) = snapshot.index_bytes();
+        IndexStatus {
+            version: snapshot.version,
+            services: snapshot.len(),
+            changed: snapshot.changed(),
+            index_bytes,
+            text_index_bytes,
+        }
+    }
 }
 
 impl SqlStore {
@@ -161,11 +177,7 @@ impl SqlStore {
 
     /// What the loaded index holds, if one is loaded.
     pub fn index_status(&self) -> Option<IndexStatus> {
-        self.cache.snapshot().map(|s| IndexStatus {
-            version: s.version,
-            services: s.len(),
-            changed: s.changed(),
-        })
+        self.cache.snapshot().map(|s| IndexStatus::of(&s))
     }
 
     /// Starts a rebuild unless one is running. Errors are logged; searches meanwhile go
@@ -223,11 +235,7 @@ impl SqlStore {
         };
         self.prune_changes(base_version - VERSIONS_KEPT).await;
         crate::memory::release_freed();
-        let status = IndexStatus {
-            version: snapshot.version,
-            services: snapshot.len(),
-            changed: snapshot.changed(),
-        };
+        let status = IndexStatus::of(&snapshot);
         metrics::counter!("directory_full_rebuilds_total").increment(1);
         metrics::histogram!("directory_full_rebuild_seconds").record(started.elapsed().as_secs_f64());
         tracing::info!(

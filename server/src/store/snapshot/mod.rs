@@ -202,6 +202,11 @@ impl Snapshot {
         self.index.len()
     }
 
+    /// Bytes the search index holds, and its text part ([`Layered::heap_bytes`]).
+    pub fn index_bytes(&self) -> (usize, usize) {
+        self.index.heap_bytes()
+    }
+
     /// How many services changed since the base was read.
     pub fn changed(&self) -> usize {
         self.changes.services.len()
