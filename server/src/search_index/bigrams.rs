@@ -363,7 +363,7 @@ mod tests {
         ) {
             let texts: Vec<String> = texts.iter().map(|t| searchable(&[&t.concat(), &t[t.len() / 2..].concat()])).collect();
             let needle = needle.concat();
-            let keep = |t: u32| t % skip == 0;
+            let keep = |t: u32| t.is_multiple_of(skip);
             let within = from..from + length;
             let expected: Vec<usize> = (0..texts.len())
                 .filter(|&t| within.contains(&t) && keep(t as u32) && texts[t].split(FIELD_SEPARATOR).any(|f| f.contains(&needle)))
