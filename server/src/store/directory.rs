@@ -108,6 +108,12 @@ pub(crate) const LISTED: &str =
 pub(crate) const SHOWN: &str =
     "s.status <> 'retired' AND s.organization_id IN (SELECT id FROM organizations WHERE verified = 1 AND suspended = 0)";
 
+/// [`SHOWN`] for a query that joins `organizations o` already. Reading the whole
+/// directory in id order by batches, SQLite drove [`SHOWN`]'s `IN` from the
+/// organizations' index and sorted every batch anew: 5.7 s for 100,000 offerings, where
+/// this walks the services by id in 1.4 s.
+pub(crate) const SHOWN_JOINED: &str = "s.status <> 'retired' AND o.verified = 1 AND o.suspended = 0";
+
 /// Which organizations have a page (and offerings in the directory).
 pub(crate) const SHOWN_ORGANIZATIONS: &str = "verified = 1 AND suspended = 0";
 

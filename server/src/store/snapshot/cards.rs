@@ -37,9 +37,16 @@ pub struct Card {
     longitude: f64,
     address: Localized,
     cost: CostKind,
-    price_fen: Option<i64>,
-    price_unit_zh: Option<Arc<str>>,
-    price_unit_en: Option<Arc<str>>,
+    /// Shared by the services with the same price: one pointer, not 48 bytes each.
+    price: Option<Arc<PriceTag>>,
+}
+
+/// A price as stored: the amount and its unit in each language, each optional.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct PriceTag {
+    fen: Option<i64>,
+    unit_zh: Option<Arc<str>>,
+    unit_en: Option<Arc<str>>,
 }
 
 /// The columns [`Cards::add`] reads, for a `FROM services s JOIN organizations o
@@ -57,8 +64,9 @@ pub struct Cards {
     by_organization: HashMap<i64, [Vec<i64>; 2]>,
     categories: HashMap<String, Arc<Category>>,
     organizations: HashMap<i64, Arc<Organization>>,
-    /// Repeated texts while the cards are read ([`Interner`]).
+    /// Repeated texts and prices while the cards are read ([`Interner`]).
     texts: Interner,
+    prices: std::collections::HashSet<Arc<PriceTag>>,
 }
 
 impl Cards {
@@ -103,9 +111,21 @@ impl Cards {
             }
         };
         let cost: String = row.try_get("cost_kind")?;
-        let price_fen: Option<i64> = row.try_get("price_fen")?;
         let unit_zh: Option<&str> = row.try_get("price_unit_zh")?;
         let unit_en: Option<&str> = row.try_get("price_unit_en")?;
+        let tag = PriceTag {
+            fen: row.try_get("price_fen")?,
+            unit_zh: self.texts.optional(unit_zh),
+            unit_en: self.texts.optional(unit_en),
+        };
+        let price = (tag != PriceTag::NONE).then(|| match self.prices.get(&tag) {
+            Some(shared) => shared.clone(),
+            None => {
+                let tag = Arc::new(tag);
+                self.prices.insert(tag.clone());
+                tag
+            }
+        });
         Ok(Card {
             name: Localized::read(row, "name")?,
             category,
@@ -114,9 +134,7 @@ impl Cards {
             longitude: row.try_get("longitude")?,
             address: Localized::read_shared(row, "address", &mut self.texts)?,
             cost: CostKind::parse(&cost).ok_or_else(|| rows::corrupt("cost_kind", &cost))?,
-            price_fen,
-            price_unit_zh: self.texts.optional(unit_zh),
-            price_unit_en: self.texts.optional(unit_en),
+            price,
         })
     }
 
@@ -125,6 +143,7 @@ impl Cards {
     /// collation), once, instead of on every page that lists them.
     pub fn finish(&mut self) {
         self.texts = Interner::default();
+        self.prices = Default::default();
         self.cards.finish();
         let cards = &self.cards;
         for [zh, en] in self.by_organization.values_mut() {
@@ -152,13 +171,22 @@ fn name<'a>(cards: &'a ById<Card>, id: &i64, lang: Lang) -> &'a str {
     cards.get(*id).map_or("", |card| card.name(lang))
 }
 
+impl PriceTag {
+    const NONE: PriceTag = PriceTag {
+        fen: None,
+        unit_zh: None,
+        unit_en: None,
+    };
+}
+
 impl Card {
     /// The card of service `id` as [`rows::service_summary`] would read it.
     pub fn summary(&self, id: i64, lang: Lang, plane: Option<&LocalPlane>) -> ServiceSummary {
         let card = self;
-        let unit = match lang {
-            Lang::Zh => card.price_unit_zh.as_ref(),
-            Lang::En => card.price_unit_en.as_ref(),
+        let (fen, unit) = match (&card.price, lang) {
+            (Some(tag), Lang::Zh) => (tag.fen, tag.unit_zh.as_ref()),
+            (Some(tag), Lang::En) => (tag.fen, tag.unit_en.as_ref()),
+            (None, _) => (None, None),
         };
         ServiceSummary {
             id: ServiceId::from_row(id),
@@ -177,7 +205,7 @@ impl Card {
             address: card.address.get(lang),
             cost: card.cost,
             // As the SQL path: a price only when the amount and this language's unit are set.
-            price: match (card.price_fen, unit) {
+            price: match (fen, unit) {
                 (Some(amount_fen), Some(unit)) => Some(Price {
                     amount_fen,
                     unit: unit.to_string(),

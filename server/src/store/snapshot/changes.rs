@@ -13,7 +13,7 @@ use super::{
     Snapshot,
 };
 use crate::search_index::IndexedService;
-use crate::store::directory::SHOWN;
+use crate::store::directory::SHOWN_JOINED;
 use crate::store::Engine;
 use sqlx::{AnyPool, Row};
 use std::collections::{BTreeSet, HashMap};
@@ -83,7 +83,7 @@ impl Snapshot {
         let mut changes = Changes::clone(&self.changes);
         let (mut cards, mut texts) = (Cards::default(), Interner::default());
         for ids in chunks(&services) {
-            let sql = services_sql(&format!("s.id IN ({ids}) AND {SHOWN}"));
+            let sql = services_sql(&format!("s.id IN ({ids}) AND {SHOWN_JOINED}"));
             let mut read: HashMap<i64, (Card, ServiceFacts, Option<IndexedService>)> = HashMap::new();
             for row in sqlx::query(&sql).fetch_all(&mut *tx).await? {
                 let listed = row.try_get::<String, _>("status")? == "active";

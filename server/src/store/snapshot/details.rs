@@ -4,13 +4,12 @@
 
 use super::super::rows::{corrupt, flag};
 use super::by_id::ById;
-use super::{Interner, Localized};
+use super::{Interner, Localized, OptionalPair};
 use app::domain::directory::{Delivery, Eligibility, OrganizationKind};
 use app::domain::lang::Lang;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::collections::HashMap;
-use std::sync::Arc;
 
 /// The columns [`Details::add_service`] reads, beside the card's, from `services s`.
 pub const SERVICE_COLUMNS: &str = "s.delivery, s.hours_zh, s.hours_en, s.min_age, s.residence_required, \
@@ -39,8 +38,8 @@ pub struct ServiceFacts {
     pub min_age: Option<u32>,
     pub residence_required: bool,
     pub disability_certificate_required: bool,
-    note_zh: Option<Arc<str>>,
-    note_en: Option<Arc<str>>,
+    /// The eligibility note in each language, shared by the services with the same.
+    note: Option<OptionalPair>,
     pub phone: Box<str>,
     pub capacity: Option<u32>,
     pub grid_unit_id: i64,
@@ -79,8 +78,7 @@ impl ServiceFacts {
             min_age: min_age.map(|a| a.clamp(0, 150) as u32),
             residence_required: flag(row, "residence_required")?,
             disability_certificate_required: flag(row, "disability_certificate_required")?,
-            note_zh: texts.optional(note_zh),
-            note_en: texts.optional(note_en),
+            note: texts.optional_pair(note_zh, note_en),
             phone: phone.into(),
             capacity: capacity.map(|c| c.clamp(0, i64::from(u32::MAX)) as u32),
             grid_unit_id: row.try_get("grid_unit_id")?,
@@ -100,10 +98,10 @@ impl ServiceFacts {
     }
 
     pub fn eligibility(&self, lang: Lang) -> Eligibility {
-        let note = match lang {
-            Lang::Zh => self.note_zh.as_deref(),
-            Lang::En => self.note_en.as_deref(),
-        };
+        let note = self.note.as_ref().and_then(|n| match lang {
+            Lang::Zh => n.0.as_deref(),
+            Lang::En => n.1.as_deref(),
+        });
         Eligibility {
             min_age: self.min_age,
             residence_required: self.residence_required,

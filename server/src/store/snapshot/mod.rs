@@ -15,7 +15,7 @@ mod changes;
 mod details;
 mod grid;
 
-use super::directory::SHOWN;
+use super::directory::SHOWN_JOINED;
 use super::Engine;
 use crate::search_index::{IndexedService, Layered, SearchIndex};
 use app::domain::catalog::{CategoryGroup, CostKind};
@@ -25,7 +25,7 @@ use app::domain::ids::OrganizationId;
 use app::domain::lang::Lang;
 use app::domain::search::ServiceSearch;
 use sqlx::any::AnyRow;
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool, Row};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
@@ -103,7 +103,12 @@ pub struct Interner {
     /// may join alike: "ab" + "c" and "a" + "bc").
     pairs: HashMap<Arc<str>, Vec<u32>>,
     joined: String,
+    optional_pairs: std::collections::HashSet<OptionalPair>,
 }
+
+/// Two optional texts, Chinese and English (an eligibility note), shared by the services
+/// that have the same: one pointer each instead of two.
+pub type OptionalPair = Arc<(Option<Arc<str>>, Option<Arc<str>>)>;
 
 impl Interner {
     pub fn text(&mut self, text: &str) -> Arc<str> {
@@ -117,6 +122,19 @@ impl Interner {
 
     pub fn optional(&mut self, text: Option<&str>) -> Option<Arc<str>> {
         text.map(|t| self.text(t))
+    }
+
+    pub fn optional_pair(&mut self, zh: Option<&str>, en: Option<&str>) -> Option<OptionalPair> {
+        if zh.is_none() && en.is_none() {
+            return None;
+        }
+        let pair = (self.optional(zh), self.optional(en));
+        if let Some(known) = self.optional_pairs.get(&pair) {
+            return Some(known.clone());
+        }
+        let pair = Arc::new(pair);
+        self.optional_pairs.insert(pair.clone());
+        Some(pair)
     }
 
     pub fn localized(&mut self, zh: &str, en: &str) -> Localized {
@@ -433,8 +451,22 @@ impl DirectoryRead {
 
     /// As [`read`](Self::read), reading services `batch` at a time (public for tests).
     pub async fn read_in_batches(pool: &AnyPool, engine: Engine, batch: usize) -> Result<Self, sqlx::Error> {
+        // A connection of its own, closed after the read. A SQLite connection is a thread,
+        // which allocates the rows it reads; the rows are freed on the parse thread, and
+        // mimalloc gives such memory back only when the owning thread allocates again or
+        // ends. A pooled connection may idle for hours holding 100,000 rows' worth
+        // (about 9 MB at idle); a closed one ends its thread.
+        let mut connection = pool.acquire().await?.detach();
+        let read = Self::read_on(&mut connection, engine, batch).await;
+        if let Err(e) = sqlx::Connection::close(connection).await {
+            tracing::warn!(error = %e, "closing the snapshot's connection");
+        }
+        read
+    }
+
+    async fn read_on(connection: &mut AnyConnection, engine: Engine, batch: usize) -> Result<Self, sqlx::Error> {
         let read_started = Instant::now();
-        let (mut tx, version) = begin_read(pool, engine).await?;
+        let (mut tx, version) = begin_read(connection, engine).await?;
         // The rows are parsed on a thread of their own, so what the snapshot keeps is
         // allocated apart from what it does not (mimalloc keeps a heap per thread): the
         // rows, and what the index is built from, which are freed once it is built. Mixed
@@ -445,7 +477,7 @@ impl DirectoryRead {
             .name("snapshot-parse".into())
             .spawn(move || parse_services(batches))
             .map_err(|e| sqlx::Error::Protocol(format!("cannot start the snapshot parser: {e}")))?;
-        let sql = services_sql(&format!("s.id > $1 AND {SHOWN} ORDER BY s.id LIMIT {batch}"));
+        let sql = services_sql(&format!("s.id > $1 AND {SHOWN_JOINED} ORDER BY s.id LIMIT {batch}"));
         let mut after = i64::MIN;
         let mut services = Vec::new();
         loop {
@@ -511,11 +543,11 @@ impl DirectoryRead {
 
 /// A read-only transaction in which every statement sees the database as of one moment,
 /// and the `directory_version` of that moment.
-async fn begin_read(
-    pool: &AnyPool,
+async fn begin_read<'c>(
+    from: impl sqlx::Acquire<'c, Database = sqlx::Any>,
     engine: Engine,
-) -> Result<(sqlx::Transaction<'static, sqlx::Any>, i64), sqlx::Error> {
-    let mut tx = pool.begin().await?;
+) -> Result<(sqlx::Transaction<'c, sqlx::Any>, i64), sqlx::Error> {
+    let mut tx = from.begin().await?;
     if engine == Engine::Postgres {
         // One snapshot for every statement (SQLite's read transaction already is one).
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
