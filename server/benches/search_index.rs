@@ -77,7 +77,9 @@ fn benches(c: &mut Criterion) {
         .build()
         .unwrap();
     let store = store(&runtime);
-    let services = runtime.block_on(store.read_for_index()).unwrap().services;
+    let services = runtime
+        .block_on(doorstep_server::store::indexed_services(store.pool()))
+        .unwrap();
 
     c.bench_function("index build, 100k offerings", |b| {
         b.iter_batched(

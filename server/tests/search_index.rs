@@ -172,15 +172,11 @@ async fn a_snapshot_read_in_small_batches_holds_every_service_once(engine: Engin
     use doorstep_server::store::DirectoryRead;
     let db = common::fresh_db(engine).await;
     city(&db.store, 30).await;
-    let ids = |read: &DirectoryRead| {
-        let mut ids: Vec<i64> = read.services.iter().map(|s| s.id).collect();
-        ids.sort();
-        ids
-    };
+    let ids = |read: &DirectoryRead| read.index.ids().collect::<Vec<i64>>();
     let whole = DirectoryRead::read_in_batches(db.store.pool(), db.store.engine(), 1_000)
         .await
         .unwrap();
-    assert_eq!(whole.services.len(), 30);
+    assert_eq!(whole.index.len(), 30);
     for batch in [1, 7, 10, 30] {
         let read = DirectoryRead::read_in_batches(db.store.pool(), db.store.engine(), batch)
             .await

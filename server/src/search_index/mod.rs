@@ -181,6 +181,11 @@ impl SearchIndex {
         (columns + text, text)
     }
 
+    /// The ids of the services indexed, ascending.
+    pub fn ids(&self) -> impl Iterator<Item = i64> + '_ {
+        self.by_id.iter().map(|&p| self.ids[p as usize])
+    }
+
     /// Where the service `id` is in the columns, if the index holds it.
     pub fn position(&self, id: i64) -> Option<usize> {
         let at = self.by_id.partition_point(|&p| self.ids[p as usize] < id);

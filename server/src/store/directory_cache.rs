@@ -211,13 +211,9 @@ impl SqlStore {
         {
             return Ok(self.index_status().expect("a snapshot is loaded"));
         }
-        let built = tokio::task::spawn_blocking(move || {
-            let built = read.into_snapshot();
-            crate::memory::release_freed();
-            built
-        })
-        .await
-        .map_err(|e| failed(sqlx::Error::Protocol(format!("index build panicked: {e}"))))?;
+        let built = read.into_snapshot();
+        // This thread fetched the rows the readers freed: hand their memory back now.
+        crate::memory::release_freed();
         let base_version = built.version;
         // Writes went on while the directory was read and indexed: apply them before the
         // new snapshot replaces one that may already have them.

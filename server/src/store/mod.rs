@@ -22,7 +22,7 @@ mod snapshot_directory;
 use app::domain::store::StoreError;
 use directory_cache::DirectoryCache;
 pub use directory_cache::IndexStatus;
-pub use snapshot::{columns_read, DirectoryRead};
+pub use snapshot::{columns_read, indexed_services, DirectoryRead};
 pub use snapshot_directory::SnapshotDirectory;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};

@@ -436,7 +436,7 @@ pub fn columns_read() -> Vec<(&'static str, String)> {
 pub struct DirectoryRead {
     pub version: i64,
     read_started: Instant,
-    pub services: Vec<IndexedService>,
+    pub index: SearchIndex,
     cards: Cards,
     details: Details,
     categories: Categories,
@@ -450,50 +450,62 @@ impl DirectoryRead {
     }
 
     /// As [`read`](Self::read), reading services `batch` at a time (public for tests).
+    ///
+    /// The read runs on a thread of its own, on a connection of its own, and both end with
+    /// it. mimalloc keeps a heap per thread and gives memory freed by another thread back
+    /// only when the owner next allocates or ends: the rows of a whole read (several
+    /// times the snapshot's size) are allocated where they are fetched and freed by the
+    /// readers below, and an async worker (or a pooled SQLite connection, which is a
+    /// thread) may idle for hours holding them (10–20 MB of the resident set at
+    /// 100,000 offerings, differing run to run with the worker that happened to fetch).
     pub async fn read_in_batches(pool: &AnyPool, engine: Engine, batch: usize) -> Result<Self, sqlx::Error> {
-        // A connection of its own, closed after the read. A SQLite connection is a thread,
-        // which allocates the rows it reads; the rows are freed on the parse thread, and
-        // mimalloc gives such memory back only when the owning thread allocates again or
-        // ends. A pooled connection may idle for hours holding 100,000 rows' worth
-        // (about 9 MB at idle); a closed one ends its thread.
-        let mut connection = pool.acquire().await?.detach();
-        let read = Self::read_on(&mut connection, engine, batch).await;
-        if let Err(e) = sqlx::Connection::close(connection).await {
-            tracing::warn!(error = %e, "closing the snapshot's connection");
-        }
-        read
+        let options = pool.connect_options();
+        let (done, read) = tokio::sync::oneshot::channel();
+        spawn_reader("snapshot-read", move || {
+            let read = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| sqlx::Error::Protocol(format!("cannot start the snapshot's runtime: {e}")))
+                .and_then(|runtime| {
+                    runtime.block_on(async {
+                        let mut connection = sqlx::ConnectOptions::connect(&*options).await?;
+                        let read = Self::read_on(&mut connection, engine, batch).await;
+                        if let Err(e) = sqlx::Connection::close(connection).await {
+                            tracing::warn!(error = %e, "closing the snapshot's connection");
+                        }
+                        read
+                    })
+                });
+            let _ = done.send(read);
+        })?;
+        read.await
+            .map_err(|_| sqlx::Error::Protocol("the snapshot reader panicked".into()))?
     }
 
     async fn read_on(connection: &mut AnyConnection, engine: Engine, batch: usize) -> Result<Self, sqlx::Error> {
         let read_started = Instant::now();
         let (mut tx, version) = begin_read(connection, engine).await?;
-        // The rows are parsed on a thread of their own, so what the snapshot keeps is
-        // allocated apart from what it does not (mimalloc keeps a heap per thread): the
-        // rows, and what the index is built from, which are freed once it is built. Mixed
-        // in one heap, the small strings that outlive them would keep their pages
-        // resident (tens of megabytes at city scale).
-        let (send, batches) = std::sync::mpsc::channel::<Vec<AnyRow>>();
-        let parser = std::thread::Builder::new()
-            .name("snapshot-parse".into())
-            .spawn(move || parse_services(batches))
-            .map_err(|e| sqlx::Error::Protocol(format!("cannot start the snapshot parser: {e}")))?;
+        // The rows are parsed on two threads of their own (mimalloc keeps a heap per
+        // thread): what the snapshot keeps of them (cards, details) on one, and on the
+        // other the search index, built there from per-service strings that are freed
+        // there too. Mixed in one heap, the small strings a snapshot keeps would pin the
+        // pages of those freed around them; freed on another thread than the one that
+        // allocated them, memory stays with that thread until it next allocates, which
+        // an idle server's threads may not do for hours.
+        let (to_parser, parser_batches) = std::sync::mpsc::channel::<Arc<Vec<AnyRow>>>();
+        let (to_indexer, indexer_batches) = std::sync::mpsc::channel::<Arc<Vec<AnyRow>>>();
+        let parser = spawn_reader("snapshot-parse", move || parse_services(parser_batches))?;
+        let indexer = spawn_reader("snapshot-index", move || index_services(indexer_batches))?;
         let sql = services_sql(&format!("s.id > $1 AND {SHOWN_JOINED} ORDER BY s.id LIMIT {batch}"));
         let mut after = i64::MIN;
-        let mut services = Vec::new();
         loop {
-            let rows = sqlx::query(&sql).bind(after).fetch_all(&mut *tx).await?;
-            for row in &rows {
-                // A paused offering keeps its page, but search does not find it.
-                if row.try_get::<&str, _>("status")? == "active" {
-                    services.push(indexed_service(row)?);
-                }
-            }
+            let rows = Arc::new(sqlx::query(&sql).bind(after).fetch_all(&mut *tx).await?);
             let next = match rows.last() {
                 Some(last) if rows.len() == batch => Some(last.try_get("id")?),
                 _ => None,
             };
-            // A closed channel means the parser failed: its error is collected below.
-            if send.send(rows).is_err() {
+            // A closed channel means a reader failed: its error is collected below.
+            if to_indexer.send(rows.clone()).is_err() || to_parser.send(rows).is_err() {
                 break;
             }
             match next {
@@ -501,11 +513,13 @@ impl DirectoryRead {
                 None => break,
             }
         }
-        drop(send);
-        let parsed = tokio::task::spawn_blocking(move || parser.join())
+        drop((to_parser, to_indexer));
+        let (parsed, index) = tokio::task::spawn_blocking(move || (parser.join(), indexer.join()))
             .await
-            .map_err(|e| sqlx::Error::Protocol(format!("snapshot parser lost: {e}")))?
-            .map_err(|_| sqlx::Error::Protocol("snapshot parser panicked".into()))?;
+            .map_err(|e| sqlx::Error::Protocol(format!("snapshot readers lost: {e}")))?;
+        let lost = |_| sqlx::Error::Protocol("a snapshot reader panicked".into());
+        let (parsed, index) = (parsed.map_err(lost)?, index.map_err(lost)?);
+        let index = index?;
         let (cards, mut details) = parsed?;
         details.add_coverage(&sqlx::query(details::COVERAGE_SQL).fetch_all(&mut *tx).await?)?;
         details.add_organizations(&sqlx::query(details::ORGANIZATIONS_SQL).fetch_all(&mut *tx).await?)?;
@@ -515,7 +529,7 @@ impl DirectoryRead {
         Ok(Self {
             version,
             read_started,
-            services,
+            index,
             cards,
             details,
             categories,
@@ -523,7 +537,7 @@ impl DirectoryRead {
         })
     }
 
-    /// Builds the search index (CPU-bound: about a second for 100,000 services).
+    /// The snapshot of what was read.
     pub fn into_snapshot(self) -> Snapshot {
         Snapshot {
             version: self.version,
@@ -536,7 +550,7 @@ impl DirectoryRead {
                 grid: self.grid,
             }),
             changes: Arc::default(),
-            index: Arc::new(Layered::new(SearchIndex::build(self.services))),
+            index: Arc::new(Layered::new(self.index)),
         }
     }
 }
@@ -560,12 +574,49 @@ async fn begin_read<'c>(
     Ok((tx, version))
 }
 
+fn spawn_reader<T: Send + 'static>(
+    name: &str,
+    read: impl FnOnce() -> T + Send + 'static,
+) -> Result<std::thread::JoinHandle<T>, sqlx::Error> {
+    std::thread::Builder::new()
+        .name(name.into())
+        .spawn(read)
+        .map_err(|e| sqlx::Error::Protocol(format!("cannot start {name}: {e}")))
+}
+
+/// The listed services' rows, batch by batch, into the search index (CPU-bound: about a
+/// second for 100,000 services).
+fn index_services(batches: std::sync::mpsc::Receiver<Arc<Vec<AnyRow>>>) -> Result<SearchIndex, sqlx::Error> {
+    let mut services = Vec::new();
+    for rows in batches {
+        for row in rows.iter() {
+            // A paused offering keeps its page, but search does not find it.
+            if row.try_get::<&str, _>("status")? == "active" {
+                services.push(indexed_service(row)?);
+            }
+        }
+    }
+    Ok(SearchIndex::build(services))
+}
+
+/// The listed services as the search index is built from them, in one statement: for the
+/// benchmark of building it.
+pub async fn indexed_services(pool: &AnyPool) -> Result<Vec<IndexedService>, sqlx::Error> {
+    let sql = services_sql(&format!("s.status = 'active' AND {SHOWN_JOINED}"));
+    sqlx::query(&sql)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(indexed_service)
+        .collect()
+}
+
 /// The services' rows, batch by batch, into what the snapshot keeps of them.
-fn parse_services(batches: std::sync::mpsc::Receiver<Vec<AnyRow>>) -> Result<(Cards, Details), sqlx::Error> {
+fn parse_services(batches: std::sync::mpsc::Receiver<Arc<Vec<AnyRow>>>) -> Result<(Cards, Details), sqlx::Error> {
     let mut cards = Cards::default();
     let mut details = Details::default();
     for rows in batches {
-        for row in &rows {
+        for row in rows.iter() {
             let listed = row.try_get::<&str, _>("status")? == "active";
             cards.add(row, listed)?;
             details.add_service(row)?;
