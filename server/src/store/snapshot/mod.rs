@@ -492,9 +492,9 @@ impl DirectoryRead {
         // pages of those freed around them; freed on another thread than the one that
         // allocated them, memory stays with that thread until it next allocates, which
         // an idle server's threads may not do for hours.
-        let (to_parser, parser_batches) = std::sync::mpsc::channel::<Arc<Vec<AnyRow>>>();
+        let (to_parser, parser_batches) = std::sync::mpsc::channel::<ToParser>();
         let (to_indexer, indexer_batches) = std::sync::mpsc::channel::<Arc<Vec<AnyRow>>>();
-        let parser = spawn_reader("snapshot-parse", move || parse_services(parser_batches))?;
+        let parser = spawn_reader("snapshot-parse", move || parse_directory(parser_batches))?;
         let indexer = spawn_reader("snapshot-index", move || index_services(indexer_batches))?;
         let sql = services_sql(&format!("s.id > $1 AND {SHOWN_JOINED} ORDER BY s.id LIMIT {batch}"));
         let mut after = i64::MIN;
@@ -505,7 +505,7 @@ impl DirectoryRead {
                 _ => None,
             };
             // A closed channel means a reader failed: its error is collected below.
-            if to_indexer.send(rows.clone()).is_err() || to_parser.send(rows).is_err() {
+            if to_indexer.send(rows.clone()).is_err() || to_parser.send(ToParser::Services(rows)).is_err() {
                 break;
             }
             match next {
@@ -513,19 +513,30 @@ impl DirectoryRead {
                 None => break,
             }
         }
-        drop((to_parser, to_indexer));
+        drop(to_indexer);
+        // The rest is small, but kept as long as the services: parsed on the same thread.
+        for (sql, rows) in [
+            (details::COVERAGE_SQL, ToParser::Coverage as fn(Vec<AnyRow>) -> ToParser),
+            (details::ORGANIZATIONS_SQL, ToParser::Organizations),
+            (grid::CATEGORIES_SQL, ToParser::Categories),
+            (grid::GRID_SQL, ToParser::Grid),
+        ] {
+            if to_parser
+                .send(rows(sqlx::query(sql).fetch_all(&mut *tx).await?))
+                .is_err()
+            {
+                break;
+            }
+        }
+        drop(to_parser);
+        tx.commit().await?;
         let (parsed, index) = tokio::task::spawn_blocking(move || (parser.join(), indexer.join()))
             .await
             .map_err(|e| sqlx::Error::Protocol(format!("snapshot readers lost: {e}")))?;
         let lost = |_| sqlx::Error::Protocol("a snapshot reader panicked".into());
         let (parsed, index) = (parsed.map_err(lost)?, index.map_err(lost)?);
         let index = index?;
-        let (cards, mut details) = parsed?;
-        details.add_coverage(&sqlx::query(details::COVERAGE_SQL).fetch_all(&mut *tx).await?)?;
-        details.add_organizations(&sqlx::query(details::ORGANIZATIONS_SQL).fetch_all(&mut *tx).await?)?;
-        let categories = Categories::from_rows(&sqlx::query(grid::CATEGORIES_SQL).fetch_all(&mut *tx).await?)?;
-        let grid = Grid::from_rows(&sqlx::query(grid::GRID_SQL).fetch_all(&mut *tx).await?)?;
-        tx.commit().await?;
+        let (cards, details, categories, grid) = parsed?;
         Ok(Self {
             version,
             read_started,
@@ -611,20 +622,50 @@ pub async fn indexed_services(pool: &AnyPool) -> Result<Vec<IndexedService>, sql
         .collect()
 }
 
-/// The services' rows, batch by batch, into what the snapshot keeps of them.
-fn parse_services(batches: std::sync::mpsc::Receiver<Arc<Vec<AnyRow>>>) -> Result<(Cards, Details), sqlx::Error> {
+/// What the parse thread is sent: the services' rows batch by batch, then the rest.
+enum ToParser {
+    Services(Arc<Vec<AnyRow>>),
+    Coverage(Vec<AnyRow>),
+    Organizations(Vec<AnyRow>),
+    Categories(Vec<AnyRow>),
+    Grid(Vec<AnyRow>),
+}
+
+/// The rows of a whole read into what the snapshot keeps of them.
+fn parse_directory(
+    messages: std::sync::mpsc::Receiver<ToParser>,
+) -> Result<(Cards, Details, Categories, Grid), sqlx::Error> {
     let mut cards = Cards::default();
     let mut details = Details::default();
-    for rows in batches {
-        for row in rows.iter() {
-            let listed = row.try_get::<&str, _>("status")? == "active";
-            cards.add(row, listed)?;
-            details.add_service(row)?;
+    let (mut categories, mut grid) = (None, None);
+    let mut services_done = false;
+    for message in messages {
+        if !services_done && !matches!(message, ToParser::Services(_)) {
+            cards.finish();
+            details.finish();
+            services_done = true;
+        }
+        match message {
+            ToParser::Services(rows) => {
+                for row in rows.iter() {
+                    let listed = row.try_get::<&str, _>("status")? == "active";
+                    cards.add(row, listed)?;
+                    details.add_service(row)?;
+                }
+            }
+            ToParser::Coverage(rows) => details.add_coverage(&rows)?,
+            ToParser::Organizations(rows) => details.add_organizations(&rows)?,
+            ToParser::Categories(rows) => categories = Some(Categories::from_rows(&rows)?),
+            ToParser::Grid(rows) => grid = Some(Grid::from_rows(&rows)?),
         }
     }
-    cards.finish();
-    details.finish();
-    Ok((cards, details))
+    let missing = || sqlx::Error::Protocol("the snapshot read stopped early".into());
+    Ok((
+        cards,
+        details,
+        categories.ok_or_else(missing)?,
+        grid.ok_or_else(missing)?,
+    ))
 }
 
 /// The services a snapshot holds, with everything it keeps of them, `WHERE {filter}`.
