@@ -2,6 +2,9 @@ import { expect, test } from '@playwright/test';
 import { expectAccessible, hydrated, openPanel, ready, serviceNames } from './helpers';
 
 test('a resident picks a community, filters to meal assistance, opens a service and sees the phone link', async ({ page }, info) => {
+  // Eight pages and five axe scans: 18 s hydrated and about 30 s without JavaScript (every
+  // step a full page load) on this project's two-core machines, with two tests at a time.
+  test.slow();
   await page.goto('/');
   await ready(page, info);
   await expect(page).toHaveTitle(/家门口/);
