@@ -11,6 +11,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     doorstep_server::memory::purge_at_once();
+    doorstep_server::memory::no_transparent_huge_pages();
     let cli = Cli::parse();
     let config = cli.config;
     telemetry::init(&config.log, config.log_json);
