@@ -94,6 +94,10 @@ entity_id!(
     /// A personal API token (its id, never its secret).
     ApiTokenId
 );
+entity_id!(
+    /// A resident's request for a service.
+    RequestId
+);
 
 #[cfg(test)]
 mod tests {

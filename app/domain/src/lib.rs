@@ -6,6 +6,7 @@
 //! implements; the use cases (`use_cases`) are the only path from any adapter to them.
 
 pub mod accounts;
+pub mod calendar;
 pub mod catalog;
 pub mod directory;
 pub mod error;
@@ -17,6 +18,7 @@ pub mod lang;
 pub mod message;
 pub mod offerings;
 pub mod place_picker;
+pub mod requests;
 pub mod search;
 pub mod store;
 pub mod use_cases;

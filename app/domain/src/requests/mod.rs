@@ -1,0 +1,9 @@
+//! Residents' requests for services: what they type (`input`), the life a request goes
+//! through (`lifecycle`), the rating that closes it (`rating`), the port to storage
+//! (`store`) and the use cases (`use_cases`).
+
+pub mod input;
+pub mod lifecycle;
+pub mod rating;
+pub mod store;
+pub mod use_cases;
