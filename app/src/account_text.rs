@@ -5,6 +5,10 @@ use crate::domain::lang::Lang;
 
 pub struct AccountText {
     pub manage_offerings: &'static str,
+    pub inbox: &'static str,
+    pub follow_ups: &'static str,
+    pub dashboard: &'static str,
+    pub my_requests: &'static str,
     pub sign_up: &'static str,
     pub sign_up_intro: &'static str,
     pub login_label: &'static str,
@@ -107,6 +111,10 @@ pub fn account_text(lang: Lang) -> &'static AccountText {
 
 static ZH: AccountText = AccountText {
     manage_offerings: "本机构的服务",
+    inbox: "收到的申请",
+    follow_ups: "回访任务（不满意的评价）",
+    dashboard: "社区服务看板",
+    my_requests: "我的申请（含为家人申请的）",
     sign_up: "注册",
     sign_up_intro: "用手机号注册。我们会发一条短信验证码，确认是您本人的号码。",
     login_label: "手机号或邮箱",
@@ -202,6 +210,10 @@ static ZH: AccountText = AccountText {
 
 static EN: AccountText = AccountText {
     manage_offerings: "Our offerings",
+    inbox: "Requests received",
+    follow_ups: "Follow-ups (low ratings)",
+    dashboard: "Community dashboard",
+    my_requests: "My requests (and my family's)",
     sign_up: "Sign up",
     sign_up_intro: "Sign up with your mobile number. We send a text message with a code to check the number is yours.",
     login_label: "Mobile number or e-mail",

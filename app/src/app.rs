@@ -2,10 +2,13 @@
 
 use crate::components::layout::Layout;
 use crate::pages::account::{
+    dashboard::DashboardPage,
     desk::DeskPage,
+    follow_ups::FollowUpsPage,
     me::AccountPage,
     offerings::{EditOfferingPage, NewOfferingPage, OfferingsPage},
     organization_new::NewOrganizationPage,
+    requests::{InboxPage, MyRequestsPage, RequestFormPage, RequestPage},
     sign_in::SignInPage,
     sign_up::SignUpPage,
 };
@@ -114,6 +117,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/organizations/:id/offerings") view=OfferingsPage ssr=SsrMode::Async />
                     <Route path=path!("/account/organizations/:id/offerings/new") view=NewOfferingPage ssr=SsrMode::Async />
                     <Route path=path!("/account/offerings/:id") view=EditOfferingPage ssr=SsrMode::Async />
+                    <Route path=path!("/services/:id/request") view=RequestFormPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/requests") view=MyRequestsPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/follow-ups") view=FollowUpsPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/dashboard") view=DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/requests/:id") view=RequestPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/organizations/:id/requests") view=InboxPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -65,6 +65,15 @@ fn table() -> Vec<(&'static str, MethodRouter<SqlStore>)> {
             post(offerings::photo).layer(axum::extract::DefaultBodyLimit::max(crate::rest::PHOTO_BODY_LIMIT)),
         ),
         ("/account/offerings/{id}/photo/remove", post(offerings::remove_photo)),
+        ("/account/requests", post(requests::submit)),
+        ("/account/requests/{id}/accept", post(requests::accept)),
+        ("/account/requests/{id}/decline", post(requests::decline)),
+        ("/account/requests/{id}/schedule", post(requests::schedule)),
+        ("/account/requests/{id}/complete", post(requests::complete)),
+        ("/account/requests/{id}/cancel", post(requests::cancel)),
+        ("/account/requests/{id}/reopen", post(requests::reopen)),
+        ("/account/requests/{id}/rating", post(requests::rate)),
+        ("/staff/follow-ups/{id}/close", post(requests::close_follow_up)),
     ]
 }
 
@@ -271,6 +280,7 @@ macro_rules! signed_in_or_return {
 }
 
 mod offerings;
+mod requests;
 
 async fn link_family((State(store), Extension(caller), _, headers): Ctx, body: Bytes) -> Result<Response, ApiError> {
     let f = Fields::parse(&body)?;

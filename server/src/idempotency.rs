@@ -42,7 +42,7 @@ const REPLAYABLE_COOKIES: &[&str] = &[
 ];
 
 /// A client's key: 16 to 100 characters of letters, digits and dashes (a UUID fits).
-fn parse_key(raw: &HeaderValue) -> Result<&str, FieldError> {
+pub(crate) fn parse_key(raw: &HeaderValue) -> Result<&str, FieldError> {
     raw.to_str()
         .ok()
         .filter(|k| (16..=100).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))

@@ -12,6 +12,8 @@ use crate::store::SqlStore;
 use app::app::{shell, App};
 use app::domain::accounts::store::AccountStore;
 use app::domain::offerings::store::OfferingStore;
+use app::domain::oversight::OversightStore;
+use app::domain::requests::store::{FollowUpStore, RequestStore};
 use app::domain::store::Store;
 use axum::extract::State;
 use axum::routing::get;
@@ -76,6 +78,9 @@ pub fn build_with(
             provide_context::<Store>(Arc::new(pinned));
             provide_context::<Arc<dyn AccountStore>>(Arc::new(sql.clone()));
             provide_context::<Arc<dyn OfferingStore>>(Arc::new(sql.clone()));
+            provide_context::<Arc<dyn RequestStore>>(Arc::new(sql.clone()));
+            provide_context::<Arc<dyn FollowUpStore>>(Arc::new(sql.clone()));
+            provide_context::<Arc<dyn OversightStore>>(Arc::new(sql.clone()));
             if let Some(caller) =
                 use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<Caller>().cloned())
             {

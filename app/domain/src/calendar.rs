@@ -212,6 +212,83 @@ pub fn after_working_days(from: i64, n: u32) -> i64 {
     day.plus(1).start_millis()
 }
 
+/// An instant written as RFC 3339 ("2026-12-01T09:30:00+08:00", "…Z", seconds and their
+/// fractions optional), as epoch milliseconds. Without a zone it is refused: the API
+/// says which instant it means.
+pub fn parse_rfc3339(raw: &str) -> Option<i64> {
+    let raw = raw.trim();
+    let (local, offset_ms) = if let Some(rest) = raw.strip_suffix(['Z', 'z']) {
+        (rest, 0)
+    } else {
+        let sign_at = raw.rfind(['+', '-']).filter(|i| *i > 10)?;
+        let (local, zone) = raw.split_at(sign_at);
+        let sign = if zone.starts_with('-') { -1 } else { 1 };
+        let (h, m) = zone[1..].split_once(':')?;
+        if h.len() != 2 || m.len() != 2 {
+            return None;
+        }
+        let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
+        if h > 23 || m > 59 {
+            return None;
+        }
+        (local, sign * (h * 60 + m) * 60 * 1000)
+    };
+    parse_local(local, 0).map(|utc_if_no_offset| utc_if_no_offset - offset_ms)
+}
+
+/// A wall-clock time in Chengdu as a form's `datetime-local` sends it
+/// ("2026-12-01T09:30", seconds optional), as epoch milliseconds.
+pub fn parse_local_datetime(raw: &str) -> Option<i64> {
+    parse_local(raw.trim(), OFFSET_MS)
+}
+
+/// "YYYY-MM-DDTHH:MM[:SS[.fff]]" taken as `offset_ms` ahead of UTC.
+fn parse_local(raw: &str, offset_ms: i64) -> Option<i64> {
+    let (date, time) = raw.split_once(['T', 't', ' '])?;
+    let day = Day::parse(date)?;
+    let mut parts = time.split(':');
+    let (h, m) = (parts.next()?, parts.next()?);
+    let s = parts.next();
+    if parts.next().is_some() || h.len() != 2 || m.len() != 2 {
+        return None;
+    }
+    let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
+    let (secs, millis) = match s {
+        None => (0, 0),
+        Some(s) => {
+            let (whole, fraction) = s.split_once('.').unwrap_or((s, ""));
+            if whole.len() != 2 || !fraction.chars().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            let millis = format!("{fraction:0<3}")[..3].parse::<i64>().ok()?;
+            (whole.parse::<i64>().ok()?, millis)
+        }
+    };
+    if h > 23 || m > 59 || secs > 59 {
+        return None;
+    }
+    Some(day.0 * DAY_MS + ((h * 60 + m) * 60 + secs) * 1000 + millis - offset_ms)
+}
+
+/// "2026-12-01 09:30", in Chengdu.
+pub fn local_time(millis: i64) -> String {
+    let day = Day::of(millis);
+    let minutes = (millis - day.start_millis()) / 60_000;
+    format!("{day} {:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// The same instant as RFC 3339 in Chengdu's offset: "2026-12-01T09:30:00+08:00".
+pub fn rfc3339(millis: i64) -> String {
+    let day = Day::of(millis);
+    let seconds = (millis - day.start_millis()) / 1000;
+    format!(
+        "{day}T{:02}:{:02}:{:02}+08:00",
+        seconds / 3600,
+        seconds / 60 % 60,
+        seconds % 60
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -256,7 +333,28 @@ mod tests {
         assert_eq!(after_working_days(at("2026-11-25", 9), 5), at("2026-12-03", 0));
     }
 
+    #[test]
+    fn instants_read_and_written() {
+        let nine_thirty = at("2026-12-01", 9) + 30 * 60 * 1000;
+        assert_eq!(parse_rfc3339("2026-12-01T09:30:00+08:00"), Some(nine_thirty));
+        assert_eq!(parse_rfc3339("2026-12-01T01:30:00Z"), Some(nine_thirty));
+        assert_eq!(parse_rfc3339("2026-12-01T01:30:00.250Z"), Some(nine_thirty + 250));
+        assert_eq!(parse_rfc3339("2026-11-30T20:30:00-05:00"), Some(nine_thirty));
+        assert_eq!(parse_rfc3339("2026-12-01T09:30:00"), None, "a zone is required");
+        assert_eq!(parse_rfc3339("2026-12-01T25:30:00Z"), None);
+        assert_eq!(parse_rfc3339("tomorrow"), None);
+        assert_eq!(parse_local_datetime("2026-12-01T09:30"), Some(nine_thirty));
+        assert_eq!(local_time(nine_thirty), "2026-12-01 09:30");
+        assert_eq!(rfc3339(nine_thirty), "2026-12-01T09:30:00+08:00");
+    }
+
     proptest! {
+        #[test]
+        fn instants_go_round(millis in 946_684_800_000i64..4_102_444_800_000) {
+            let whole_seconds = millis - millis.rem_euclid(1000);
+            prop_assert_eq!(parse_rfc3339(&rfc3339(millis)), Some(whole_seconds));
+        }
+
         #[test]
         fn dates_go_round(days in -20_000i64..60_000) {
             let d = Day::from_days(days);

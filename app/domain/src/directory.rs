@@ -59,6 +59,9 @@ pub struct ServiceSummary {
     /// Whole metres from the resident; only when the search had a position.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub distance_m: Option<u32>,
+    /// Residents' ratings of it, by score (all zero before the first).
+    #[serde(default)]
+    pub rating: crate::requests::rating::RatingSummary,
 }
 
 /// A page of search results and how many there are in all.
@@ -248,6 +251,7 @@ mod tests {
             cost: CostKind::Free,
             price: None,
             distance_m: None,
+            rating: Default::default(),
         };
         let json = serde_json::to_value(&summary).unwrap();
         assert!(json.get("distance_m").is_none(), "no position, no distance");

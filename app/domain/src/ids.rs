@@ -98,6 +98,10 @@ entity_id!(
     /// A resident's request for a service.
     RequestId
 );
+entity_id!(
+    /// A follow-up (回访) of a low rating.
+    FollowUpId
+);
 
 #[cfg(test)]
 mod tests {

@@ -17,6 +17,7 @@ pub mod ids;
 pub mod lang;
 pub mod message;
 pub mod offerings;
+pub mod oversight;
 pub mod place_picker;
 pub mod requests;
 pub mod search;

@@ -8,3 +8,4 @@ pub mod context;
 pub mod directory;
 pub mod error;
 pub mod offerings;
+pub mod requests;

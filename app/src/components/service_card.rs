@@ -42,6 +42,12 @@ pub fn ServiceCard(service: ServiceSummary) -> impl IntoView {
                     <dt>{t.provided_by}</dt>
                     <dd>{service.organization.name.clone()}</dd>
                 </div>
+                {service.rating.average().map(|average| view! {
+                    <div class="fact rating">
+                        <dt>{t.rating}</dt>
+                        <dd>{format!("{average:.1}")} " · " {(t.ratings_count)(service.rating.count())}</dd>
+                    </div>
+                })}
             </dl>
         </li>
     }

@@ -40,6 +40,13 @@ fn OrganizationView(organization: OrganizationDetail) -> impl IntoView {
     let t = text(expect_context::<Prefs>().lang);
     let o = organization;
     let tel = format!("tel:{}", o.phone.replace(['-', ' '], ""));
+    // The organization's rating: its offerings' ratings together.
+    let mut rating = crate::domain::requests::rating::RatingSummary::default();
+    for service in &o.offerings {
+        for (all, one) in rating.counts.iter_mut().zip(service.rating.counts) {
+            *all += one;
+        }
+    }
     view! {
         <Title text=o.name.clone() />
         <article class="organization-detail">
@@ -56,6 +63,7 @@ fn OrganizationView(organization: OrganizationDetail) -> impl IntoView {
             </dl>
             <p><a class="button call" href=tel><span aria-hidden="true">"📞 "</span>{(t.call)(&o.phone)}</a></p>
         </article>
+        <super::service::RatingPanel rating />
         <section aria-labelledby="offerings-heading">
             <h2 id="offerings-heading">{t.offerings}</h2>
             <ul class="card-list">

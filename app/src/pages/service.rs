@@ -129,6 +129,9 @@ fn ServiceView(service: ServiceDetail) -> impl IntoView {
                 </dl>
             </div>
             <div class="actions">
+                {service.paused.is_none().then(|| view! {
+                    <a class="button" href=format!("/services/{}/request", s.id)>{t.request_service}</a>
+                })}
                 <a class="button call" href=tel>
                     <span aria-hidden="true">"📞 "</span>
                     {(t.call)(&service.phone)}
@@ -136,6 +139,7 @@ fn ServiceView(service: ServiceDetail) -> impl IntoView {
                 <ReadAloud target_id={"service-text".to_owned()} lang={expect_context::<Prefs>().lang} />
             </div>
         </article>
+        <RatingPanel rating=s.rating />
         <section class="other-offerings" aria-labelledby="others-heading">
             <h2 id="others-heading">{t.other_offerings}</h2>
             {if service.other_offerings.is_empty() {
@@ -150,6 +154,43 @@ fn ServiceView(service: ServiceDetail) -> impl IntoView {
             }}
         </section>
         <p><a href="/" class="button secondary">"← " {t.back_to_results}</a></p>
+    }
+}
+
+/// Residents' ratings of a service or an organization: the average, the count, and how
+/// many gave each of the five levels, as bars with their numbers written out.
+#[component]
+pub fn RatingPanel(rating: crate::domain::requests::rating::RatingSummary) -> impl IntoView {
+    use crate::domain::requests::rating::Score;
+    let lang = expect_context::<Prefs>().lang;
+    let t = text(lang);
+    let count = rating.count();
+    view! {
+        <section class="panel ratings" aria-labelledby="ratings-heading">
+            <h2 id="ratings-heading">{t.rating}</h2>
+            {match rating.average() {
+                None => view! { <p>{t.no_ratings}</p> }.into_any(),
+                Some(average) => view! {
+                    <p class="rating-average"><strong>{format!("{average:.1}")}</strong> " / 5 · " {(t.ratings_count)(count)}</p>
+                    <ul class="plain distribution">
+                        {Score::ALL.iter().map(|s| {
+                            let n = rating.counts[usize::from(s.get() - 1)];
+                            let percent = (f64::from(n) * 100.0 / f64::from(count.max(1))).round();
+                            view! {
+                                <li>
+                                    <span class="level"><span aria-hidden="true">{s.face()}</span> " " {s.words().get(lang).to_owned()}</span>
+                                    // An SVG bar: the CSP allows no inline styles.
+                                    <svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">
+                                        <rect width=percent.to_string() height="10" />
+                                    </svg>
+                                    <span class="n">{n}</span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </section>
     }
 }
 

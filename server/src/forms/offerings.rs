@@ -56,7 +56,7 @@ async fn refused_with_draft(
 }
 
 /// Keeps every posted value in `form_drafts`; the key for the flash.
-async fn keep_values(
+pub(super) async fn keep_values(
     store: &SqlStore,
     who: &app::domain::accounts::principal::Principal,
     f: &Fields,

@@ -8,12 +8,15 @@
 
 pub(crate) mod accounts;
 mod body;
+pub(crate) mod dashboard;
 pub mod error;
+pub(crate) mod follow_ups;
 pub(crate) mod offerings;
 pub mod openapi;
 mod organizations;
 mod params;
 mod reference;
+pub(crate) mod requests;
 pub mod schema;
 mod services;
 
@@ -75,6 +78,19 @@ pub fn routes() -> Router<SqlStore> {
                 .delete(offerings::delete_photo)
                 .layer(axum::extract::DefaultBodyLimit::max(PHOTO_BODY_LIMIT)),
         )
+        .route("/requests", get(requests::list).post(requests::submit))
+        .route("/requests/{id}", get(requests::get))
+        .route("/requests/{id}/accept", post(requests::accept))
+        .route("/requests/{id}/decline", post(requests::decline))
+        .route("/requests/{id}/schedule", post(requests::schedule))
+        .route("/requests/{id}/complete", post(requests::complete))
+        .route("/requests/{id}/cancel", post(requests::cancel))
+        .route("/requests/{id}/reopen", post(requests::reopen))
+        .route("/requests/{id}/rating", put(requests::put_rating))
+        .route("/follow-ups", get(follow_ups::list))
+        .route("/dashboard", get(dashboard::figures))
+        .route("/dashboard/csv", get(dashboard::csv))
+        .route("/follow-ups/{id}/close", post(follow_ups::close))
         .route("/openapi.json", get(openapi::document))
         .route("/docs", get(reference::page))
         .fallback(not_found)

@@ -4,7 +4,7 @@
 use super::error::{ErrorBody, ErrorDetail, FieldDetail};
 use super::params::{CategoryParam, CostParam, GroupParam};
 use super::schema::Lang;
-use super::{accounts, offerings, organizations, services};
+use super::{accounts, dashboard, follow_ups, offerings, organizations, requests, services};
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -24,7 +24,10 @@ use utoipa::OpenApi;
         organizations::add_member, organizations::remove_member, accounts::create_family_link, accounts::confirm_family_link,
         accounts::end_family_link, organizations::community_organizations, accounts::set_volunteer, organizations::link_in_person,
         offerings::create, offerings::list, offerings::get, offerings::patch, offerings::pause, offerings::resume,
-        offerings::retire, offerings::history, offerings::put_photo, offerings::delete_photo
+        offerings::retire, offerings::history, offerings::put_photo, offerings::delete_photo,
+        requests::submit, requests::list, requests::get, requests::accept, requests::decline, requests::schedule,
+        requests::complete, requests::cancel, requests::reopen, requests::put_rating, follow_ups::list, follow_ups::close,
+        dashboard::figures, dashboard::csv
     ),
     // Parameter schemas are not collected from the paths automatically: list them here.
     components(schemas(ErrorBody, ErrorDetail, FieldDetail, GroupParam, CostParam, CategoryParam, Lang)),
@@ -33,6 +36,7 @@ use utoipa::OpenApi;
         (name = "accounts", description = "Signing up and in, one's own account, family members, API tokens"),
         (name = "organizations", description = "Organizations' registration, members and oversight by community staff"),
         (name = "offerings", description = "Organizations publish, edit, pause and retire their service offerings"),
+        (name = "requests", description = "Residents request services and rate them; organizations answer them"),
         (name = "meta", description = "About this server")
     ),
     modifiers(&Security)

@@ -108,6 +108,15 @@ pub struct ServiceSummary {
     /// Whole metres from the resident; only when the search had a position.
     #[schema(nullable = false)]
     pub distance_m: Option<u32>,
+    pub rating: RatingSummary,
+}
+
+/// Residents' ratings of a service, by score.
+#[derive(ToSchema)]
+pub struct RatingSummary {
+    /// How many 1s, 2s, 3s, 4s and 5s (非常不满意 … 非常满意), in that order.
+    #[schema(min_items = 5, max_items = 5)]
+    pub counts: Vec<u32>,
 }
 
 /// A page of search results and how many there are in all.

@@ -35,12 +35,15 @@ pub(super) fn summary_columns(lang: Lang) -> String {
     format!(
         "s.id, s.name_{l} AS name, s.category_slug, c.name_{l} AS category_name, c.group_slug, \
          s.organization_id, o.name_{l} AS organization_name, s.latitude, s.longitude, s.address_{l} AS address, \
-         s.cost_kind, s.price_fen, s.price_unit_{l} AS price_unit"
+         s.cost_kind, s.price_fen, s.price_unit_{l} AS price_unit, {RATING_COLUMNS}"
     )
 }
 
-pub(super) const SUMMARY_JOINS: &str =
-    "services s JOIN organizations o ON o.id = s.organization_id JOIN categories c ON c.slug = s.category_slug";
+pub(super) const SUMMARY_JOINS: &str = "services s JOIN organizations o ON o.id = s.organization_id \
+     JOIN categories c ON c.slug = s.category_slug LEFT JOIN service_ratings sr ON sr.service_id = s.id";
+
+/// A service's ratings by score (`sr`: `LEFT JOIN service_ratings sr`; NULL before the first).
+pub(super) const RATING_COLUMNS: &str = "sr.r1, sr.r2, sr.r3, sr.r4, sr.r5";
 
 /// The planar squared distance of [`LocalPlane::squared_distance_m2`] as SQL.
 fn squared_distance_sql(plane: &LocalPlane, params: &mut Params) -> String {
@@ -188,7 +191,8 @@ impl SqlStore {
             "SELECT {} FROM (SELECT s.id AS page_id, {sort_key} AS sort_key FROM services s {filter} \
              ORDER BY sort_key, s.id LIMIT {limit} OFFSET {offset}) page \
              JOIN services s ON s.id = page.page_id JOIN organizations o ON o.id = s.organization_id \
-             JOIN categories c ON c.slug = s.category_slug ORDER BY page.sort_key, page.page_id",
+             JOIN categories c ON c.slug = s.category_slug LEFT JOIN service_ratings sr ON sr.service_id = s.id \
+             ORDER BY page.sort_key, page.page_id",
             summary_columns(search.lang)
         );
         let items = self.summaries(&sql, params, plane.as_ref()).await?;

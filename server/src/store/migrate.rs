@@ -108,6 +108,14 @@ const MIGRATIONS: &[Migration] = &[
             postgres: include_str!("../../migrations/0009_directory_changes.postgres.sql"),
         },
     },
+    Migration {
+        version: 10,
+        name: "requests",
+        sql: Sql::PerEngine {
+            sqlite: include_str!("../../migrations/0010_requests.sqlite.sql"),
+            postgres: include_str!("../../migrations/0010_requests.postgres.sql"),
+        },
+    },
 ];
 
 /// The SQL for `engine`, with the portable tokens replaced.

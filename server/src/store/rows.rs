@@ -43,7 +43,18 @@ pub fn service_summary(row: &AnyRow, plane: Option<&LocalPlane>) -> Result<Servi
             _ => None,
         },
         distance_m,
+        rating: rating_summary(row)?,
     })
+}
+
+/// A service's ratings from `r1` … `r5` (NULL, before the first rating, is none).
+pub fn rating_summary(row: &AnyRow) -> Result<app::domain::requests::rating::RatingSummary, sqlx::Error> {
+    let mut counts = [0u32; 5];
+    for (i, count) in counts.iter_mut().enumerate() {
+        let n: Option<i64> = row.try_get(format!("r{}", i + 1).as_str())?;
+        *count = n.unwrap_or(0).clamp(0, i64::from(u32::MAX)) as u32;
+    }
+    Ok(app::domain::requests::rating::RatingSummary { counts })
 }
 
 /// Whole metres from the search's origin, computed as the SQL search orders by it.

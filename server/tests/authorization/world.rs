@@ -52,6 +52,14 @@ pub struct World {
     /// An active offering of `organization` (verified), and a paused one.
     pub offering: i64,
     pub paused_offering: i64,
+    /// Requests of the resident for `offering`: submitted, accepted, scheduled, and
+    /// completed (just now).
+    pub request: i64,
+    pub accepted_request: i64,
+    pub scheduled_request: i64,
+    pub completed_request: i64,
+    /// An open follow-up of `completed_request`, rated 2.
+    pub follow_up: i64,
 }
 
 /// The code the pending link's member received.
@@ -101,6 +109,11 @@ impl World {
             .replace("{token}", &self.token.to_string())
             .replace("{offering}", &self.offering.to_string())
             .replace("{paused}", &self.paused_offering.to_string())
+            .replace("{request}", &self.request.to_string())
+            .replace("{accepted}", &self.accepted_request.to_string())
+            .replace("{scheduled}", &self.scheduled_request.to_string())
+            .replace("{completed}", &self.completed_request.to_string())
+            .replace("{follow_up}", &self.follow_up.to_string())
     }
 }
 
@@ -167,6 +180,23 @@ pub async fn world(app: &TestApp, service: i64) -> World {
     .fetch_one(store.pool())
     .await
     .unwrap();
+    let request = |status: &'static str| request(store, offering, organization, resident.id, community, status);
+    let (request, accepted_request, scheduled_request, completed_request) = (
+        request("submitted").await,
+        request("accepted").await,
+        request("scheduled").await,
+        request("completed").await,
+    );
+    let follow_up: i64 = sqlx::query_scalar(
+        "INSERT INTO follow_ups (request_id, community_id, grid_unit_id, score, opened_at, due_at) \
+         VALUES ($1, $2, $2, 2, $3, $3) RETURNING id",
+    )
+    .bind(completed_request)
+    .bind(community)
+    .bind(now())
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
     World {
         resident,
         family,
@@ -184,7 +214,40 @@ pub async fn world(app: &TestApp, service: i64) -> World {
         service,
         offering,
         paused_offering,
+        request,
+        accepted_request,
+        scheduled_request,
+        completed_request,
+        follow_up,
     }
+}
+
+/// A request written straight into its table, in `status`, as if it had got there.
+async fn request(
+    store: &doorstep_server::store::SqlStore,
+    offering: i64,
+    organization: i64,
+    resident: i64,
+    community: i64,
+    status: &str,
+) -> i64 {
+    sqlx::query_scalar(
+        "INSERT INTO requests (service_id, organization_id, category_slug, resident_id, made_by, grid_unit_id, \
+             community_id, address_detail, week_start, contact_phone, status, scheduled_for, submitted_at, answer_due, \
+             completed_at, updated_at) \
+         VALUES ($1, $2, 'meal-assistance', $3, $3, $4, $4, '3 单元 502', 0, '028-85551111', $5, \
+             CASE WHEN $5 IN ('scheduled', 'completed') THEN $6 END, $6, $6, CASE WHEN $5 = 'completed' THEN $6 END, $6) \
+         RETURNING id",
+    )
+    .bind(offering)
+    .bind(organization)
+    .bind(resident)
+    .bind(community)
+    .bind(status)
+    .bind(now())
+    .fetch_one(store.pool())
+    .await
+    .unwrap()
 }
 
 /// An offering written straight into the directory (as demo data would be).

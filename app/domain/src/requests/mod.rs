@@ -2,6 +2,7 @@
 //! through (`lifecycle`), the rating that closes it (`rating`), the port to storage
 //! (`store`) and the use cases (`use_cases`).
 
+pub mod follow_ups;
 pub mod input;
 pub mod lifecycle;
 pub mod rating;

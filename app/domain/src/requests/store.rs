@@ -7,7 +7,7 @@ use crate::accounts::store::Millis;
 use crate::calendar::Day;
 use crate::directory::Delivery;
 use crate::grid::GridKind;
-use crate::ids::{GridUnitId, OrganizationId, PersonId, RequestId, ServiceId};
+use crate::ids::{FollowUpId, GridUnitId, OrganizationId, PersonId, RequestId, ServiceId};
 use crate::offerings::store::OfferingStatus;
 use crate::store::StoreError;
 use serde::{Deserialize, Serialize};
@@ -179,6 +179,15 @@ pub struct RequestLine {
     pub rated: Option<Score>,
 }
 
+/// An offering that reaches a place another did not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alternative {
+    pub id: ServiceId,
+    pub name_zh: String,
+    pub name_en: String,
+    pub organization_name: String,
+}
+
 /// Whose requests a list shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Whose {
@@ -245,6 +254,18 @@ pub trait RequestStore: Send + Sync {
     /// The request made earlier by `made_by` under `key`, with its fingerprint.
     async fn by_idempotency_key(&self, made_by: PersonId, key: &str)
         -> Result<Option<(RequestId, String)>, StoreError>;
+    /// Where a request for the offering may be for: the grid units it reaches (at home:
+    /// its coverage and everything under it; on site: its community), named by path.
+    async fn places_for(&self, service: ServiceId) -> Result<Vec<crate::offerings::store::PlaceOption>, StoreError>;
+    /// Shown offerings of the same category as `service` that reach `unit`, nearest first.
+    async fn alternatives(
+        &self,
+        service: ServiceId,
+        unit: GridUnitId,
+        limit: u32,
+    ) -> Result<Vec<Alternative>, StoreError>;
+    /// How many requests of an organization are in each bucket (but `All`).
+    async fn inbox_counts(&self, organization: OrganizationId, now: Millis) -> Result<Vec<(Bucket, u32)>, StoreError>;
     /// The phone number a person signed up with, if they have one.
     async fn phone_of(&self, person: PersonId) -> Result<Option<String>, StoreError>;
 }
@@ -286,4 +307,77 @@ pub trait RequestUnit: Send {
     /// Opens a follow-up for a low rating unless one is open; true when opened.
     async fn open_follow_up(&mut self, state: &RequestState, due: Millis, now: Millis) -> Result<bool, StoreError>;
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
+}
+
+/// A follow-up (回访) of a low rating, as community staff see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FollowUp {
+    pub id: FollowUpId,
+    pub request: RequestId,
+    pub community: GridUnitId,
+    pub service_name_zh: String,
+    pub service_name_en: String,
+    pub organization_name: String,
+    /// Who it is for: the recipient's name, else the resident's.
+    pub for_name: Option<String>,
+    pub place_zh: String,
+    pub place_en: String,
+    pub score: Score,
+    pub comment: Option<String>,
+    pub opened_at: Millis,
+    pub due_at: Millis,
+    pub closed_at: Option<Millis>,
+    pub closed_by_name: Option<String>,
+    pub note: Option<String>,
+    pub now_satisfied: Option<bool>,
+}
+
+/// Which follow-ups a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum FollowUpBucket {
+    #[default]
+    Open,
+    /// Open and past due.
+    Overdue,
+    Closed,
+}
+
+impl FollowUpBucket {
+    pub const ALL: [FollowUpBucket; 3] = [FollowUpBucket::Open, FollowUpBucket::Overdue, FollowUpBucket::Closed];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            FollowUpBucket::Open => "open",
+            FollowUpBucket::Overdue => "overdue",
+            FollowUpBucket::Closed => "closed",
+        }
+    }
+
+    pub fn parse(slug: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|b| b.slug() == slug)
+    }
+}
+
+/// The port of follow-ups: listed and closed by community staff.
+#[async_trait::async_trait]
+pub trait FollowUpStore: Send + Sync {
+    /// Follow-ups in these communities, newest first.
+    async fn follow_ups(
+        &self,
+        communities: &[GridUnitId],
+        bucket: FollowUpBucket,
+        now: Millis,
+        limit: u32,
+    ) -> Result<Vec<FollowUp>, StoreError>;
+    async fn follow_up(&self, id: FollowUpId) -> Result<Option<FollowUp>, StoreError>;
+    /// Closes it with what was done, unless someone closed it first (then false).
+    async fn close_follow_up(
+        &self,
+        id: FollowUpId,
+        by: PersonId,
+        note: &str,
+        now_satisfied: bool,
+        now: Millis,
+    ) -> Result<bool, StoreError>;
 }

@@ -402,8 +402,15 @@ impl Requests<'_> {
     pub async fn get(&self, who: &Principal, id: RequestId) -> Result<Request, AppError> {
         let request = self.store.request(id).await?.ok_or_else(not_found)?;
         let requester = request.made_by == Some(who.person) || request.resident.is_some_and(|r| who.may_act_for(r));
-        if requester || who.role_in(request.organization).is_some() || who.is_staff_of(request.community) {
+        if requester || who.role_in(request.organization).is_some() {
             Ok(request)
+        } else if who.is_staff_of(request.community) {
+            // Overseeing is not handling it: the door and the number are the resident's
+            // and the organization's to know (PIPL).
+            let mut seen = request;
+            seen.contact_phone = crate::accounts::values::mask(&seen.contact_phone);
+            seen.address_detail = String::new();
+            Ok(seen)
         } else {
             Err(not_found())
         }
@@ -447,6 +454,18 @@ impl Requests<'_> {
             limit,
         )
         .await
+    }
+
+    /// How many of an organization's requests are new, open, overdue and closed.
+    pub async fn inbox_counts(
+        &self,
+        who: &Principal,
+        organization: crate::ids::OrganizationId,
+    ) -> Result<Vec<(Bucket, u32)>, AppError> {
+        if who.role_in(organization).is_none() {
+            return Err(AppError::not_found("机构", "organization"));
+        }
+        Ok(self.store.inbox_counts(organization, self.now).await?)
     }
 
     async fn list(

@@ -33,6 +33,10 @@ pub fn DeskPage() -> impl IntoView {
                     }
                     Ok(Some(view)) => view! {
                         <p class="lead">{t.staff_intro}</p>
+                        <p class="actions">
+                            <a class="button" href="/staff/dashboard">{t.dashboard}</a>
+                            <a class="button" href="/staff/follow-ups">{t.follow_ups}</a>
+                        </p>
                         <FormNotice form="desk" />
                         <ul class="link-list">
                             {view.organizations.into_iter().map(|o| {

@@ -43,6 +43,7 @@ fn Account(view: AccountView) -> impl IntoView {
         <section class="panel" aria-labelledby="who-heading">
             <h2 id="who-heading" class="visually-hidden">{t.my_account}</h2>
             <p>{t.signed_in_as} <strong>{view.display_name}</strong> {view.login.map(|l| format!("（{l}）"))}</p>
+            <p><a class="button" href="/account/requests">{t.my_requests}</a></p>
             <div class="actions">
                 <form method="post" action="/account/sign-out" class="inline-form">
                     <button type="submit" class="button secondary">{t.sign_out}</button>
@@ -101,6 +102,8 @@ fn Account(view: AccountView) -> impl IntoView {
                                 <li>
                                     <span><strong>{o.name.clone()}</strong> " · " {state} " · " {role}</span>
                                     <a class="button secondary" href=format!("/account/organizations/{}/offerings", o.id)>{t.manage_offerings}</a>
+                                    " "
+                                    <a class="button secondary" href=format!("/account/organizations/{}/requests", o.id)>{t.inbox}</a>
                                     {owner.then(|| view! {
                                         <ul class="plain">
                                             {members.into_iter().map(|m| {

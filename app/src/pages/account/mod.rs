@@ -2,11 +2,14 @@
 //! and the community desk. Every form is a plain POST to the server that answers 303
 //! back here (see `flash`): they work the same with JavaScript off.
 
+pub mod dashboard;
 pub mod desk;
+pub mod follow_ups;
 pub mod me;
 pub mod offering_fields;
 pub mod offerings;
 pub mod organization_new;
+pub mod requests;
 pub mod sign_in;
 pub mod sign_up;
 

@@ -1,4 +1,4 @@
-//! The offering form's fields: each shows the value to edit (a refused post's, else the
+//! Fields of the long forms (an offering, a request): each shows the value to edit (a refused post's, else the
 //! offering's, [`Shown`]) and its refusal beside it, linked by `aria-describedby`. Unlike
 //! [`crate::components::form::Field`], whose values come from the flash cookie, these
 //! read values the page loaded (the offering, or a kept draft too long for a cookie).
@@ -10,6 +10,8 @@ use leptos::prelude::*;
 /// The values and refusals the form shows, provided as context by the form.
 #[derive(Clone)]
 pub struct Shown {
+    /// The form's name: its flash and the prefix of its fields' ids.
+    pub form: &'static str,
     pub values: crate::domain::offerings::form::FormValues,
     pub flash: Flash,
     pub lang: Lang,
@@ -20,7 +22,7 @@ impl Shown {
         self.values.get(name).cloned().unwrap_or_default()
     }
     pub fn error(&self, name: &str) -> Option<String> {
-        self.flash.error("offering", name, self.lang)
+        self.flash.error(self.form, name, self.lang)
     }
 }
 
@@ -36,7 +38,7 @@ struct Labelled {
 
 fn labelled(name: &str, error_of: Option<&str>, hint: Option<&str>) -> Labelled {
     let shown = use_context::<Shown>();
-    let id = format!("offering-{name}");
+    let id = format!("{}-{name}", shown.as_ref().map_or("offering", |s| s.form));
     let error = shown.as_ref().and_then(|s| s.error(error_of.unwrap_or(name)));
     let hint_id = hint.map(|_| format!("{id}-hint"));
     let error_id = error.as_ref().map(|_| format!("{id}-error"));

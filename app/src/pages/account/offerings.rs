@@ -355,6 +355,7 @@ fn field_label(lang: Lang, field: &str) -> &'static str {
 fn offering_form(lang: Lang, v: &OfferingFormView) -> impl IntoView {
     let flash = use_context::<Flash>().unwrap_or_default();
     let shown = Shown {
+        form: "offering",
         values: v.values.clone(),
         flash,
         lang,

@@ -426,7 +426,42 @@ impl AccountStore for SqlStore {
             .await
             .map_err(failed)?;
         let roles = self.roles(person).await.map_err(failed)?;
+        // Requests they belong to or made, with what they said in them and their ratings.
+        let requests = sqlx::query(
+            "SELECT r.id, r.service_id, r.status, r.address_detail, r.for_name, r.for_relation, r.age_band, r.needs, \
+                r.preferred_time, r.preferred_date, r.notes, r.contact_phone, r.submitted_at, ra.score, ra.comment \
+             FROM requests r LEFT JOIN ratings ra ON ra.request_id = r.id \
+             WHERE r.resident_id = $1 OR r.made_by = $1 ORDER BY r.id",
+        )
+        .bind(person.get())
+        .fetch_all(self.pool())
+        .await
+        .map_err(failed)?
+        .iter()
+        .map(|r| {
+            let text = |c: &str| r.try_get::<Option<String>, _>(c);
+            Ok(serde_json::json!({
+                "id": r.try_get::<i64, _>("id")?,
+                "service_id": r.try_get::<i64, _>("service_id")?,
+                "status": r.try_get::<String, _>("status")?,
+                "address_detail": r.try_get::<String, _>("address_detail")?,
+                "for_name": text("for_name")?,
+                "for_relation": text("for_relation")?,
+                "age_band": text("age_band")?,
+                "needs": text("needs")?,
+                "preferred_time": text("preferred_time")?,
+                "preferred_date": text("preferred_date")?,
+                "notes": text("notes")?,
+                "contact_phone": r.try_get::<String, _>("contact_phone")?,
+                "submitted_at": r.try_get::<i64, _>("submitted_at")?,
+                "rating": r.try_get::<Option<i64>, _>("score")?,
+                "rating_comment": text("comment")?,
+            }))
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()
+        .map_err(failed)?;
         Ok(serde_json::json!({
+            "requests": requests,
             "profile": profile,
             "consents": consents,
             "roles": roles,

@@ -531,6 +531,12 @@ impl AccountsUnit for SqlUnit {
             "DELETE FROM consents WHERE person_id = $1",
             "UPDATE api_tokens SET revoked_at = $2 WHERE person_id = $1 AND revoked_at IS NULL",
             "UPDATE family_links SET status = 'ended', ended_at = $2 WHERE (person_id = $1 OR member_id = $1) AND status <> 'ended'",
+            // Their requests stay (organizations' records, the community's figures) without
+            // the door, the number, or what they said about themselves; their ratings keep
+            // the score without the comment.
+            "UPDATE requests SET address_detail = '', contact_phone = '', for_name = NULL, for_relation = NULL, \
+                 needs = NULL, notes = NULL, preferred_time = NULL WHERE resident_id = $1",
+            "UPDATE ratings SET comment = NULL WHERE request_id IN (SELECT id FROM requests WHERE resident_id = $1)",
             "UPDATE people SET login = NULL, display_name = '已注销', password_hash = NULL, volunteer = 0, \
                  volunteer_skills = NULL, volunteer_availability = NULL, home_grid_unit_id = NULL, deleted_at = $2 WHERE id = $1",
         ];

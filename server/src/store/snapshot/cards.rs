@@ -10,6 +10,7 @@ use app::domain::directory::{CategoryRef, OrganizationRef, Price, ServiceSummary
 use app::domain::geo::LocalPlane;
 use app::domain::ids::{OrganizationId, ServiceId};
 use app::domain::lang::Lang;
+use app::domain::requests::rating::RatingSummary;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::collections::HashMap;
@@ -39,6 +40,8 @@ pub struct Card {
     cost: CostKind,
     /// Shared by the services with the same price: one pointer, not 48 bytes each.
     price: Option<Arc<PriceTag>>,
+    /// Residents' ratings by score: applied as a change of the service when one lands.
+    rating: RatingSummary,
 }
 
 /// A price as stored: the amount and its unit in each language, each optional.
@@ -50,11 +53,11 @@ struct PriceTag {
 }
 
 /// The columns [`Cards::add`] reads, for a `FROM services s JOIN organizations o
-/// JOIN categories c` query.
+/// JOIN categories c LEFT JOIN service_ratings sr` query.
 pub const COLUMNS: &str = "s.id, s.name_zh, s.name_en, s.category_slug, c.name_zh AS category_name_zh, \
      c.name_en AS category_name_en, c.group_slug, s.organization_id, o.name_zh AS organization_name_zh, \
      o.name_en AS organization_name_en, s.latitude, s.longitude, s.address_zh, s.address_en, s.cost_kind, \
-     s.price_fen, s.price_unit_zh, s.price_unit_en";
+     s.price_fen, s.price_unit_zh, s.price_unit_en, sr.r1, sr.r2, sr.r3, sr.r4, sr.r5";
 
 #[derive(Debug, Default)]
 pub struct Cards {
@@ -135,6 +138,7 @@ impl Cards {
             address: Localized::read_shared(row, "address", &mut self.texts)?,
             cost: CostKind::parse(&cost).ok_or_else(|| rows::corrupt("cost_kind", &cost))?,
             price,
+            rating: rows::rating_summary(row)?,
         })
     }
 
@@ -213,6 +217,7 @@ impl Card {
                 _ => None,
             },
             distance_m: rows::distance_m(plane, card.latitude, card.longitude),
+            rating: card.rating,
         }
     }
 

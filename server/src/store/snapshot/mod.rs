@@ -405,6 +405,7 @@ pub fn columns_read() -> Vec<(&'static str, String)> {
                     "s" => "services",
                     "o" => "organizations",
                     "c" => "categories",
+                    "sr" => "service_ratings",
                     _ => return None,
                 };
                 Some((table, name.to_owned()))

@@ -248,7 +248,8 @@ pub(super) fn services_sql(filter: &str) -> String {
     format!(
         "SELECT {}, {DESCRIPTIONS}, {} \
          FROM services s JOIN organizations o ON o.id = s.organization_id \
-         JOIN categories c ON c.slug = s.category_slug WHERE {filter}",
+         JOIN categories c ON c.slug = s.category_slug LEFT JOIN service_ratings sr ON sr.service_id = s.id \
+         WHERE {filter}",
         cards::COLUMNS,
         details::SERVICE_COLUMNS
     )

@@ -1,0 +1,128 @@
+import { test, expect, Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { ready, expectAccessible, openPanel } from './helpers';
+import { bin, freshPhone, creditCode, signUp, newPage, lastCode } from './people';
+
+type Unit = { id: number; kind: string; name: string; children?: Unit[] };
+
+function find(units: Unit[], kind: string): Unit | undefined {
+  for (const unit of units) {
+    const found = unit.kind === kind ? unit : find(unit.children ?? [], kind);
+    if (found) return found;
+  }
+}
+
+/** A verified organization of `community` owned by the person signed in on `page`, with
+ *  one at-home offering reaching `courtyard`; community staff for it on their own page. */
+async function publishedOffering(page: Page, staff: Page, community: Unit, courtyard: Unit, name: string) {
+  const tag = `${randomInt(100000, 1000000)}`;
+  const registered = await page.request.post('/api/v1/organizations', {
+    data: { name: `玉林居家照护${tag}`, kind: 'social-organization', credit_code: creditCode(),
+            contact_name: '刘社工', contact_phone: freshPhone(), communities: [community.id] },
+  });
+  expect(registered.status()).toBe(201);
+  const organization = (await registered.json()).id;
+  expect((await staff.request.post(`/api/v1/organizations/${organization}/verify`)).status()).toBe(200);
+  const offering = await page.request.post(`/api/v1/organizations/${organization}/offerings`, {
+    data: { category: 'home-care', name_zh: name, description_zh: '上门帮助洗澡、打扫、陪伴。', delivery: 'at-home',
+            place_id: community.id, coverage: [courtyard.id], eligibility: { min_age: 60 }, cost: 'subsidized',
+            price: { amount_fen: 3000, unit: 'visit' }, phone: '028-85550188' },
+  });
+  expect(offering.status(), await offering.text()).toBe(201);
+  return { organization, offering: (await offering.json()).id as number };
+}
+
+test('a daughter requests home care for her father, the organization answers it, she rates it 不满意', async ({ page, browser }, info) => {
+  test.setTimeout(180_000);
+  const tag = `${randomInt(100000, 1000000)}`;
+  const offeringName = `居家照护${tag}`;
+  const grid: Unit[] = await (await page.request.get('/api/v1/grid')).json();
+  const community = find(grid, 'community')!;
+  const courtyard = find(community.children ?? [], 'courtyard')!;
+
+  // The organization's social worker, and the community's staff who verify it.
+  await signUp(page, info, freshPhone(), '刘社工');
+  const staffPhone = freshPhone();
+  execFileSync(bin, ['create-staff', '--login', staffPhone, '--community', String(community.id), '--name', '李书记'], {
+    input: 'desk-password-2026\n',
+  });
+  const staff = await newPage(browser, info);
+  expect((await staff.request.post('/api/v1/auth/login', { data: { login: staffPhone, password: 'desk-password-2026' } })).status()).toBe(200);
+  const { organization, offering } = await publishedOffering(page, staff, community, courtyard, offeringName);
+
+  // The father has an account but does not use the app; his daughter is linked to it.
+  const father = await newPage(browser, info);
+  await signUp(father, info, freshPhone(), `王建国${tag}`);
+  const daughter = await newPage(browser, info);
+  const daughterPhone = freshPhone();
+  await signUp(daughter, info, daughterPhone, '王小红');
+  expect((await father.request.post('/api/v1/family-links', { data: { member_login: daughterPhone, relation: '女儿' } })).status()).toBe(202);
+  await daughter.goto('/account');
+  await daughter.locator('#confirm-code').fill(lastCode(daughterPhone));
+  await daughter.getByRole('button', { name: '确认关联' }).click();
+  await expect(daughter.getByText('已确认关联')).toBeVisible();
+
+  // She finds the service and requests it for him; a refusal keeps what she typed.
+  await daughter.goto(`/services/${offering}`);
+  await ready(daughter, info);
+  await daughter.getByRole('link', { name: '申请这项服务' }).click();
+  await expect(daughter).toHaveURL(new RegExp(`/services/${offering}/request$`));
+  await daughter.getByLabel(`王建国${tag}`).check();
+  await daughter.getByLabel('住址所在的院落或楼栋').selectOption(String(courtyard.id));
+  await daughter.getByLabel('门牌号，如 3 单元 502').fill('3 单元 502');
+  await daughter.getByLabel('需要什么帮助（用自己的话说）').fill('父亲 82 岁，腿脚不便，需要每周上门帮忙洗澡。');
+  await expectAccessible(daughter, 'request form', info);
+  await daughter.getByRole('button', { name: '提交申请' }).click();
+  await expect(daughter.locator('#request-age_band-error')).toContainText('60 岁及以上');
+  await expect(daughter.getByLabel('门牌号，如 3 单元 502')).toHaveValue('3 单元 502');
+  await expect(daughter.getByLabel(`王建国${tag}`)).toBeChecked();
+  await expectAccessible(daughter, 'request form with a refusal', info);
+  await daughter.getByLabel('年龄段').selectOption('80-89');
+  await daughter.getByRole('button', { name: '提交申请' }).click();
+  await expect(daughter).toHaveURL(/\/account\/requests\/\d+$/);
+  await expect(daughter.getByText('申请已提交')).toBeVisible();
+  await expect(daughter.locator('.request-status')).toContainText('已提交，等待机构回复');
+  await expect(daughter.locator('.timeline')).toContainText(`王小红 代 王建国${tag} 提交了申请`);
+  await expectAccessible(daughter, 'a submitted request', info);
+  const requestPath = new URL(daughter.url()).pathname;
+
+  // The organization finds it in its inbox, accepts it, agrees a time, and completes it.
+  await page.goto('/account');
+  await page.getByRole('link', { name: '收到的申请' }).click();
+  await expect(page).toHaveURL(new RegExp(`/account/organizations/${organization}/requests$`));
+  await expectAccessible(page, 'inbox', info);
+  await page.getByRole('link', { name: offeringName }).click();
+  await expect(page).toHaveURL(new RegExp(`${requestPath}$`));
+  await expect(page.getByText('3 单元 502')).toBeVisible();
+  await page.getByRole('button', { name: '接受申请' }).click();
+  await expect(page.getByText('已接受，请尽快约定上门时间。')).toBeVisible();
+  const visit = new Date(Date.now() + 2 * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10) + 'T09:30';
+  await page.getByLabel('约定上门时间').fill(visit);
+  await page.getByRole('button', { name: '确定时间' }).click();
+  await expect(page.getByText('时间已约定，居民会收到通知。')).toBeVisible();
+  await expect(page.locator('.request-status')).toContainText(visit.replace('T', ' '));
+  await expectAccessible(page, 'a scheduled request, the organization\'s side', info);
+  await page.getByRole('button', { name: '服务已完成' }).click();
+  await expect(page.getByText('已标记完成，居民可以评价了。')).toBeVisible();
+
+  // She sees every step and rates it with one tap: 不满意, which asks for a follow-up.
+  await daughter.goto('/account/requests');
+  await expect(daughter.getByRole('link', { name: offeringName })).toBeVisible();
+  await expectAccessible(daughter, 'my requests', info);
+  await daughter.getByRole('link', { name: offeringName }).click();
+  await expect(daughter.locator('.timeline li')).toHaveCount(4);
+  await expectAccessible(daughter, 'a completed request, asking for a rating', info);
+  await daughter.getByLabel('迟到').check();
+  await daughter.getByLabel('想说的话（可不填）').fill('约好九点半，十一点才到。');
+  await daughter.getByRole('button', { name: '不满意', exact: true }).click();
+  await expect(daughter.getByText('社区工作人员会在五个工作日内回访')).toBeVisible();
+  await expect(daughter.locator('.rating-given')).toContainText('不满意');
+  await expect(daughter.locator('.rating-given')).toContainText('迟到');
+
+  // Her father sees the same request on his own account, and could reopen it.
+  await father.goto(requestPath);
+  await expect(father.locator('.rating-given')).toContainText('不满意');
+  await openPanel(father, 'details:has(summary:text("问题没有解决？"))');
+  await expect(father.getByLabel('哪里没有解决')).toBeVisible();
+});

@@ -1,0 +1,327 @@
+//! The [`OversightStore`] over SQL: the counts a community dashboard summarises, grouped
+//! in SQL over the indexes on `community_id` (requests, ratings, follow-ups); medians,
+//! shares and the roll-up to level 3 are computed by `domain::oversight`.
+
+use super::params::Params;
+use super::rows::corrupt;
+use super::{failed, SqlStore};
+use app::domain::accounts::store::Millis;
+use app::domain::grid::GridKind;
+use app::domain::ids::GridUnitId;
+use app::domain::oversight::{DashboardRows, FollowUpFigures, OversightStore, UnitFacts};
+use app::domain::requests::lifecycle::Status;
+use app::domain::store::StoreError;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+fn count(row: &AnyRow, column: &str) -> Result<u32, sqlx::Error> {
+    Ok(row.try_get::<i64, _>(column)?.clamp(0, i64::from(u32::MAX)) as u32)
+}
+
+fn score(row: &AnyRow) -> Result<u8, sqlx::Error> {
+    let s: i64 = row.try_get("score")?;
+    u8::try_from(s)
+        .ok()
+        .filter(|s| (1..=5).contains(s))
+        .ok_or_else(|| corrupt("score", &s.to_string()))
+}
+
+impl SqlStore {
+    async fn rows_with(&self, sql: &str, params: Params) -> Result<Vec<AnyRow>, sqlx::Error> {
+        sqlx::query_with(sql, params.into_arguments())
+            .fetch_all(self.pool())
+            .await
+    }
+}
+
+/// `community_id IN (…)` and the period, over `alias`, with their parameters.
+fn scope(p: &mut Params, communities: &[GridUnitId], alias: &str, time: &str, from: Millis, to: Millis) -> String {
+    let list = communities
+        .iter()
+        .map(|c| p.int(c.get()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "{alias}.community_id IN ({list}) AND {alias}.{time} >= {} AND {alias}.{time} < {}",
+        p.int(from),
+        p.int(to)
+    )
+}
+
+#[async_trait::async_trait]
+impl OversightStore for SqlStore {
+    async fn dashboard_rows(
+        &self,
+        communities: &[GridUnitId],
+        from: Millis,
+        to: Millis,
+        now: Millis,
+    ) -> Result<DashboardRows, StoreError> {
+        if communities.is_empty() {
+            return Ok(DashboardRows::default());
+        }
+        self.read_dashboard(communities, from, to, now).await.map_err(failed)
+    }
+}
+
+impl SqlStore {
+    async fn read_dashboard(
+        &self,
+        communities: &[GridUnitId],
+        from: Millis,
+        to: Millis,
+        now: Millis,
+    ) -> Result<DashboardRows, sqlx::Error> {
+        let ids = |p: &mut Params| {
+            communities
+                .iter()
+                .map(|c| p.int(c.get()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+
+        let mut p = Params::default();
+        let sql = format!(
+            "SELECT id, name_zh, name_en FROM grid_units WHERE id IN ({}) ORDER BY id",
+            ids(&mut p)
+        );
+        let names = self
+            .rows_with(&sql, p)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok((
+                    GridUnitId::from_row(r.try_get("id")?),
+                    r.try_get("name_zh")?,
+                    r.try_get("name_en")?,
+                ))
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+
+        let mut p = Params::default();
+        let sql = format!(
+            "WITH RECURSIVE down (id, depth) AS (SELECT id, 0 FROM grid_units WHERE id IN ({}) \
+                UNION ALL SELECT g.id, down.depth + 1 FROM grid_units g JOIN down ON g.parent_id = down.id \
+                WHERE down.depth < 6) \
+             SELECT g.id, g.parent_id, g.kind, g.name_zh, g.name_en FROM down JOIN grid_units g ON g.id = down.id",
+            ids(&mut p)
+        );
+        let units = self
+            .rows_with(&sql, p)
+            .await?
+            .iter()
+            .map(|r| {
+                let kind: String = r.try_get("kind")?;
+                Ok(UnitFacts {
+                    id: GridUnitId::from_row(r.try_get("id")?),
+                    parent: r.try_get::<Option<i64>, _>("parent_id")?.map(GridUnitId::from_row),
+                    kind: GridKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?,
+                    name_zh: r.try_get("name_zh")?,
+                    name_en: r.try_get("name_en")?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+
+        let mut p = Params::default();
+        let sql = format!(
+            "SELECT r.status, COUNT(*) AS n FROM requests r WHERE {} GROUP BY r.status",
+            scope(&mut p, communities, "r", "submitted_at", from, to)
+        );
+        let by_status = self
+            .rows_with(&sql, p)
+            .await?
+            .iter()
+            .map(|r| {
+                let status: String = r.try_get("status")?;
+                Ok((
+                    Status::parse(&status).ok_or_else(|| corrupt("status", &status))?,
+                    count(r, "n")?,
+                ))
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+
+        let mut p = Params::default();
+        let sql = format!(
+            "SELECT MIN(e.at) - r.submitted_at AS d FROM requests r \
+             JOIN request_events e ON e.request_id = r.id AND e.action = 'accept' \
+             WHERE {} GROUP BY r.id, r.submitted_at",
+            scope(&mut p, communities, "r", "submitted_at", from, to)
+        );
+        let to_accept_ms = self
+            .rows_with(&sql, p)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<i64, _>("d"))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut p = Params::default();
+        let sql = format!(
+            "SELECT r.completed_at - r.submitted_at AS d FROM requests r WHERE {} AND r.completed_at IS NOT NULL",
+            scope(&mut p, communities, "r", "submitted_at", from, to)
+        );
+        let to_complete_ms = self
+            .rows_with(&sql, p)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<i64, _>("d"))
+            .collect::<Result<Vec<_>, _>>()?;
+
+        let mut p = Params::default();
+        let sql = format!(
+            "SELECT ra.organization_id, o.name_zh, o.name_en, ra.score, COUNT(*) AS n FROM ratings ra \
+             JOIN organizations o ON o.id = ra.organization_id WHERE {} \
+             GROUP BY ra.organization_id, o.name_zh, o.name_en, ra.score",
+            scope(&mut p, communities, "ra", "rated_at", from, to)
+        );
+        let organization_scores = self
+            .rows_with(&sql, p)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("organization_id")?,
+                    r.try_get("name_zh")?,
+                    r.try_get("name_en")?,
+                    score(r)?,
+                    count(r, "n")?,
+                ))
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let mut p = Params::default();
+        let sql = format!(
+            "SELECT ra.category_slug, c.name_zh, c.name_en, ra.score, COUNT(*) AS n FROM ratings ra \
+             JOIN categories c ON c.slug = ra.category_slug WHERE {} \
+             GROUP BY ra.category_slug, c.name_zh, c.name_en, ra.score",
+            scope(&mut p, communities, "ra", "rated_at", from, to)
+        );
+        let category_scores = self
+            .rows_with(&sql, p)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("category_slug")?,
+                    r.try_get("name_zh")?,
+                    r.try_get("name_en")?,
+                    score(r)?,
+                    count(r, "n")?,
+                ))
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let mut p = Params::default();
+        let sql = format!(
+            "SELECT ra.grid_unit_id, ra.score, COUNT(*) AS n FROM ratings ra WHERE {} GROUP BY ra.grid_unit_id, ra.score",
+            scope(&mut p, communities, "ra", "rated_at", from, to)
+        );
+        let unit_scores = self
+            .rows_with(&sql, p)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok((
+                    GridUnitId::from_row(r.try_get("grid_unit_id")?),
+                    score(r)?,
+                    count(r, "n")?,
+                ))
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+
+        let mut p = Params::default();
+        let sql = format!(
+            "SELECT COUNT(*) AS n FROM ratings ra WHERE {} AND ra.score <= 2",
+            scope(&mut p, communities, "ra", "rated_at", from, to)
+        );
+        let low_ratings = count(&self.rows_with(&sql, p).await?[0], "n")?;
+        let mut p = Params::default();
+        let sql = format!(
+            "SELECT COUNT(*) AS opened, COUNT(f.closed_at) AS closed, \
+                COUNT(CASE WHEN f.now_satisfied = 1 THEN 1 END) AS satisfied FROM follow_ups f WHERE {}",
+            scope(&mut p, communities, "f", "opened_at", from, to)
+        );
+        let row = &self.rows_with(&sql, p).await?[0];
+        let (opened, closed, now_satisfied) = (count(row, "opened")?, count(row, "closed")?, count(row, "satisfied")?);
+        let mut p = Params::default();
+        let sql = format!(
+            "SELECT COUNT(*) AS n FROM follow_ups f WHERE f.community_id IN ({}) AND f.closed_at IS NULL AND f.due_at < {}",
+            ids(&mut p),
+            p.int(now)
+        );
+        let overdue_now = count(&self.rows_with(&sql, p).await?[0], "n")?;
+
+        let mut p = Params::default();
+        let scoped = scope(&mut p, communities, "r", "submitted_at", from, to);
+        let now_param = p.int(now);
+        let sql = format!(
+            "SELECT r.grid_unit_id, r.category_slug, c.name_zh, c.name_en, \
+                COUNT(CASE WHEN r.status = 'declined' THEN 1 END) AS declined, \
+                COUNT(CASE WHEN r.status = 'submitted' THEN 1 END) AS unanswered \
+             FROM requests r JOIN categories c ON c.slug = r.category_slug \
+             WHERE {scoped} AND (r.status = 'declined' OR (r.status = 'submitted' AND r.answer_due < {now_param})) \
+             GROUP BY r.grid_unit_id, r.category_slug, c.name_zh, c.name_en"
+        );
+        let unmet = self
+            .rows_with(&sql, p)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok((
+                    GridUnitId::from_row(r.try_get("grid_unit_id")?),
+                    r.try_get("category_slug")?,
+                    r.try_get("name_zh")?,
+                    r.try_get("name_en")?,
+                    count(r, "declined")?,
+                    count(r, "unanswered")?,
+                ))
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+
+        // Where active offerings reach, within these communities.
+        let mut reach = Vec::new();
+        if !unmet.is_empty() {
+            let in_units = |p: &mut Params| units.iter().map(|u| p.int(u.id.get())).collect::<Vec<_>>().join(", ");
+            let mut p = Params::default();
+            let sql = format!(
+                "SELECT sc.grid_unit_id AS unit, s.category_slug, 1 AS at_home FROM service_coverage sc \
+                 JOIN services s ON s.id = sc.service_id JOIN organizations o ON o.id = s.organization_id \
+                 WHERE s.status = 'active' AND o.verified = 1 AND o.suspended = 0 AND s.delivery = 'at-home' \
+                    AND sc.grid_unit_id IN ({list}) \
+                 UNION SELECT s.grid_unit_id AS unit, s.category_slug, 0 AS at_home FROM services s \
+                 JOIN organizations o ON o.id = s.organization_id \
+                 WHERE s.status = 'active' AND o.verified = 1 AND o.suspended = 0 AND s.delivery = 'on-site' \
+                    AND s.grid_unit_id IN ({list})",
+                list = in_units(&mut p)
+            );
+            reach = self
+                .rows_with(&sql, p)
+                .await?
+                .iter()
+                .map(|r| {
+                    Ok((
+                        GridUnitId::from_row(r.try_get("unit")?),
+                        r.try_get("category_slug")?,
+                        r.try_get::<i64, _>("at_home")? == 1,
+                    ))
+                })
+                .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        }
+
+        Ok(DashboardRows {
+            communities: names,
+            units,
+            by_status,
+            to_accept_ms,
+            to_complete_ms,
+            organization_scores,
+            category_scores,
+            unit_scores,
+            follow_ups: FollowUpFigures {
+                low_ratings,
+                opened,
+                closed,
+                overdue_now,
+                now_satisfied,
+            },
+            unmet,
+            reach,
+        })
+    }
+}
