@@ -26,8 +26,11 @@ const SHELL = [
   '/icons/icon-512.png',
   '/manifest.webmanifest',
 ];
-// Forms whose effect may arrive later without surprising anyone.
-const QUEUEABLE = ['/prefs'];
+// Forms whose effect may arrive later without surprising anyone: a preference, a request
+// for a service, a rating. Each is sent once: the server answers a repeat of its key with
+// the first answer, and a request also carries the key its form was rendered with.
+const QUEUEABLE = [/^\/prefs$/, /^\/account\/requests$/, /^\/account\/requests\/\d+\/rating$/];
+const queueable = (path) => QUEUEABLE.some((pattern) => pattern.test(path));
 // After these, the pages kept for whoever was signed in must go (a new sign-in may be
 // someone else on the same phone).
 const CHANGES_PERSON = [
@@ -176,7 +179,7 @@ async function submitForm(event, request, url) {
   }
   // Given up by the page (a newer navigation), not by the network: nothing to keep.
   if (request.signal.aborted) return Response.error();
-  if (!QUEUEABLE.includes(url.pathname)) return cannotWait(request);
+  if (!queueable(url.pathname)) return cannotWait(request);
   await queue.add({ key, url: url.href, body, at: Date.now() });
   await announceQueue();
   // Back to the page the form was on, saying the change is waiting.

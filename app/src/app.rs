@@ -6,6 +6,7 @@ use crate::pages::account::{
     desk::DeskPage,
     follow_ups::FollowUpsPage,
     me::AccountPage,
+    notifications::NotificationsPage,
     offerings::{EditOfferingPage, NewOfferingPage, OfferingsPage},
     organization_new::NewOrganizationPage,
     requests::{InboxPage, MyRequestsPage, RequestFormPage, RequestPage},
@@ -119,6 +120,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/offerings/:id") view=EditOfferingPage ssr=SsrMode::Async />
                     <Route path=path!("/services/:id/request") view=RequestFormPage ssr=SsrMode::Async />
                     <Route path=path!("/account/requests") view=MyRequestsPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/notifications") view=NotificationsPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/follow-ups") view=FollowUpsPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/dashboard") view=DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/account/requests/:id") view=RequestPage ssr=SsrMode::Async />

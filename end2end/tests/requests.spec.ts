@@ -1,7 +1,7 @@
 import { test, expect, Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { ready, expectAccessible, openPanel } from './helpers';
+import { ready, expectAccessible, openPanel, hydrated } from './helpers';
 import { bin, freshPhone, creditCode, signUp, newPage, lastCode } from './people';
 
 type Unit = { id: number; kind: string; name: string; children?: Unit[] };
@@ -125,4 +125,17 @@ test('a daughter requests home care for her father, the organization answers it,
   await expect(father.locator('.rating-given')).toContainText('不满意');
   await openPanel(father, 'details:has(summary:text("问题没有解决？"))');
   await expect(father.getByLabel('哪里没有解决')).toBeVisible();
+
+  if (hydrated(info)) {
+    // Changed offline, the rating waits on the phone and is sent once the network is back.
+    await father.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await father.reload();
+    await ready(father, info);
+    await father.context().setOffline(true);
+    await father.getByRole('button', { name: '基本满意', exact: true }).click();
+    await expect(father.locator('#queue-status')).toContainText('等待联网');
+    await father.context().setOffline(false);
+    // The app tries again after 1, 2, 4 … s once the browser says it is online.
+    await expect(father.locator('.rating-given')).toContainText('基本满意', { timeout: 15_000 });
+  }
 });

@@ -74,6 +74,8 @@ fn table() -> Vec<(&'static str, MethodRouter<SqlStore>)> {
         ("/account/requests/{id}/reopen", post(requests::reopen)),
         ("/account/requests/{id}/rating", post(requests::rate)),
         ("/staff/follow-ups/{id}/close", post(requests::close_follow_up)),
+        ("/account/notifications/read", post(requests::read_notifications)),
+        ("/account/notifications/sms", post(requests::notifications_by_sms)),
     ]
 }
 

@@ -11,6 +11,7 @@ use crate::rest;
 use crate::store::SqlStore;
 use app::app::{shell, App};
 use app::domain::accounts::store::AccountStore;
+use app::domain::notifications::NotificationStore;
 use app::domain::offerings::store::OfferingStore;
 use app::domain::oversight::OversightStore;
 use app::domain::requests::store::{FollowUpStore, RequestStore};
@@ -81,10 +82,19 @@ pub fn build_with(
             provide_context::<Arc<dyn RequestStore>>(Arc::new(sql.clone()));
             provide_context::<Arc<dyn FollowUpStore>>(Arc::new(sql.clone()));
             provide_context::<Arc<dyn OversightStore>>(Arc::new(sql.clone()));
+            provide_context::<Arc<dyn NotificationStore>>(Arc::new(sql.clone()));
             if let Some(caller) =
                 use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<Caller>().cloned())
             {
                 provide_context(caller.principal);
+            }
+            if let Some(unread) = use_context::<http::request::Parts>().and_then(|parts| {
+                parts
+                    .extensions
+                    .get::<app::components::layout::UnreadNotifications>()
+                    .copied()
+            }) {
+                provide_context(unread);
             }
             // This response's script nonce (the CSP header names it), in place of the one
             // Leptos would make up. Static files are served without request parts.
@@ -107,7 +117,8 @@ pub fn build_with(
         .layer(middleware::from_fn_with_state(
             PageCache::new(sql.clone(), page_cache_bytes, say_page_cache_outcome),
             crate::page_cache::serve,
-        ));
+        ))
+        .layer(middleware::from_fn_with_state(sql.clone(), unread_notifications));
 
     let permits = Arc::new(Semaphore::new(hardening.max_concurrent_requests));
     let auth = AuthSettings {
@@ -162,6 +173,29 @@ pub fn build_with(
                 request
             },
         ))
+}
+
+/// How many notifications the signed-in person has not read, for the page header: one
+/// indexed count, for pages only (a page for a signed-in person is never cached).
+async fn unread_notifications(
+    axum::extract::State(sql): axum::extract::State<SqlStore>,
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use app::domain::notifications::NotificationStore;
+    let person = request
+        .extensions()
+        .get::<Caller>()
+        .and_then(|c| c.principal.as_ref())
+        .map(|p| p.person);
+    if let Some(person) = person {
+        if let Ok(n) = sql.unread(person).await {
+            request
+                .extensions_mut()
+                .insert(app::components::layout::UnreadNotifications(n));
+        }
+    }
+    next.run(request).await
 }
 
 /// The HTML forms (and preferences), answered once per `Idempotency-Key`.

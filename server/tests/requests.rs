@@ -107,6 +107,25 @@ async fn a_daughter_requests_for_her_father_who_rates_it(engine: Engine) {
     assert_eq!(reused["error"]["fields"][0]["field"], "Idempotency-Key");
     assert_eq!(count(store, "SELECT COUNT(*) FROM requests").await, 1);
 
+    // The organization is told; the father asks for text messages as well.
+    let (_, told) = app
+        .send(Method::GET, "/api/v1/notifications", Some(&s.owner), None)
+        .await;
+    assert_eq!(
+        (told["unread"].as_u64(), told["items"][0]["kind"].as_str()),
+        (Some(1), Some("submitted"))
+    );
+    assert_eq!(told["items"][0]["link"], format!("/account/requests/{id}"));
+    let (status, _) = app
+        .send(
+            Method::PUT,
+            "/api/v1/me/notifications",
+            Some(&s.father),
+            Some(json!({"sms": true})),
+        )
+        .await;
+    assert_eq!(status, 200);
+
     // The organization's inbox has it as new; the resident cannot answer it himself.
     let inbox = format!("/api/v1/requests?organization={}&bucket=new", s.org);
     let (status, page) = app.send(Method::GET, &inbox, Some(&s.owner), None).await;
@@ -142,6 +161,35 @@ async fn a_daughter_requests_for_her_father_who_rates_it(engine: Engine) {
         )
         .await;
     assert_eq!((status, done["status"].as_str()), (200, Some("completed")));
+    // Both the father and his daughter were told of each step; he by text as well.
+    for who in [&s.father, &s.daughter] {
+        let (_, told) = app
+            .send(Method::GET, "/api/v1/notifications?lang=en", Some(who), None)
+            .await;
+        let kinds: Vec<&str> = told["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(kinds, ["completed", "scheduled", "accepted"]);
+    }
+    let texts = app.outbox(&s.father.login).await;
+    assert_eq!(texts.len(), 3, "{texts:?}");
+    assert!(texts[1].contains("约定了上门时间"), "{texts:?}");
+    assert!(
+        app.outbox(&s.daughter.login).await.is_empty(),
+        "she did not ask for texts"
+    );
+    let (status, marked) = app
+        .send(
+            Method::POST,
+            "/api/v1/notifications/read",
+            Some(&s.father),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!((status, marked["marked"].as_u64()), (200, Some(3)));
 
     // The father follows it too; the organization cannot rate; the daughter rates it.
     let (status, his) = app.send(Method::GET, "/api/v1/requests", Some(&s.father), None).await;

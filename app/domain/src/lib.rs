@@ -16,6 +16,7 @@ pub mod grid;
 pub mod ids;
 pub mod lang;
 pub mod message;
+pub mod notifications;
 pub mod offerings;
 pub mod oversight;
 pub mod place_picker;

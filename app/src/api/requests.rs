@@ -355,3 +355,23 @@ pub async fn load_dashboard(
         .await,
     )
 }
+
+/// The caller's notifications, how many are unread, and whether they also come by text.
+#[server(prefix = "/api/fn", endpoint = "notifications")]
+pub async fn load_notifications() -> Result<(Vec<crate::domain::notifications::Notification>, u32, bool), FnError> {
+    use super::context::with_status;
+    use crate::domain::error::AppError;
+    use crate::domain::notifications::{self, NotificationStore};
+    with_status(
+        async {
+            let who = signed_in()?;
+            let store = use_context::<std::sync::Arc<dyn NotificationStore>>().ok_or_else(|| AppError::Internal {
+                reference: "no-notification-store".into(),
+            })?;
+            let (items, unread) = notifications::list(store.as_ref(), &who).await?;
+            let sms = store.sms(who.person).await?;
+            Ok((items, unread, sms))
+        }
+        .await,
+    )
+}

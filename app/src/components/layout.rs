@@ -7,12 +7,30 @@ use crate::prefs::Prefs;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-/// "Sign in" for visitors, "Me" for someone signed in.
+/// How many notifications the signed-in person has not read (the server counts them for
+/// each page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnreadNotifications(pub u32);
+
+/// "Sign in" for visitors, "Me" for someone signed in, and their unread notifications.
 #[component]
 fn AccountLink() -> impl IntoView {
-    let a = crate::account_text::account_text(expect_context::<Prefs>().lang);
+    let lang = expect_context::<Prefs>().lang;
+    let a = crate::account_text::account_text(lang);
     if crate::pages::account::organization_new::signed_in() {
-        view! { <A href="/account" attr:class="nav-link">{a.account_nav}</A> }.into_any()
+        let unread = use_context::<UnreadNotifications>().map_or(0, |u| u.0);
+        let label = match lang {
+            crate::domain::lang::Lang::Zh => format!("通知，{unread} 条未读"),
+            crate::domain::lang::Lang::En => format!("Notifications, {unread} unread"),
+        };
+        view! {
+            <A href="/account/notifications" attr:class="nav-link notifications-link" attr:aria-label=label>
+                <span aria-hidden="true">"🔔"</span>
+                {(unread > 0).then(|| view! { <span class="count" aria-hidden="true">{unread}</span> })}
+            </A>
+            <A href="/account" attr:class="nav-link">{a.account_nav}</A>
+        }
+        .into_any()
     } else {
         view! { <A href="/sign-in" attr:class="nav-link">{a.sign_in}</A> }.into_any()
     }

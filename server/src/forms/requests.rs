@@ -258,3 +258,56 @@ pub(super) async fn close_follow_up(
         Err(error) => refused("follow-up", &f, error, "/staff/follow-ups"),
     })
 }
+
+/// `POST /account/notifications/read`: all of them read.
+pub(super) async fn read_notifications(
+    (State(store), Extension(caller), _, _): Ctx,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    use app::domain::notifications::NotificationStore;
+    let f = Fields::parse(&body)?;
+    let who = signed_in_or_return!(caller);
+    Ok(
+        match store
+            .mark_read(who.person, None, crate::store::migrate::now_millis())
+            .await
+        {
+            Ok(_) => with_flash(
+                "/account/notifications",
+                &Flash::done(
+                    "notifications",
+                    Message::fixed("已全部标为已读。", "All marked as read."),
+                ),
+            ),
+            Err(e) => refused("notifications", &f, e.into(), "/account/notifications"),
+        },
+    )
+}
+
+/// `POST /account/notifications/sms`: whether notifications also come by text message.
+pub(super) async fn notifications_by_sms(
+    (State(store), Extension(caller), _, _): Ctx,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    use app::domain::notifications::NotificationStore;
+    let f = Fields::parse(&body)?;
+    let who = signed_in_or_return!(caller);
+    let on = f.get("sms") == "1";
+    Ok(match store.set_sms(who.person, on).await {
+        Ok(()) => with_flash(
+            "/account/notifications",
+            &Flash::done(
+                "notifications",
+                if on {
+                    Message::fixed(
+                        "以后每条通知也会发短信给您。",
+                        "You will also get each notification by text.",
+                    )
+                } else {
+                    Message::fixed("以后不再发短信通知。", "No more text messages.")
+                },
+            ),
+        ),
+        Err(e) => refused("notifications", &f, e.into(), "/account/notifications"),
+    })
+}

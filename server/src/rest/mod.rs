@@ -11,6 +11,7 @@ mod body;
 pub(crate) mod dashboard;
 pub mod error;
 pub(crate) mod follow_ups;
+pub(crate) mod notifications;
 pub(crate) mod offerings;
 pub mod openapi;
 mod organizations;
@@ -88,6 +89,9 @@ pub fn routes() -> Router<SqlStore> {
         .route("/requests/{id}/reopen", post(requests::reopen))
         .route("/requests/{id}/rating", put(requests::put_rating))
         .route("/follow-ups", get(follow_ups::list))
+        .route("/notifications", get(notifications::list))
+        .route("/notifications/read", post(notifications::read))
+        .route("/me/notifications", put(notifications::set_sms))
         .route("/dashboard", get(dashboard::figures))
         .route("/dashboard/csv", get(dashboard::csv))
         .route("/follow-ups/{id}/close", post(follow_ups::close))

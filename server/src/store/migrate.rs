@@ -116,6 +116,11 @@ const MIGRATIONS: &[Migration] = &[
             postgres: include_str!("../../migrations/0010_requests.postgres.sql"),
         },
     },
+    Migration {
+        version: 11,
+        name: "notifications",
+        sql: Sql::Portable(include_str!("../../migrations/0011_notifications.sql")),
+    },
 ];
 
 /// The SQL for `engine`, with the portable tokens replaced.

@@ -21,6 +21,7 @@ use app::domain::calendar::Day;
 use app::domain::directory::Delivery;
 use app::domain::grid::GridKind;
 use app::domain::ids::{FollowUpId, GridUnitId, OrganizationId, PersonId, RequestId, ServiceId};
+use app::domain::notifications::{Audience, Notice};
 use app::domain::offerings::store::{OfferingStatus, PlaceOption};
 use app::domain::requests::input::{AgeBand, Recipient};
 use app::domain::requests::lifecycle::{Action, Status};
@@ -49,6 +50,8 @@ fn state(row: &AnyRow) -> Result<RequestState, sqlx::Error> {
     Ok(RequestState {
         id: RequestId::from_row(row.try_get("id")?),
         service: ServiceId::from_row(row.try_get("service_id")?),
+        service_name_zh: row.try_get("service_name_zh")?,
+        service_name_en: row.try_get("service_name_en")?,
         organization: OrganizationId::from_row(row.try_get("organization_id")?),
         category: row.try_get("category_slug")?,
         resident: person(row, "resident_id")?,
@@ -472,7 +475,7 @@ impl RequestUnit for SqlUnit {
         };
         let Some(row) = sqlx::query(&format!(
             "SELECT id, organization_id, category_slug, status, delivery, grid_unit_id, min_age, residence_required, \
-                disability_certificate_required, capacity FROM services WHERE id = $1{lock}"
+                disability_certificate_required, capacity, name_zh, name_en FROM services WHERE id = $1{lock}"
         ))
         .bind(service.get())
         .fetch_optional(&mut *self.tx)
@@ -517,6 +520,8 @@ impl RequestUnit for SqlUnit {
         let terms = || -> Result<OfferingTerms, sqlx::Error> {
             Ok(OfferingTerms {
                 service,
+                name_zh: row.try_get("name_zh")?,
+                name_en: row.try_get("name_en")?,
                 organization: OrganizationId::from_row(organization),
                 category: row.try_get("category_slug")?,
                 status,
@@ -620,9 +625,13 @@ impl RequestUnit for SqlUnit {
         } else {
             ""
         };
+        // The lock is the request's row only (`OF r` on PostgreSQL): the service's names
+        // come along unlocked.
+        let lock = if lock.is_empty() { "" } else { " FOR UPDATE OF r" };
         sqlx::query(&format!(
-            "SELECT id, service_id, organization_id, category_slug, resident_id, made_by, grid_unit_id, community_id, \
-                status, completed_at FROM requests WHERE id = $1{lock}"
+            "SELECT r.id, r.service_id, r.organization_id, r.category_slug, r.resident_id, r.made_by, r.grid_unit_id, \
+                r.community_id, r.status, r.completed_at, s.name_zh AS service_name_zh, s.name_en AS service_name_en \
+             FROM requests r JOIN services s ON s.id = r.service_id WHERE r.id = $1{lock}"
         ))
         .bind(id.get())
         .fetch_optional(&mut *self.tx)
@@ -779,6 +788,59 @@ impl RequestUnit for SqlUnit {
         .await
         .map_err(failed)?;
         Ok(opened.rows_affected() == 1)
+    }
+
+    async fn notify(
+        &mut self,
+        request: RequestId,
+        actor: PersonId,
+        notice: &Notice,
+        now: Millis,
+    ) -> Result<(), StoreError> {
+        // Who is told, as a subquery over the request's row: the people its audience is.
+        let audience = match notice.audience {
+            Audience::Requester => {
+                "SELECT resident_id AS person_id FROM requests WHERE id = $1 \
+                 UNION SELECT made_by FROM requests WHERE id = $1"
+            }
+            Audience::Provider => {
+                "SELECT m.person_id FROM organization_members m JOIN requests r ON r.organization_id = m.organization_id \
+                 WHERE r.id = $1"
+            }
+            Audience::CommunityStaff => {
+                "SELECT cs.person_id FROM community_staff cs JOIN requests r ON r.community_id = cs.community_id \
+                 WHERE r.id = $1"
+            }
+        };
+        sqlx::query(&format!(
+            "INSERT INTO notifications (person_id, kind, request_id, text_zh, text_en, link, created_at) \
+             SELECT t.person_id, $3, $1, $4, $5, $6, $7 FROM ({audience}) t WHERE t.person_id <> $2"
+        ))
+        .bind(request.get())
+        .bind(actor.get())
+        .bind(notice.kind)
+        .bind(notice.text.zh.as_ref())
+        .bind(notice.text.en.as_ref())
+        .bind(&notice.link)
+        .bind(now)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(failed)?;
+        // A text message too, for those who asked (in the same transaction: never lost).
+        sqlx::query(&format!(
+            "INSERT INTO outbox (channel, recipient, body, created_at) \
+             SELECT CASE WHEN p.login LIKE '%@%' THEN 'email' ELSE 'sms' END, p.login, $3, $4 FROM people p \
+             WHERE p.id IN (SELECT t.person_id FROM ({audience}) t WHERE t.person_id <> $2) \
+                AND p.sms_notifications = 1 AND p.login IS NOT NULL"
+        ))
+        .bind(request.get())
+        .bind(actor.get())
+        .bind(format!("【家门口】{}", notice.text.zh))
+        .bind(now)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(failed)?;
+        Ok(())
     }
 
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {

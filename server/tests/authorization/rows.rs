@@ -362,6 +362,36 @@ pub fn table() -> Vec<Row> {
         ),
         row(
             Method::POST,
+            "/api/v1/notifications/read",
+            Json(|_| json!({})),
+            [401, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::PUT,
+            "/api/v1/me/notifications",
+            Json(|_| json!({"sms": false})),
+            [401, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::POST,
+            "/account/notifications/read",
+            None,
+            [401, 303, 303, 303, 303, 303, 303, 303],
+        ),
+        row(
+            Method::POST,
+            "/account/notifications/sms",
+            Form(|_| "sms=1".to_owned()),
+            [401, 303, 303, 303, 303, 303, 303, 303],
+        ),
+        row(
+            Method::POST,
+            "/api/fn/notifications",
+            Form(|_| String::new()),
+            [401, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::POST,
             "/api/fn/dashboard",
             Form(|_| String::new()),
             [401, 403, 403, 403, 403, 403, 200, 200],

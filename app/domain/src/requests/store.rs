@@ -16,6 +16,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq)]
 pub struct OfferingTerms {
     pub service: ServiceId,
+    pub name_zh: String,
+    pub name_en: String,
     pub organization: OrganizationId,
     pub category: String,
     pub status: OfferingStatus,
@@ -112,6 +114,8 @@ pub struct Rating {
 pub struct RequestState {
     pub id: RequestId,
     pub service: ServiceId,
+    pub service_name_zh: String,
+    pub service_name_en: String,
     pub organization: OrganizationId,
     pub category: String,
     pub resident: Option<PersonId>,
@@ -306,6 +310,15 @@ pub trait RequestUnit: Send {
     ) -> Result<(), StoreError>;
     /// Opens a follow-up for a low rating unless one is open; true when opened.
     async fn open_follow_up(&mut self, state: &RequestState, due: Millis, now: Millis) -> Result<bool, StoreError>;
+    /// Tells the notice's audience about the request (never `actor`), in the app and, for
+    /// those who asked, by text message.
+    async fn notify(
+        &mut self,
+        request: RequestId,
+        actor: PersonId,
+        notice: &crate::notifications::Notice,
+        now: Millis,
+    ) -> Result<(), StoreError>;
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }
 

@@ -21,6 +21,7 @@ use crate::error::AppError;
 use crate::grid::GridKind;
 use crate::ids::{PersonId, RequestId};
 use crate::message::Message;
+use crate::notifications;
 use crate::offerings::store::OfferingStatus;
 use crate::validation::{required_text, FieldError};
 
@@ -118,7 +119,7 @@ impl Requests<'_> {
             }
         }
         let mut unit = self.store.begin_requests().await?;
-        let new = self.resolve(unit.as_mut(), who, resident, draft).await?;
+        let (new, names) = self.resolve(unit.as_mut(), who, resident, draft).await?;
         let new = NewRequest {
             idempotency: idempotency_key.map(|k| (k.to_owned(), fingerprint.clone())),
             ..new
@@ -145,6 +146,13 @@ impl Requests<'_> {
             scheduled_for: None,
         })
         .await?;
+        unit.notify(
+            id,
+            who.person,
+            &notifications::on_submit(id, &names.0, &names.1),
+            self.now,
+        )
+        .await?;
         unit.commit().await?;
         let request = self.store.request(id).await?.ok_or_else(not_found)?;
         Ok(Submitted { request, created: true })
@@ -164,14 +172,15 @@ impl Requests<'_> {
         }))
     }
 
-    /// Checks the draft against the offering and the grid; every column of the row.
+    /// Checks the draft against the offering and the grid; every column of the row, and
+    /// the offering's names.
     async fn resolve(
         &self,
         unit: &mut dyn RequestUnit,
         who: &Principal,
         resident: PersonId,
         draft: RequestDraft,
-    ) -> Result<NewRequest, AppError> {
+    ) -> Result<(NewRequest, (String, String)), AppError> {
         let terms = unit
             .terms(draft.service)
             .await?
@@ -286,7 +295,8 @@ impl Requests<'_> {
                 }));
             }
         }
-        Ok(NewRequest {
+        let names = (terms.name_zh.clone(), terms.name_en.clone());
+        let new = NewRequest {
             service: terms.service,
             organization: terms.organization,
             category: terms.category,
@@ -306,7 +316,8 @@ impl Requests<'_> {
             answer_due: after_working_hours(self.now, ANSWER_WITHIN_WORKING_HOURS),
             submitted_at: self.now,
             idempotency: None,
-        })
+        };
+        Ok((new, names))
     }
 
     /// Accept, decline, schedule, complete, cancel or reopen.
@@ -334,6 +345,8 @@ impl Requests<'_> {
             scheduled_for: action.scheduled_for(),
         })
         .await?;
+        let notice = notifications::on_action(id, &state.service_name_zh, &state.service_name_en, &action);
+        unit.notify(id, who.person, &notice, self.now).await?;
         unit.commit().await?;
         self.store.request(id).await?.ok_or_else(not_found)
     }
@@ -392,7 +405,10 @@ impl Requests<'_> {
             .await?;
         if draft.score.needs_follow_up() {
             let due = after_working_days(self.now, FOLLOW_UP_WITHIN_WORKING_DAYS);
-            unit.open_follow_up(&state, due, self.now).await?;
+            if unit.open_follow_up(&state, due, self.now).await? {
+                let notice = notifications::on_low_rating(&state.service_name_zh, &state.service_name_en);
+                unit.notify(id, who.person, &notice, self.now).await?;
+            }
         }
         unit.commit().await?;
         self.store.request(id).await?.ok_or_else(not_found)

@@ -6,6 +6,7 @@ pub mod dashboard;
 pub mod desk;
 pub mod follow_ups;
 pub mod me;
+pub mod notifications;
 pub mod offering_fields;
 pub mod offerings;
 pub mod organization_new;
