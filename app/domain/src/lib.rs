@@ -16,6 +16,7 @@ pub mod grid;
 pub mod ids;
 pub mod lang;
 pub mod message;
+pub mod needs;
 pub mod notifications;
 pub mod offerings;
 pub mod oversight;

@@ -11,6 +11,7 @@ mod body;
 pub(crate) mod dashboard;
 pub mod error;
 pub(crate) mod follow_ups;
+pub(crate) mod needs;
 pub(crate) mod notifications;
 pub(crate) mod offerings;
 pub mod openapi;
@@ -89,6 +90,10 @@ pub fn routes() -> Router<SqlStore> {
         .route("/requests/{id}/reopen", post(requests::reopen))
         .route("/requests/{id}/rating", put(requests::put_rating))
         .route("/follow-ups", get(follow_ups::list))
+        .route("/needs", get(needs::list).post(needs::name))
+        .route("/needs/{id}/support", post(needs::support))
+        .route("/needs/{id}/point", post(needs::point))
+        .route("/needs/{id}/unmet", post(needs::unmet))
         .route("/notifications", get(notifications::list))
         .route("/notifications/read", post(notifications::read))
         .route("/me/notifications", put(notifications::set_sms))

@@ -4,7 +4,7 @@
 use super::error::{ErrorBody, ErrorDetail, FieldDetail};
 use super::params::{CategoryParam, CostParam, GroupParam};
 use super::schema::Lang;
-use super::{accounts, dashboard, follow_ups, notifications, offerings, organizations, requests, services};
+use super::{accounts, dashboard, follow_ups, needs, notifications, offerings, organizations, requests, services};
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -27,7 +27,8 @@ use utoipa::OpenApi;
         offerings::retire, offerings::history, offerings::put_photo, offerings::delete_photo,
         requests::submit, requests::list, requests::get, requests::accept, requests::decline, requests::schedule,
         requests::complete, requests::cancel, requests::reopen, requests::put_rating, follow_ups::list, follow_ups::close,
-        dashboard::figures, dashboard::csv, notifications::list, notifications::read, notifications::set_sms
+        dashboard::figures, dashboard::csv, notifications::list, notifications::read, notifications::set_sms,
+        needs::name, needs::list, needs::support, needs::point, needs::unmet
     ),
     // Parameter schemas are not collected from the paths automatically: list them here.
     components(schemas(ErrorBody, ErrorDetail, FieldDetail, GroupParam, CostParam, CategoryParam, Lang)),

@@ -121,6 +121,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "notifications",
         sql: Sql::Portable(include_str!("../../migrations/0011_notifications.sql")),
     },
+    Migration {
+        version: 12,
+        name: "needs",
+        sql: Sql::Portable(include_str!("../../migrations/0012_needs.sql")),
+    },
 ];
 
 /// The SQL for `engine`, with the portable tokens replaced.

@@ -11,6 +11,7 @@ mod coalesced_read;
 mod directory;
 mod directory_cache;
 pub mod migrate;
+mod needs;
 mod notifications;
 mod offerings;
 mod oversight;
