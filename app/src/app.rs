@@ -14,8 +14,8 @@ use crate::pages::account::{
     sign_up::SignUpPage,
 };
 use crate::pages::{
-    home::HomePage, not_found::NotFound, organization::OrganizationPage, places::PlacesPage, service::ServicePage,
-    settings::SettingsPage,
+    home::HomePage, needs::NeedsPage, not_found::NotFound, organization::OrganizationPage, places::PlacesPage,
+    service::ServicePage, settings::SettingsPage,
 };
 use crate::prefs::Prefs;
 use leptos::nonce::use_nonce;
@@ -109,6 +109,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/services/:id") view=ServicePage ssr=SsrMode::Async />
                     <Route path=path!("/organizations/:id") view=OrganizationPage ssr=SsrMode::Async />
                     <Route path=path!("/places") view=PlacesPage ssr=SsrMode::Async />
+                    <Route path=path!("/needs") view=NeedsPage ssr=SsrMode::Async />
                     <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/sign-up") view=SignUpPage ssr=SsrMode::Async />
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />

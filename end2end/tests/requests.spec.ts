@@ -120,6 +120,32 @@ test('a daughter requests home care for her father, the organization answers it,
   await expect(daughter.locator('.rating-given')).toContainText('不满意');
   await expect(daughter.locator('.rating-given')).toContainText('迟到');
 
+  // The community's staff see the follow-up it opened, and close it with what they did.
+  await staff.goto('/staff');
+  await staff.getByRole('link', { name: '回访任务（不满意的评价）' }).click();
+  await expect(staff).toHaveURL(/\/staff\/follow-ups$/);
+  const followUp = staff.locator('li.follow-up', { hasText: offeringName });
+  await expect(followUp).toContainText('约好九点半，十一点才到。');
+  await expectAccessible(staff, 'follow-ups', info);
+  await followUp.getByRole('button', { name: '完成回访' }).click();
+  await expect(staff.locator('.field-error').first()).toContainText('请写下回访做了什么');
+  const again = staff.locator('li.follow-up', { hasText: offeringName });
+  await again.getByLabel('回访做了什么').fill('电话回访：机构已道歉，下次提前电话确认时间。');
+  await again.getByLabel('满意了').check();
+  await again.getByRole('button', { name: '完成回访' }).click();
+  await expect(staff.getByText('回访已记录。')).toBeVisible();
+  await staff.goto('/staff/follow-ups?bucket=closed');
+  await expect(staff.locator('li.follow-up', { hasText: offeringName })).toContainText('居民现在满意');
+
+  // The rating shows on the service's page, and on the community's dashboard.
+  await daughter.goto(`/services/${offering}`);
+  await expect(daughter.locator('.rating-average')).toContainText('1 条评价');
+  await expectAccessible(daughter, 'a rated service page', info);
+  await staff.goto('/staff/dashboard');
+  await expect(staff.locator('#organizations-heading')).toBeVisible();
+  await expect(staff.locator('section', { has: staff.locator('#organizations-heading') })).toContainText(`玉林居家照护`);
+  await expectAccessible(staff, 'dashboard', info);
+
   // Her father sees the same request on his own account, and could reopen it.
   await father.goto(requestPath);
   await expect(father.locator('.rating-given')).toContainText('不满意');

@@ -75,6 +75,10 @@ fn table() -> Vec<(&'static str, MethodRouter<SqlStore>)> {
         ("/account/requests/{id}/rating", post(requests::rate)),
         ("/staff/follow-ups/{id}/close", post(requests::close_follow_up)),
         ("/account/notifications/read", post(requests::read_notifications)),
+        ("/account/needs", post(needs::name)),
+        ("/account/needs/{id}/support", post(needs::support)),
+        ("/staff/needs/{id}/point", post(needs::point)),
+        ("/staff/needs/{id}/unmet", post(needs::unmet)),
         ("/account/notifications/sms", post(requests::notifications_by_sms)),
     ]
 }
@@ -281,6 +285,7 @@ macro_rules! signed_in_or_return {
     };
 }
 
+mod needs;
 mod offerings;
 mod requests;
 

@@ -11,6 +11,7 @@ use crate::rest;
 use crate::store::SqlStore;
 use app::app::{shell, App};
 use app::domain::accounts::store::AccountStore;
+use app::domain::needs::NeedStore;
 use app::domain::notifications::NotificationStore;
 use app::domain::offerings::store::OfferingStore;
 use app::domain::oversight::OversightStore;
@@ -83,6 +84,7 @@ pub fn build_with(
             provide_context::<Arc<dyn FollowUpStore>>(Arc::new(sql.clone()));
             provide_context::<Arc<dyn OversightStore>>(Arc::new(sql.clone()));
             provide_context::<Arc<dyn NotificationStore>>(Arc::new(sql.clone()));
+            provide_context::<Arc<dyn NeedStore>>(Arc::new(sql.clone()));
             if let Some(caller) =
                 use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<Caller>().cloned())
             {

@@ -219,6 +219,9 @@ async fn a_daughter_requests_for_her_father_who_rates_it(engine: Engine) {
         .await;
     assert_eq!(status, 200);
     assert_eq!((count(store, &tally(2)).await, count(store, &tally(1)).await), (0, 1));
+    // The directory shows it at once (applied to the snapshot as a change of the service).
+    let (_, page) = app.get_json(&format!("/api/v1/services/{}", s.offering)).await;
+    assert_eq!(page["rating"]["counts"], json!([1, 0, 0, 0, 0]));
     assert_eq!(count(store, "SELECT COUNT(*) FROM follow_ups").await, 1);
 
     // The timeline explains the status.

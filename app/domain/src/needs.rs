@@ -119,6 +119,8 @@ pub trait NeedStore: Send + Sync {
     async fn answer(&self, id: i64, answer: &Answer, by: PersonId, now: Millis) -> Result<bool, StoreError>;
     /// Whether the service is active and shown.
     async fn service_shown(&self, service: ServiceId) -> Result<bool, StoreError>;
+    /// The grid units of a community, named by their path (where a need may be named).
+    async fn places_in(&self, community: GridUnitId) -> Result<Vec<crate::offerings::store::PlaceOption>, StoreError>;
 }
 
 pub struct Needs<'a> {

@@ -128,13 +128,17 @@ pub struct Demand {
     pub declined: u32,
     /// Requests left unanswered past their deadline.
     pub unanswered: u32,
+    /// People who named (or said "me too" to) a need here that staff recorded as unmet,
+    /// and that is still open.
+    pub needs_unmet: u32,
+    pub needs_open: u32,
     /// Whether any active offering of the category reaches the unit.
     pub covered: bool,
 }
 
 impl Demand {
     pub fn total(&self) -> u32 {
-        self.declined + self.unanswered
+        self.declined + self.unanswered + self.needs_unmet + self.needs_open
     }
 }
 
@@ -213,6 +217,9 @@ pub struct DashboardRows {
     pub follow_ups: FollowUpFigures,
     /// (grid unit, category slug, category zh, category en, declined, unanswered)
     pub unmet: Vec<(GridUnitId, String, String, String, u32, u32)>,
+    /// Needs named in the period: (grid unit, category slug or "", its names, people
+    /// who need it recorded unmet, still open).
+    pub needs: Vec<(GridUnitId, String, String, String, u32, u32)>,
     /// Where active offerings reach: (a coverage unit of an at-home offering, or the
     /// place of an on-site one; its category; whether at home).
     pub reach: Vec<(GridUnitId, String, bool)>,
@@ -341,22 +348,34 @@ pub fn dashboard(period: Period, rows: DashboardRows) -> Dashboard {
             .add(score, n);
     }
     let mut demand: BTreeMap<(GridUnitId, String), Demand> = BTreeMap::new();
-    for (unit, slug, zh, en, declined, unanswered) in rows.unmet {
+    let requests = rows
+        .unmet
+        .into_iter()
+        .map(|(u, s, zh, en, d, a)| (u, s, zh, en, [d, a, 0, 0]));
+    let needs = rows
+        .needs
+        .into_iter()
+        .map(|(u, s, zh, en, m, o)| (u, s, zh, en, [0, 0, m, o]));
+    for (unit, slug, zh, en, [declined, unanswered, needs_unmet, needs_open]) in requests.chain(needs) {
         let at = level3(unit);
         let (unit_zh, unit_en) = names.get(&at).copied().unwrap_or(("", ""));
         let row = demand.entry((at, slug.clone())).or_insert_with(|| Demand {
             grid_unit: at,
             unit_zh: unit_zh.to_owned(),
             unit_en: unit_en.to_owned(),
-            covered: reaches(&rows.units, &rows.reach, at, &slug),
+            covered: !slug.is_empty() && reaches(&rows.units, &rows.reach, at, &slug),
             category: slug,
             category_zh: zh,
             category_en: en,
             declined: 0,
             unanswered: 0,
+            needs_unmet: 0,
+            needs_open: 0,
         });
         row.declined += declined;
         row.unanswered += unanswered;
+        row.needs_unmet += needs_unmet;
+        row.needs_open += needs_open;
     }
     // Worst first: the lowest satisfaction (then the most ratings); the largest demand,
     // uncovered first.
@@ -478,18 +497,21 @@ mod tests {
                 (id(2), "meals".into(), "助餐".into(), "Meals".into(), 0, 1),
             ],
             reach: vec![(id(4), "meals".into(), true)],
+            needs: vec![(id(4), String::new(), "未分类".into(), "Uncategorized".into(), 3, 1)],
             ..Default::default()
         };
         let today = Day::parse("2026-11-27").unwrap();
         let d = dashboard(Period { from: today, to: today }, rows);
         assert_eq!(d.by_grid_unit.len(), 1);
         assert_eq!(d.by_grid_unit[0].tally.counts, [2, 0, 0, 0, 2]);
-        assert_eq!(d.demand.len(), 2);
-        assert_eq!(
-            (d.demand[0].grid_unit, d.demand[0].total(), d.demand[0].covered),
-            (id(3), 4, false)
-        );
-        assert!(d.demand[1].covered, "a building of the zone is reached");
+        assert_eq!(d.demand.len(), 3);
+        // Uncovered first, the most people first: the four who need something uncategorized.
+        let first = &d.demand[0];
+        assert_eq!((first.category.as_str(), first.total(), first.covered), ("", 4, false));
+        assert_eq!((first.needs_unmet, first.grid_unit), (3, id(3)));
+        let second = &d.demand[1];
+        assert_eq!((second.grid_unit, second.total(), second.covered), (id(3), 4, false));
+        assert!(d.demand[2].covered, "a building of the zone is reached");
         let units = [
             unit(1, None, GridKind::Community),
             unit(3, Some(1), GridKind::Courtyard),

@@ -7,5 +7,6 @@ pub mod account;
 pub mod context;
 pub mod directory;
 pub mod error;
+pub mod needs;
 pub mod offerings;
 pub mod requests;

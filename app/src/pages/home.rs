@@ -99,6 +99,7 @@ fn Directory(view: SearchView) -> impl IntoView {
                     <div class="notice empty">
                         <p><strong>{t.no_results}</strong></p>
                         <p>{t.no_results_hint}</p>
+                        <p><a href="/needs">{t.tell_a_need}</a></p>
                     </div>
                 }
                 .into_any()
@@ -111,6 +112,7 @@ fn Directory(view: SearchView) -> impl IntoView {
                 .into_any()
             }}
             <Pager params total=page.total />
+            <p class="need-link"><a href="/needs">{t.tell_a_need}</a></p>
         </section>
     }
 }

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod home;
 mod home_forms;
+pub mod needs;
 pub mod not_found;
 pub mod organization;
 pub mod places;

@@ -186,6 +186,18 @@ pub fn table_csv(d: &Dashboard, table: &str, lang: Lang) -> Option<String> {
                 if zh { "类别" } else { "category name" }.into(),
                 if zh { "被婉拒" } else { "declined" }.into(),
                 if zh { "超时未回复" } else { "unanswered" }.into(),
+                if zh {
+                    "需求未满足（人）"
+                } else {
+                    "needs unmet (people)"
+                }
+                .into(),
+                if zh {
+                    "需求待答复（人）"
+                } else {
+                    "needs open (people)"
+                }
+                .into(),
                 if zh { "有服务覆盖" } else { "covered" }.into(),
             ]);
             for r in &d.demand {
@@ -200,6 +212,8 @@ pub fn table_csv(d: &Dashboard, table: &str, lang: Lang) -> Option<String> {
                     },
                     r.declined.to_string(),
                     r.unanswered.to_string(),
+                    r.needs_unmet.to_string(),
+                    r.needs_open.to_string(),
                     if r.covered { "1" } else { "0" }.into(),
                 ]));
             }

@@ -9,6 +9,7 @@ use app::domain::accounts::store::Millis;
 use app::domain::grid::GridKind;
 use app::domain::ids::{GridUnitId, PersonId, ServiceId};
 use app::domain::needs::{Answer, Need, NeedStatus, NeedStore};
+use app::domain::offerings::store::PlaceOption;
 use app::domain::store::StoreError;
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -225,6 +226,12 @@ impl NeedStore for SqlStore {
         .await
         .map_err(failed)?;
         Ok(done.rows_affected() == 1)
+    }
+
+    async fn places_in(&self, community: GridUnitId) -> Result<Vec<PlaceOption>, StoreError> {
+        let mut places = self.places_under(community.get()).await.map_err(failed)?;
+        places.sort_by(|a, b| a.label_zh.cmp(&b.label_zh).then(a.id.cmp(&b.id)));
+        Ok(places)
     }
 
     async fn service_shown(&self, service: ServiceId) -> Result<bool, StoreError> {

@@ -274,9 +274,36 @@ impl SqlStore {
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
 
+        let mut p = Params::default();
+        let sql = format!(
+            "SELECT n.grid_unit_id, COALESCE(n.category_slug, '') AS category_slug, \
+                COALESCE(c.name_zh, '未分类') AS name_zh, COALESCE(c.name_en, 'Uncategorized') AS name_en, \
+                CAST(SUM(CASE WHEN n.status = 'unmet' THEN n.supporters ELSE 0 END) AS BIGINT) AS unmet, \
+                CAST(SUM(CASE WHEN n.status = 'open' THEN n.supporters ELSE 0 END) AS BIGINT) AS open_ \
+             FROM needs n LEFT JOIN categories c ON c.slug = n.category_slug \
+             WHERE {} AND n.status IN ('open', 'unmet') \
+             GROUP BY n.grid_unit_id, n.category_slug, c.name_zh, c.name_en",
+            scope(&mut p, communities, "n", "created_at", from, to)
+        );
+        let needs = self
+            .rows_with(&sql, p)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok((
+                    GridUnitId::from_row(r.try_get("grid_unit_id")?),
+                    r.try_get("category_slug")?,
+                    r.try_get("name_zh")?,
+                    r.try_get("name_en")?,
+                    count(r, "unmet")?,
+                    count(r, "open_")?,
+                ))
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+
         // Where active offerings reach, within these communities.
         let mut reach = Vec::new();
-        if !unmet.is_empty() {
+        if !unmet.is_empty() || !needs.is_empty() {
             let in_units = |p: &mut Params| units.iter().map(|u| p.int(u.id.get())).collect::<Vec<_>>().join(", ");
             let mut p = Params::default();
             let sql = format!(
@@ -321,6 +348,7 @@ impl SqlStore {
                 now_satisfied,
             },
             unmet,
+            needs,
             reach,
         })
     }

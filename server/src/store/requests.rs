@@ -157,7 +157,7 @@ impl SqlStore {
     }
 
     /// A grid unit and everything under it, each named by its path.
-    async fn places_under(&self, root: i64) -> Result<Vec<PlaceOption>, sqlx::Error> {
+    pub(super) async fn places_under(&self, root: i64) -> Result<Vec<PlaceOption>, sqlx::Error> {
         let (zh, en) = self.path_of(root).await?;
         sqlx::query(
             "WITH RECURSIVE down (id, label_zh, label_en, depth) AS ( \

@@ -390,6 +390,66 @@ pub fn table() -> Vec<Row> {
             Form(|_| String::new()),
             [401, 200, 200, 200, 200, 200, 200, 200],
         ),
+        // Needs: anyone signed in names one or says "me too"; the community's staff answer.
+        row(
+            Method::POST,
+            "/api/v1/needs",
+            Json(|w| json!({"grid_unit_id": w.community, "description": "希望有助浴服务"})),
+            [401, 201, 201, 201, 201, 201, 201, 201],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/needs/{need}/support",
+            None,
+            [401, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/needs/{need}/point",
+            Json(|w| json!({"service_id": w.offering})),
+            [401, 404, 404, 404, 404, 404, 403, 200],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/needs/{need}/unmet",
+            Json(|_| json!({"note": "暂无机构提供，已报街道"})),
+            [401, 404, 404, 404, 404, 404, 403, 200],
+        ),
+        row(
+            Method::POST,
+            "/account/needs",
+            Form(|w| {
+                format!(
+                    "grid_unit_id={}&description=%E5%8A%A9%E6%B5%B4&place={}",
+                    w.community, w.community
+                )
+            }),
+            [401, 303, 303, 303, 303, 303, 303, 303],
+        ),
+        row(
+            Method::POST,
+            "/account/needs/{need}/support",
+            None,
+            [401, 303, 303, 303, 303, 303, 303, 303],
+        ),
+        row(
+            Method::POST,
+            "/staff/needs/{need}/point",
+            Form(|w| format!("service_id={}", w.offering)),
+            [401, 403, 403, 403, 403, 403, 403, 303],
+        ),
+        row(
+            Method::POST,
+            "/staff/needs/{need}/unmet",
+            Form(|_| "note=%E6%9A%82%E6%97%A0".to_owned()),
+            [401, 403, 403, 403, 403, 403, 403, 303],
+        ),
+        row(
+            Method::POST,
+            "/api/fn/needs",
+            Form(|w| format!("place={}", w.community)),
+            [200; 8],
+        ),
         row(
             Method::POST,
             "/api/fn/dashboard",

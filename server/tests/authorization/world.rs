@@ -60,6 +60,8 @@ pub struct World {
     pub completed_request: i64,
     /// An open follow-up of `completed_request`, rated 2.
     pub follow_up: i64,
+    /// An open need the resident named in the community.
+    pub need: i64,
 }
 
 /// The code the pending link's member received.
@@ -114,6 +116,7 @@ impl World {
             .replace("{scheduled}", &self.scheduled_request.to_string())
             .replace("{completed}", &self.completed_request.to_string())
             .replace("{follow_up}", &self.follow_up.to_string())
+            .replace("{need}", &self.need.to_string())
     }
 }
 
@@ -197,6 +200,22 @@ pub async fn world(app: &TestApp, service: i64) -> World {
     .fetch_one(store.pool())
     .await
     .unwrap();
+    let need: i64 = sqlx::query_scalar(
+        "INSERT INTO needs (grid_unit_id, community_id, description, named_by, created_at) \
+         VALUES ($1, $1, '需要有人陪诊', $2, $3) RETURNING id",
+    )
+    .bind(community)
+    .bind(resident.id)
+    .bind(now())
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    exec(
+        store,
+        "INSERT INTO need_supporters (need_id, person_id, added_at) VALUES ($1, $2, 0)",
+        &[need, resident.id],
+    )
+    .await;
     World {
         resident,
         family,
@@ -219,6 +238,7 @@ pub async fn world(app: &TestApp, service: i64) -> World {
         scheduled_request,
         completed_request,
         follow_up,
+        need,
     }
 }
 

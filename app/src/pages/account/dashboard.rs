@@ -196,8 +196,8 @@ fn dashboard_view(lang: Lang, d: Dashboard) -> impl IntoView {
         {satisfaction_section(lang, &d, "grid-units", say(lang, "各院落满意度", "Satisfaction by grid unit"), &d.by_grid_unit, "grid-units")}
         <section class="panel" aria-labelledby="demand-heading">
             <h2 id="demand-heading">{say(lang, "没有满足的需求", "Unmet demand")}</h2>
-            <p class="hint">{say(lang, "被婉拒和超时未回复的申请，按院落和服务类别。没有服务覆盖的排在最前：这是下一步购买服务的依据。",
-                "Requests declined or left unanswered, by grid unit and category; those no offering reaches come first: the evidence for what to contract next.")}</p>
+            <p class="hint">{say(lang, "被婉拒和超时未回复的申请，以及居民提出、还没有服务满足的需求，按院落和服务类别。没有服务覆盖的排在最前：这是下一步购买服务的依据。",
+                "Requests declined or left unanswered, and needs residents named that no service meets yet, by grid unit and category; those no offering reaches come first: the evidence for what to contract next.")}</p>
             {if d.demand.is_empty() {
                 view! { <p>{say(lang, "这段时间没有未满足的申请。", "No unmet requests in this period.")}</p> }.into_any()
             } else {
@@ -210,6 +210,7 @@ fn dashboard_view(lang: Lang, d: Dashboard) -> impl IntoView {
                                 <th scope="col">{say(lang, "服务类别", "Category")}</th>
                                 <th scope="col">{say(lang, "被婉拒", "Declined")}</th>
                                 <th scope="col">{say(lang, "超时未回复", "Unanswered")}</th>
+                                <th scope="col">{say(lang, "需要的人", "People in need")}</th>
                                 <th scope="col">{say(lang, "有服务覆盖", "Reached")}</th>
                             </tr></thead>
                             <tbody>
@@ -219,6 +220,7 @@ fn dashboard_view(lang: Lang, d: Dashboard) -> impl IntoView {
                                         <td>{if zh { r.category_zh.clone() } else { r.category_en.clone() }}</td>
                                         <td>{r.declined}</td>
                                         <td>{r.unanswered}</td>
+                                        <td>{r.needs_unmet + r.needs_open}</td>
                                         <td>{if r.covered { say(lang, "有", "yes") } else { say(lang, "没有", "no") }}</td>
                                     </tr>
                                 }).collect_view()}
