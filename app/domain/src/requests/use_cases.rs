@@ -118,8 +118,17 @@ impl Requests<'_> {
                 return Ok(earlier);
             }
         }
+        // Read before the unit begins: a unit holds its connection, and reading through
+        // the pool while holding it could wait for a connection that other units, queued
+        // behind this one's row lock, hold (fifty submissions at once found that).
+        let account_phone = match draft.contact_phone {
+            Some(_) => None,
+            None => self.store.phone_of(who.person).await?,
+        };
         let mut unit = self.store.begin_requests().await?;
-        let (new, names) = self.resolve(unit.as_mut(), who, resident, draft).await?;
+        let (new, names) = self
+            .resolve(unit.as_mut(), who.person, resident, draft, account_phone)
+            .await?;
         let new = NewRequest {
             idempotency: idempotency_key.map(|k| (k.to_owned(), fingerprint.clone())),
             ..new
@@ -177,9 +186,10 @@ impl Requests<'_> {
     async fn resolve(
         &self,
         unit: &mut dyn RequestUnit,
-        who: &Principal,
+        made_by: PersonId,
         resident: PersonId,
         draft: RequestDraft,
+        account_phone: Option<String>,
     ) -> Result<(NewRequest, (String, String)), AppError> {
         let terms = unit
             .terms(draft.service)
@@ -259,10 +269,7 @@ impl Requests<'_> {
                 "must be between today and 90 days from now",
             ));
         }
-        let contact_phone = match draft.contact_phone.clone() {
-            Some(phone) => Some(phone),
-            None => self.store.phone_of(who.person).await?,
-        };
+        let contact_phone = draft.contact_phone.clone().or(account_phone);
         if contact_phone.is_none() {
             refused.push(FieldError::new(
                 "contact_phone",
@@ -301,7 +308,7 @@ impl Requests<'_> {
             organization: terms.organization,
             category: terms.category,
             resident,
-            made_by: who.person,
+            made_by,
             grid_unit: draft.grid_unit,
             community: community.expect("checked"),
             address_detail: draft.address_detail,
