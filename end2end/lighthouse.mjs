@@ -29,10 +29,14 @@ const pages = [
   ['settings', '/settings'],
   ['sign-in', '/sign-in'],
   ['sign-up', '/sign-up'],
+  ['needs of a community', '/needs?place=3'],
 ];
 const signedIn = [
   ['account', '/account'],
   ['new organization', '/account/organizations/new'],
+  ['my requests', '/account/requests'],
+  ['request form', '/services/1/request'],
+  ['notifications', '/account/notifications'],
 ];
 
 const chrome = await chromeLauncher.launch({
