@@ -185,12 +185,12 @@ async fn every_column_the_snapshot_reads_bumps_the_version_when_updated(engine: 
             .await
             .unwrap()
     };
-    // One tally to update (the demo data has no ratings).
+    // A tally to update, whatever ratings the demo data has.
     let service: i64 = sqlx::query_scalar("SELECT MIN(id) FROM services")
         .fetch_one(pool)
         .await
         .unwrap();
-    sqlx::query("INSERT INTO service_ratings (service_id, r4) VALUES ($1, 1)")
+    sqlx::query("INSERT INTO service_ratings (service_id, r4) VALUES ($1, 1) ON CONFLICT (service_id) DO NOTHING")
         .bind(service)
         .execute(pool)
         .await

@@ -4,6 +4,7 @@
 //! Loading is idempotent and atomic: the whole set goes in one transaction that first
 //! claims its name in `data_loads`, so a second run (or a concurrent one) changes nothing.
 
+mod activity;
 pub(crate) mod catalog;
 mod grid;
 
@@ -27,7 +28,14 @@ pub enum LoadOutcome {
     AlreadyLoaded,
 }
 
+/// Loads the demo directory, then a month of residents' activity on it (each once).
 pub async fn load(store: &SqlStore) -> anyhow::Result<LoadOutcome> {
+    let outcome = load_directory(store).await?;
+    activity::load(store).await?;
+    Ok(outcome)
+}
+
+async fn load_directory(store: &SqlStore) -> anyhow::Result<LoadOutcome> {
     let mut tx = store.pool().begin().await?;
     if !crate::store::claim_data_load(&mut tx, DEMO_DATA_SET).await? {
         tx.rollback().await?;
