@@ -9,7 +9,8 @@ use crate::pages::account::{
     notifications::NotificationsPage,
     offerings::{EditOfferingPage, NewOfferingPage, OfferingsPage},
     organization_new::NewOrganizationPage,
-    requests::{InboxPage, MyRequestsPage, RequestFormPage, RequestPage},
+    request_form::RequestFormPage,
+    requests::{InboxPage, MyRequestsPage, RequestPage},
     sign_in::SignInPage,
     sign_up::SignUpPage,
 };

@@ -355,6 +355,15 @@ pub fn text(lang: Lang) -> &'static Text {
     }
 }
 
+/// Words given in both languages where they are used (the account and request pages), so
+/// neither language can be missing: the one for `lang`.
+pub fn say(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,17 +8,11 @@ use crate::components::status::{ErrorMessage, Loading};
 use crate::domain::lang::Lang;
 use crate::domain::needs::{Need, NeedStatus};
 use crate::flash::Flash;
+use crate::i18n::say;
 use crate::prefs::Prefs;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-
-fn say(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    }
-}
 
 #[component]
 pub fn NeedsPage() -> impl IntoView {

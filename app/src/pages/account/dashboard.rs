@@ -9,17 +9,11 @@ use crate::api::requests::load_dashboard;
 use crate::components::status::{ErrorMessage, Loading};
 use crate::domain::lang::Lang;
 use crate::domain::oversight::{days, hours, Dashboard, Satisfaction};
+use crate::i18n::say;
 use crate::prefs::Prefs;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-
-fn say(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    }
-}
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {

@@ -11,17 +11,11 @@ use crate::domain::calendar::local_time;
 use crate::domain::lang::Lang;
 use crate::domain::requests::store::{FollowUp, FollowUpBucket};
 use crate::flash::Flash;
+use crate::i18n::say;
 use crate::prefs::Prefs;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-
-fn say(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    }
-}
 
 #[component]
 pub fn FollowUpsPage() -> impl IntoView {

@@ -10,6 +10,7 @@ pub mod notifications;
 pub mod offering_fields;
 pub mod offerings;
 pub mod organization_new;
+pub mod request_form;
 pub mod requests;
 pub mod sign_in;
 pub mod sign_up;

@@ -6,17 +6,10 @@ use crate::api::requests::load_notifications;
 use crate::components::form::{take_flash, FormNotice};
 use crate::components::status::{ErrorMessage, Loading};
 use crate::domain::calendar::local_time;
-use crate::domain::lang::Lang;
+use crate::i18n::say;
 use crate::prefs::Prefs;
 use leptos::prelude::*;
 use leptos_meta::Title;
-
-fn say(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    }
-}
 
 #[component]
 pub fn NotificationsPage() -> impl IntoView {

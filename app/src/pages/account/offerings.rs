@@ -14,17 +14,11 @@ use crate::domain::lang::Lang;
 use crate::domain::offerings::form::{DRAFT_FIELD, PREVIEW_FIELD};
 use crate::domain::offerings::store::{OfferingStatus, Revision};
 use crate::flash::Flash;
+use crate::i18n::say;
 use crate::prefs::Prefs;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-
-fn say(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    }
-}
 
 fn status_words(lang: Lang, status: OfferingStatus) -> &'static str {
     match status {
