@@ -137,9 +137,23 @@ test('a daughter requests home care for her father, the organization answers it,
   await staff.goto('/staff/follow-ups?bucket=closed');
   await expect(staff.locator('li.follow-up', { hasText: offeringName })).toContainText('居民现在满意');
 
-  // The rating shows on the service's page, and on the community's dashboard.
+  // The organization answers the rating in public, once; an empty reply is refused.
+  await page.goto(requestPath);
+  await page.getByRole('button', { name: '发布回复' }).click();
+  await expect(page.locator('#review-reply-error')).toContainText('必填');
+  await page.getByLabel('公开回复这条评价（只能回复一次）').fill('很抱歉让您久等，我们已调整排班。');
+  await page.getByRole('button', { name: '发布回复' }).click();
+  await expect(page.getByText('回复已发布')).toBeVisible();
+  await expect(page.getByRole('button', { name: '发布回复' })).toHaveCount(0);
+  await expectAccessible(page, "a rating with the organization's reply", info);
+
+  // The rating, its words and the reply show on the service's page (never who rated);
+  // and on the community's dashboard.
   await daughter.goto(`/services/${offering}`);
   await expect(daughter.locator('.rating-average')).toContainText('1 条评价');
+  await expect(daughter.locator('.review-list')).toContainText('约好九点半，十一点才到。');
+  await expect(daughter.locator('.review-list')).toContainText('很抱歉让您久等，我们已调整排班。');
+  await expect(daughter.locator('.review-list')).not.toContainText('王小红');
   await expectAccessible(daughter, 'a rated service page', info);
   await staff.goto('/staff/dashboard');
   await expect(staff.locator('#organizations-heading')).toBeVisible();

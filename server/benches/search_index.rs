@@ -44,6 +44,14 @@ fn cases() -> Vec<(String, ServiceSearch)> {
         search(&[("category", "meal-assistance"), ("cost", "free")], middle),
     ));
     cases.push(("middle text 助餐".into(), search(&[("q", "助餐")], middle)));
+    // The rating order walks every offering in the circle (the generated city has no
+    // ratings, so every ranking ties and the walk is all that is measured).
+    for (name, lat, lon) in &POINTS[..2] {
+        cases.push((
+            format!("{name} 3 km by rating"),
+            search(&[("radius_m", "3000"), ("sort", "rating")], Some((*lat, *lon))),
+        ));
+    }
     cases.push(("no position by name".into(), search(&[], None)));
     cases.push(("no position text 助餐".into(), search(&[("q", "助餐")], None)));
     cases

@@ -73,6 +73,11 @@ fn table() -> Vec<(&'static str, MethodRouter<SqlStore>)> {
         ("/account/requests/{id}/cancel", post(requests::cancel)),
         ("/account/requests/{id}/reopen", post(requests::reopen)),
         ("/account/requests/{id}/rating", post(requests::rate)),
+        ("/account/requests/{id}/rating/reply", post(reviews::reply)),
+        (
+            "/account/requests/{id}/rating/hide-comment",
+            post(reviews::hide_comment),
+        ),
         ("/staff/follow-ups/{id}/close", post(requests::close_follow_up)),
         ("/account/notifications/read", post(requests::read_notifications)),
         ("/account/needs", post(needs::name)),
@@ -288,6 +293,7 @@ macro_rules! signed_in_or_return {
 mod needs;
 mod offerings;
 mod requests;
+mod reviews;
 
 async fn link_family((State(store), Extension(caller), _, headers): Ctx, body: Bytes) -> Result<Response, ApiError> {
     let f = Fields::parse(&body)?;

@@ -286,6 +286,7 @@ async fn every_bad_parameter_is_a_400_naming_the_field(engine: Engine) {
         ("place=0", "place"),
         ("place=999999", "place"),
         ("cost=free&cost=paid", "cost"),
+        ("sort=price", "sort"),
     ];
     for (query, field) in cases {
         let (status, body) = app.get_json(&format!("/api/v1/services?{query}")).await;
@@ -473,6 +474,74 @@ async fn the_openapi_document_describes_every_endpoint(engine: Engine) {
     assert!(reference.text().await.unwrap().contains("/api/v1/services/{id}"));
 }
 
+/// Best rated first by the Bayesian average: many good ratings beat one 5, one 5 beats
+/// none, none (the prior, 4) beats poor ones; equal rankings nearest first. Ratings given
+/// after the directory was first read reach it as changes.
+async fn sort_by_rating_puts_the_best_rated_first_and_one_five_does_not_win(engine: Engine) {
+    let app = spawn(engine).await;
+    let fixture = fixtures::base(&app.db.store).await;
+    let north = |metres: f64| CENTRE.0 + metres / app::domain::geo::METRES_PER_DEGREE;
+    let mut made = Vec::new();
+    for (code, metres) in [
+        ("many-good", 2_000.0),
+        ("one-five", 300.0),
+        ("one-five-farther", 900.0),
+        ("unrated", 100.0),
+        ("poor", 200.0),
+    ] {
+        let spec = ServiceSpec::at(code, code, north(metres), CENTRE.1);
+        made.push(fixtures::service(&app.db.store, &fixture, code, &spec).await);
+    }
+    let [many_good, one_five, one_five_farther, unrated, poor]: [i64; 5] = made.try_into().unwrap();
+    let search = format!("/api/v1/services?lat={}&lon={}&radius_m=3000", CENTRE.0, CENTRE.1);
+    let (_, before) = app.get_json(&search).await;
+    assert_eq!(ids(&before), vec![unrated, poor, one_five, one_five_farther, many_good]);
+
+    for (id, counts) in [
+        (many_good, [0, 0, 0, 10, 40]),
+        (one_five, [0, 0, 0, 0, 1]),
+        (one_five_farther, [0, 0, 0, 0, 1]),
+        (poor, [5, 5, 0, 0, 0]),
+    ] {
+        sqlx::query("INSERT INTO service_ratings (service_id, r1, r2, r3, r4, r5) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(id)
+            .bind(counts[0])
+            .bind(counts[1])
+            .bind(counts[2])
+            .bind(counts[3])
+            .bind(counts[4])
+            .execute(app.db.store.pool())
+            .await
+            .unwrap();
+    }
+    let (status, by_rating) = app.get_json(&format!("{search}&sort=rating")).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        ids(&by_rating),
+        vec![many_good, one_five, one_five_farther, unrated, poor]
+    );
+    assert_eq!(
+        by_rating["items"][0]["rating"]["counts"],
+        serde_json::json!([0, 0, 0, 10, 40])
+    );
+    // Nearest first is still the usual order, and the one `sort=nearest` names.
+    let (_, usual) = app.get_json(&search).await;
+    assert_eq!(ids(&usual), ids(&before));
+    let (_, nearest) = app.get_json(&format!("{search}&sort=nearest")).await;
+    assert_eq!(ids(&nearest), ids(&before));
+
+    // The page offers the order and keeps it in its links.
+    let page = app
+        .get(&format!("/?lat={}&lon={}&sort=rating", CENTRE.0, CENTRE.1))
+        .await;
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains(r#"<option value="rating" selected"#),
+        "the chosen order is shown"
+    );
+    assert!(html.find("many-good").unwrap() < html.find("unrated").unwrap());
+}
+
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| {
@@ -499,4 +568,5 @@ on_both_engines!(
     categories_and_grid_describe_the_catalogue_and_the_tree,
     searching_from_a_grid_place_uses_its_coordinate,
     the_openapi_document_describes_every_endpoint,
+    sort_by_rating_puts_the_best_rated_first_and_one_five_does_not_win,
 );

@@ -254,6 +254,8 @@ async fn after_random_publishing_the_snapshot_answers_as_sql_does(engine: Engine
     let (me, them) = (principal(&staff), principal(&other_staff));
     let use_cases = Offerings { store, now: 1 };
     let mut rng = Lcg(2026);
+    // Apart from `rng`, so the steps are what they were before ratings joined them.
+    let mut ratings = Lcg(7);
     let mut published: Vec<ServiceId> = Vec::new();
     let (mut done, mut refused) = (0, 0);
     store.rebuild_index().await.unwrap();
@@ -344,6 +346,18 @@ async fn after_random_publishing_the_snapshot_answers_as_sql_does(engine: Engine
                 Ok(())
             }
         };
+        // Every third step, a rating moves a service in the rating order: a delta too.
+        if step % 3 == 2 && !published.is_empty() {
+            let id = *ratings.pick(&published);
+            let (low, high): (i64, i64) = (*ratings.pick(&[0, 1, 2]), *ratings.pick(&[0, 1, 3]));
+            people::exec(
+                store,
+                "INSERT INTO service_ratings (service_id, r1, r5) VALUES ($1, $2, $3) \
+                 ON CONFLICT (service_id) DO UPDATE SET r1 = service_ratings.r1 + $2, r5 = service_ratings.r5 + $3",
+                &[id.get(), low, high],
+            )
+            .await;
+        }
         match outcome {
             Ok(()) => done += 1,
             Err(e) => {

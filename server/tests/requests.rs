@@ -5,76 +5,12 @@
 
 mod common;
 
-use common::offerings::{count, meals, publisher};
+use common::offerings::count;
 use common::people::{self, exec, Person};
-use common::{fixtures, spawn, Engine, TestApp};
+use common::requests::{for_father, post_with_key, setting, tomorrow};
+use common::{spawn, Engine};
 use reqwest::Method;
 use serde_json::{json, Value};
-
-struct Setting {
-    fixture: fixtures::Fixture,
-    owner: Person,
-    org: i64,
-    /// At home, reaching the fixture's courtyard, 60 and over, 40 a week.
-    offering: i64,
-    father: Person,
-    daughter: Person,
-}
-
-async fn setting(app: &TestApp) -> Setting {
-    let store = &app.db.store;
-    let fixture = fixtures::base(store).await;
-    let owner = people::person(store, "机构社工").await;
-    let org = publisher(store, &fixture, &owner).await;
-    let (status, created) = app
-        .send(
-            Method::POST,
-            &format!("/api/v1/organizations/{org}/offerings"),
-            Some(&owner),
-            Some(meals(&fixture)),
-        )
-        .await;
-    assert_eq!(status, 201, "{created}");
-    let father = people::person(store, "王建国").await;
-    let daughter = people::person(store, "王小红").await;
-    exec(
-        store,
-        "INSERT INTO family_links (person_id, member_id, relation, status, created_at) VALUES ($1, $2, '女儿', 'active', 0)",
-        &[father.id, daughter.id],
-    )
-    .await;
-    Setting {
-        offering: created["id"].as_i64().unwrap(),
-        fixture,
-        owner,
-        org,
-        father,
-        daughter,
-    }
-}
-
-fn for_father(s: &Setting) -> Value {
-    json!({"service_id": s.offering, "grid_unit_id": s.fixture.courtyard, "address_detail": "3 单元 502",
-           "on_behalf_of": s.father.id, "age_band": "80-89", "needs": "行动不便，每天午饭送上门",
-           "preferred_time": "工作日中午"})
-}
-
-fn tomorrow() -> String {
-    app::domain::calendar::rfc3339(people::now() + 86_400_000)
-}
-
-async fn post_with_key(app: &TestApp, who: &Person, key: &str, body: &Value) -> (u16, Value, bool) {
-    let response = app
-        .request(Method::POST, "/api/v1/requests", Some(who))
-        .header("Idempotency-Key", key)
-        .json(body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let replayed = response.headers().contains_key("idempotent-replayed");
-    (status, response.json().await.unwrap_or(Value::Null), replayed)
-}
 
 async fn a_daughter_requests_for_her_father_who_rates_it(engine: Engine) {
     let app = spawn(engine).await;
@@ -581,10 +517,78 @@ async fn community_staff_follow_up_a_low_rating(engine: Engine) {
     assert_eq!(count(store, "SELECT COUNT(*) FROM follow_ups").await, 2);
 }
 
+/// The inbox page narrows to one offering and keeps the narrowing on its tabs.
+async fn the_inbox_page_narrows_to_an_offering_and_a_place(engine: Engine) {
+    let app = spawn(engine).await;
+    let s = setting(&app).await;
+    let mut baths = common::offerings::meals(&s.fixture);
+    baths["name_zh"] = json!("上门助浴");
+    let (status, created) = app
+        .send(
+            Method::POST,
+            &format!("/api/v1/organizations/{}/offerings", s.org),
+            Some(&s.owner),
+            Some(baths),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let baths = created["id"].as_i64().unwrap();
+    let mut for_baths = for_father(&s);
+    for_baths["service_id"] = json!(baths);
+    for (key, body) in [
+        ("inbox-request-meals-01", for_father(&s)),
+        ("inbox-request-baths-01", for_baths),
+    ] {
+        let (status, made, _) = post_with_key(&app, &s.daughter, key, &body).await;
+        assert_eq!(status, 201, "{made}");
+    }
+    let page = |query: String| {
+        let app = &app;
+        let owner = &s.owner;
+        let org = s.org;
+        async move {
+            let response = app
+                .request(
+                    Method::GET,
+                    &format!("/account/organizations/{org}/requests?{query}"),
+                    Some(owner),
+                )
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status().as_u16(), 200);
+            response.text().await.unwrap()
+        }
+    };
+    let lines = |html: &str| html.matches("class=\"card request-line\"").count();
+    let everything = page("bucket=new".into()).await;
+    assert_eq!(lines(&everything), 2);
+    let narrowed = page(format!("bucket=new&service={baths}")).await;
+    assert_eq!(lines(&narrowed), 1);
+    assert!(narrowed.contains("上门助浴"));
+    assert!(
+        narrowed.contains(&format!(r#"<option value="{baths}" selected"#)),
+        "the choice is shown"
+    );
+    assert!(
+        narrowed.contains(&format!("?bucket=all&amp;service={baths}"))
+            || narrowed.contains(&format!("?bucket=all&service={baths}")),
+        "the tabs keep the narrowing"
+    );
+    // Narrowed to the father's courtyard: both; to another community's unit: none.
+    assert_eq!(
+        lines(&page(format!("bucket=new&place={}", s.fixture.courtyard)).await),
+        2
+    );
+    let elsewhere = people::community(&app.db.store, "别处").await;
+    assert_eq!(lines(&page(format!("bucket=new&place={elsewhere}")).await), 0);
+}
+
 on_both_engines!(
     a_daughter_requests_for_her_father_who_rates_it,
     refusals_are_clear_and_leave_nothing_behind,
     fifty_submissions_with_one_key_make_one_request,
     two_staff_accepting_at_once_make_one_acceptance,
     community_staff_follow_up_a_low_rating,
+    the_inbox_page_narrows_to_an_offering_and_a_place,
 );

@@ -108,6 +108,19 @@ pub fn on_low_rating(service_zh: &str, service_en: &str) -> Notice {
     }
 }
 
+/// The organization's reply to a rating, for the resident who gave it.
+pub fn on_reply(request: RequestId, service_zh: &str, service_en: &str) -> Notice {
+    Notice {
+        audience: Audience::Requester,
+        kind: "replied",
+        text: Message::owned(
+            format!("机构回复了您对「{service_zh}」的评价。"),
+            format!("The organization replied to your rating of {service_en}."),
+        ),
+        link: format!("/account/requests/{request}"),
+    }
+}
+
 /// A notification as its person sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Notification {

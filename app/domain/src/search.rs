@@ -208,6 +208,34 @@ pub enum Origin {
     Place(GridUnitId),
 }
 
+/// The order of the results (`sort=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum SortOrder {
+    /// Nearest first from the origin, then by id; by name in the page's language when
+    /// there is no origin.
+    #[default]
+    Nearest,
+    /// Best rated first by the Bayesian ranking ([`crate::requests::rating::bayesian`]:
+    /// one 5 does not outrank fifty 4.8s, an unrated service sits at the prior), then
+    /// nearest first when there is an origin, then by id.
+    Rating,
+}
+
+impl SortOrder {
+    pub const ALL: [SortOrder; 2] = [SortOrder::Nearest, SortOrder::Rating];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            SortOrder::Nearest => "nearest",
+            SortOrder::Rating => "rating",
+        }
+    }
+
+    pub fn parse(slug: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.slug() == slug)
+    }
+}
+
 /// A checked directory search.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct SearchParams {
@@ -217,6 +245,7 @@ pub struct SearchParams {
     pub group: Option<CategoryGroup>,
     pub cost: Option<CostKind>,
     pub text: Option<SearchText>,
+    pub sort: SortOrder,
     pub paging: Paging,
     /// Only set when the request names a language (`lang=`); otherwise the caller decides.
     pub lang: Option<Lang>,
@@ -231,6 +260,7 @@ pub struct ServiceSearch {
     pub group: Option<CategoryGroup>,
     pub cost: Option<CostKind>,
     pub text: Option<SearchText>,
+    pub sort: SortOrder,
     pub paging: Paging,
     pub lang: Lang,
 }
@@ -362,6 +392,18 @@ impl SearchParams {
             })
             .transpose()?;
         let text = single("q")?.map(SearchText::new).transpose()?;
+        let sort = single("sort")?
+            .map(|v| {
+                SortOrder::parse(v).ok_or_else(|| {
+                    FieldError::new(
+                        "sort",
+                        "须为 nearest（离得最近）或 rating（评价最好）",
+                        "must be nearest or rating",
+                    )
+                })
+            })
+            .transpose()?
+            .unwrap_or_default();
 
         let limit = match number("limit")? {
             None => DEFAULT_LIMIT,
@@ -392,6 +434,7 @@ impl SearchParams {
             group,
             cost,
             text,
+            sort,
             paging,
             lang,
         })
@@ -425,6 +468,9 @@ impl SearchParams {
         if let Some(text) = &self.text {
             pairs.push(("q", text.as_str().to_owned()));
         }
+        if self.sort != SortOrder::default() {
+            pairs.push(("sort", self.sort.slug().to_owned()));
+        }
         if paging.limit() != DEFAULT_LIMIT {
             pairs.push(("limit", paging.limit().to_string()));
         }
@@ -447,6 +493,7 @@ impl SearchParams {
             group: self.group,
             cost: self.cost,
             text: self.text,
+            sort: self.sort,
             paging: self.paging,
             lang,
         }

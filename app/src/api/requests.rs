@@ -44,6 +44,10 @@ pub struct RequestPageView {
     /// Whether it may still be reopened or its rating changed, now.
     pub may_reopen: bool,
     pub may_rate: bool,
+    /// The organization may still give its one public reply to the rating.
+    pub may_reply: bool,
+    /// The caller is staff of the request's community and the rating has a comment shown.
+    pub may_hide_comment: bool,
 }
 
 /// A list of requests.
@@ -56,6 +60,19 @@ pub struct RequestListView {
     /// Counts per bucket, in `Bucket::ALL` order (an inbox's tabs).
     pub counts: Vec<(Bucket, u32)>,
     pub next_before: Option<i64>,
+    /// For an inbox: what it may be narrowed to, and what it is narrowed to now.
+    pub filters: Option<InboxFilters>,
+}
+
+/// An inbox narrowed to one offering and to one place (and what is under it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InboxFilters {
+    /// The organization's offerings: id and name.
+    pub offerings: Vec<(i64, String)>,
+    /// Where its requests may come from: its communities down to buildings, by path.
+    pub places: Vec<PlaceOption>,
+    pub service: Option<i64>,
+    pub place: Option<i64>,
 }
 
 #[cfg(feature = "ssr")]
@@ -202,13 +219,40 @@ pub async fn load_request(id: i64) -> Result<RequestPageView, FnError> {
                     .rating
                     .as_ref()
                     .is_none_or(|r| now - r.rated_at <= EDIT_DAYS * DAY_MS);
+            let may_reply = provider && request.rating.as_ref().is_some_and(|r| r.reply.is_none());
+            let may_hide_comment =
+                who.is_staff_of(request.community) && request.rating.as_ref().is_some_and(|r| r.comment.is_some());
             Ok(RequestPageView {
                 may_reopen: requester && completed_recently,
                 may_rate,
+                may_reply,
+                may_hide_comment,
                 requester,
                 provider,
                 request,
             })
+        }
+        .await,
+    )
+}
+
+/// The latest ratings of a service as the public sees them (for its page).
+#[server(prefix = "/api/fn", endpoint = "reviews")]
+pub async fn load_reviews(service: i64) -> Result<Vec<crate::domain::requests::reviews::Review>, FnError> {
+    use super::context::with_status;
+    use crate::domain::error::AppError;
+    use crate::domain::ids::ServiceId;
+    use crate::domain::requests::use_cases::Requests;
+    with_status(
+        async {
+            let service = ServiceId::new(service).ok_or_else(|| AppError::not_found("服务", "service"))?;
+            let store = requests_store()?;
+            Ok(Requests {
+                store: store.as_ref(),
+                now: now(),
+            }
+            .reviews(service)
+            .await?)
         }
         .await,
     )
@@ -241,6 +285,7 @@ pub async fn load_my_requests(bucket: Option<String>, before: Option<i64>) -> Re
                 organization: None,
                 counts: Vec::new(),
                 next_before,
+                filters: None,
             })
         }
         .await,
@@ -253,10 +298,12 @@ pub async fn load_inbox(
     organization: i64,
     bucket: Option<String>,
     before: Option<i64>,
+    service: Option<i64>,
+    place: Option<i64>,
 ) -> Result<RequestListView, FnError> {
     use super::context::with_status;
     use crate::domain::error::AppError;
-    use crate::domain::ids::{OrganizationId, RequestId};
+    use crate::domain::ids::{OrganizationId, RequestId, ServiceId};
     use crate::domain::requests::use_cases::Requests;
     with_status(
         async {
@@ -269,14 +316,36 @@ pub async fn load_inbox(
             };
             let bucket = bucket.as_deref().and_then(Bucket::parse).unwrap_or(Bucket::Open);
             let limit = 20;
+            // An id that is not a positive number narrows nothing (a link may be stale).
+            let (service, place) = (service.and_then(ServiceId::new), place.and_then(GridUnitId::new));
             let lines = use_cases
-                .inbox(&who, org, bucket, None, None, before.and_then(RequestId::new), limit)
+                .inbox(
+                    &who,
+                    org,
+                    bucket,
+                    service,
+                    place,
+                    before.and_then(RequestId::new),
+                    limit,
+                )
                 .await?;
             let counts = use_cases.inbox_counts(&who, org).await?;
-            let name = use_context::<std::sync::Arc<dyn crate::domain::offerings::store::OfferingStore>>()
+            let offerings = use_context::<std::sync::Arc<dyn crate::domain::offerings::store::OfferingStore>>()
                 .ok_or_else(|| AppError::Internal {
                     reference: "no-offerings-store".into(),
-                })?
+                })?;
+            let filters = InboxFilters {
+                offerings: offerings
+                    .offerings_of(org)
+                    .await?
+                    .into_iter()
+                    .map(|o| (o.id.get(), o.name_zh))
+                    .collect(),
+                places: offerings.places_of(org).await?,
+                service: service.map(ServiceId::get),
+                place: place.map(GridUnitId::get),
+            };
+            let name = offerings
                 .organization_name(org)
                 .await?
                 .map(|(zh, en)| match crate::prefs::Prefs::current().lang {
@@ -293,6 +362,7 @@ pub async fn load_inbox(
                 organization: Some((organization, name)),
                 counts,
                 next_before,
+                filters: Some(filters),
             })
         }
         .await,

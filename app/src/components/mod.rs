@@ -7,5 +7,6 @@ pub mod layout;
 pub mod pager;
 pub mod prefs_forms;
 pub mod read_aloud;
+pub mod reviews;
 pub mod service_card;
 pub mod status;

@@ -5,7 +5,7 @@ use crate::components::client_only::ClientOnly;
 use crate::domain::catalog::{CategoryGroup, CostKind};
 use crate::domain::directory::Category;
 use crate::domain::lang::Lang;
-use crate::domain::search::{Origin, SearchParams, DEFAULT_RADIUS_M};
+use crate::domain::search::{Origin, SearchParams, SortOrder, DEFAULT_RADIUS_M};
 use crate::i18n::text;
 use crate::prefs::Prefs;
 use leptos::prelude::*;
@@ -59,6 +59,7 @@ pub fn FilterForm(params: SearchParams, categories: Vec<Category>) -> impl IntoV
     let group = params.group;
     let cost = params.cost;
     let radius = params.radius.get();
+    let sort = params.sort;
     let chosen = params.categories.first().map(|c| c.as_str().to_owned());
     let group_name = move |g: CategoryGroup| match g {
         CategoryGroup::ElderCare => t.elder_care,
@@ -115,6 +116,21 @@ pub fn FilterForm(params: SearchParams, categories: Vec<Category>) -> impl IntoV
                         </select>
                     </div>
                 })}
+                <div class="field">
+                    <label for="sort">{t.sort_label}</label>
+                    <select id="sort" name="sort">
+                        {SortOrder::ALL.into_iter().map(|s| view! {
+                            <option value=s.slug() selected=sort == s>
+                                {match s {
+                                    // Without a place to measure from, the usual order is by name.
+                                    SortOrder::Nearest if has_origin => t.sort_nearest,
+                                    SortOrder::Nearest => t.sort_name,
+                                    SortOrder::Rating => t.sort_rating,
+                                }}
+                            </option>
+                        }).collect_view()}
+                    </select>
+                </div>
                 <div class="actions wide">
                     <button type="submit" class="button">{t.search_button}</button>
                     <a class="button secondary" href="/">{t.clear_filters}</a>

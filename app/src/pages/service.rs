@@ -1,10 +1,13 @@
 //! A service: everything a resident needs to decide and act, and a phone link to act.
 
 use crate::api::directory::load_service;
+use crate::api::requests::load_reviews;
 use crate::components::read_aloud::ReadAloud;
+use crate::components::reviews::ReviewList;
 use crate::components::service_card::{cost_line, ServiceCard};
 use crate::components::status::{ErrorMessage, Loading};
 use crate::domain::directory::{Delivery, ServiceDetail};
+use crate::domain::requests::reviews::Review;
 use crate::i18n::text;
 use crate::prefs::Prefs;
 use leptos::prelude::*;
@@ -23,7 +26,12 @@ pub fn ServicePage() -> impl IntoView {
         move || path_id(params.get().get("id")),
         |id| async move {
             match id {
-                Some(id) => load_service(id).await,
+                Some(id) => {
+                    let service = load_service(id).await?;
+                    // The page stands without its reviews if they cannot be read.
+                    let reviews = load_reviews(id.get()).await.unwrap_or_default();
+                    Ok((service, reviews))
+                }
                 None => Err(crate::domain::error::AppError::not_found("服务", "service").into()),
             }
         },
@@ -32,7 +40,7 @@ pub fn ServicePage() -> impl IntoView {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(service) => view! { <ServiceView service /> }.into_any(),
+                    Ok((service, reviews)) => view! { <ServiceView service reviews /> }.into_any(),
                     Err(error) => view! { <ErrorMessage error /> }.into_any(),
                 }
             })}
@@ -41,7 +49,7 @@ pub fn ServicePage() -> impl IntoView {
 }
 
 #[component]
-fn ServiceView(service: ServiceDetail) -> impl IntoView {
+fn ServiceView(service: ServiceDetail, reviews: Vec<Review>) -> impl IntoView {
     let t = text(expect_context::<Prefs>().lang);
     let s = service.summary.clone();
     let cost = cost_line(t, &s);
@@ -140,6 +148,7 @@ fn ServiceView(service: ServiceDetail) -> impl IntoView {
             </div>
         </article>
         <RatingPanel rating=s.rating />
+        <ReviewList reviews />
         <section class="other-offerings" aria-labelledby="others-heading">
             <h2 id="others-heading">{t.other_offerings}</h2>
             {if service.other_offerings.is_empty() {

@@ -19,6 +19,7 @@ mod organizations;
 mod params;
 mod reference;
 pub(crate) mod requests;
+pub(crate) mod reviews;
 pub mod schema;
 mod services;
 
@@ -37,6 +38,7 @@ pub fn routes() -> Router<SqlStore> {
     Router::new()
         .route("/services", get(services::search))
         .route("/services/{id}", get(services::service))
+        .route("/services/{id}/reviews", get(reviews::list))
         .route("/organizations/{id}", get(services::organization))
         .route("/categories", get(services::categories))
         .route("/grid", get(services::grid))
@@ -89,6 +91,8 @@ pub fn routes() -> Router<SqlStore> {
         .route("/requests/{id}/cancel", post(requests::cancel))
         .route("/requests/{id}/reopen", post(requests::reopen))
         .route("/requests/{id}/rating", put(requests::put_rating))
+        .route("/requests/{id}/rating/reply", put(reviews::reply))
+        .route("/requests/{id}/rating/hide-comment", post(reviews::hide_comment))
         .route("/follow-ups", get(follow_ups::list))
         .route("/needs", get(needs::list).post(needs::name))
         .route("/needs/{id}/support", post(needs::support))

@@ -2,9 +2,11 @@
 //! it cannot drift from the code.
 
 use super::error::{ErrorBody, ErrorDetail, FieldDetail};
-use super::params::{CategoryParam, CostParam, GroupParam};
+use super::params::{CategoryParam, CostParam, GroupParam, SortParam};
 use super::schema::Lang;
-use super::{accounts, dashboard, follow_ups, needs, notifications, offerings, organizations, requests, services};
+use super::{
+    accounts, dashboard, follow_ups, needs, notifications, offerings, organizations, requests, reviews, services,
+};
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -26,12 +28,13 @@ use utoipa::OpenApi;
         offerings::create, offerings::list, offerings::get, offerings::patch, offerings::pause, offerings::resume,
         offerings::retire, offerings::history, offerings::put_photo, offerings::delete_photo,
         requests::submit, requests::list, requests::get, requests::accept, requests::decline, requests::schedule,
-        requests::complete, requests::cancel, requests::reopen, requests::put_rating, follow_ups::list, follow_ups::close,
+        requests::complete, requests::cancel, requests::reopen, requests::put_rating, reviews::list, reviews::reply,
+        reviews::hide_comment, follow_ups::list, follow_ups::close,
         dashboard::figures, dashboard::csv, notifications::list, notifications::read, notifications::set_sms,
         needs::name, needs::list, needs::support, needs::point, needs::unmet
     ),
     // Parameter schemas are not collected from the paths automatically: list them here.
-    components(schemas(ErrorBody, ErrorDetail, FieldDetail, GroupParam, CostParam, CategoryParam, Lang)),
+    components(schemas(ErrorBody, ErrorDetail, FieldDetail, GroupParam, CostParam, SortParam, CategoryParam, Lang)),
     tags(
         (name = "directory", description = "Finding services near home"),
         (name = "accounts", description = "Signing up and in, one's own account, family members, API tokens"),

@@ -30,6 +30,18 @@ pub enum CostParam {
     Any,
 }
 
+/// The order of the results, or empty for the usual one (nearest first).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub enum SortParam {
+    #[schema(rename = "nearest")]
+    Nearest,
+    #[schema(rename = "rating")]
+    Rating,
+    #[schema(rename = "")]
+    Usual,
+}
+
 /// A category slug (lowercase letters, digits, hyphens), or empty for any.
 #[derive(ToSchema)]
 #[schema(pattern = "^[a-z0-9-]{0,40}$")]

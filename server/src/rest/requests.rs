@@ -152,7 +152,9 @@ pub struct RatingView {
     comment_hidden: bool,
     rated_at: String,
     updated_at: String,
+    /// The organization's one public reply (`PUT …/rating/reply`).
     reply: Option<String>,
+    replied_at: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -236,6 +238,7 @@ fn view(r: Request, lang: Lang) -> RequestView {
             rated_at: rfc3339(x.rated_at),
             updated_at: rfc3339(x.updated_at),
             reply: x.reply,
+            replied_at: x.replied_at.map(rfc3339),
         }),
     }
 }
@@ -262,7 +265,7 @@ fn line_view(l: RequestLine, lang: Lang) -> RequestLineView {
     }
 }
 
-fn answer(request: Request, headers: &HeaderMap, status: StatusCode) -> Response {
+pub(super) fn answer(request: Request, headers: &HeaderMap, status: StatusCode) -> Response {
     let lang = request_lang(None, headers);
     (status, Json(view(request, lang))).into_response()
 }

@@ -1,7 +1,7 @@
 //! Directory endpoints: services, organizations, categories and the grid.
 
 use super::error::{ApiError, ErrorBody};
-use super::params::{CategoryParam, CostParam, GroupParam};
+use super::params::{CategoryParam, CostParam, GroupParam, SortParam};
 use super::schema;
 use super::{path_id, query_pairs, request_lang, RequestStore};
 use app::domain::directory::{Category, OrganizationDetail, SearchPage, ServiceDetail};
@@ -13,7 +13,7 @@ use axum::extract::{Path, RawQuery};
 use axum::Json;
 use http::HeaderMap;
 
-/// Search services, nearest first when a position is given.
+/// Search services, nearest first when a position is given, or best rated first.
 #[utoipa::path(
     get,
     path = "/api/v1/services",
@@ -27,6 +27,7 @@ use http::HeaderMap;
         ("group" = Option<GroupParam>, Query, description = "`elder-care` or `disability`; empty for any."),
         ("cost" = Option<CostParam>, Query, description = "`free`, `subsidized` or `paid`; empty for any."),
         ("q" = Option<String>, Query, description = "Text in Chinese or English names and descriptions (≤ 100 characters).", max_length = 100),
+        ("sort" = Option<SortParam>, Query, description = "`nearest` (the usual: nearest first, by name without a position) or `rating`: best rated first by a Bayesian average (a 4 worth ten ratings before any, so one 5 does not outrank fifty 4.8s), then nearest, then by id."),
         ("limit" = Option<u32>, Query, description = "Page size.", minimum = 1, maximum = 100),
         ("offset" = Option<u64>, Query, description = "Items to skip (at most 1,000: narrow the search to see further).", minimum = 0, maximum = 1000),
         ("lang" = Option<schema::Lang>, Query, description = "`zh` or `en`; defaults to Accept-Language, then Chinese."),

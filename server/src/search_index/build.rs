@@ -29,6 +29,7 @@ impl SearchIndex {
             index.latitudes.push(s.latitude);
             index.longitudes.push(s.longitude);
             index.kinds.push(k);
+            index.rankings.push(s.ranking);
             index.text.push(&s.search_text);
         }
         index.text.finish();

@@ -10,7 +10,7 @@
 
 use super::{Hidden, Hits, IndexedService, Ranked, SearchIndex};
 use app::domain::geo::LocalPlane;
-use app::domain::search::ServiceSearch;
+use app::domain::search::{ServiceSearch, SortOrder};
 use std::sync::Arc;
 
 /// A built index with the changes since laid over it.
@@ -78,21 +78,23 @@ impl Layered {
         let recent = self.recent.search_first(search, None);
         let total = base.total + recent.total;
         let wanted = (offset + search.paging.limit() as usize).min(total as usize);
-        let ids = match search.near {
-            Some(origin) => {
-                let plane = LocalPlane::new(origin);
-                let ranked = |index: &SearchIndex, id: i64| {
-                    let at = index.position(id).expect("an id the index answered");
-                    Ranked {
-                        d2: plane.squared_distance_m2(index.latitudes[at], index.longitudes[at]),
-                        id,
-                    }
-                };
-                merge(&base.ids, &recent.ids, wanted, |id, from_recent| {
-                    ranked(if from_recent { &self.recent } else { &self.base }, id)
-                })
-            }
-            None => merge(&base.ids, &recent.ids, wanted, |id, _| (name(id).as_bytes(), id)),
+        let plane = search.near.map(LocalPlane::new);
+        let index = |from_recent: bool| if from_recent { &self.recent } else { &*self.base };
+        let at = |index: &SearchIndex, id: i64| index.position(id).expect("an id the index answered");
+        let ids = match (search.sort, &plane) {
+            (SortOrder::Rating, _) => merge(&base.ids, &recent.ids, wanted, |id, from_recent| {
+                let index = index(from_recent);
+                index.rated(at(index, id), plane.as_ref())
+            }),
+            (SortOrder::Nearest, Some(plane)) => merge(&base.ids, &recent.ids, wanted, |id, from_recent| {
+                let index = index(from_recent);
+                let i = at(index, id);
+                Ranked {
+                    d2: plane.squared_distance_m2(index.latitudes[i], index.longitudes[i]),
+                    id,
+                }
+            }),
+            (SortOrder::Nearest, None) => merge(&base.ids, &recent.ids, wanted, |id, _| (name(id).as_bytes(), id)),
         };
         Hits {
             total,

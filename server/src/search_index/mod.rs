@@ -20,7 +20,9 @@
 //!   full and nothing outside could be nearer; inside a zone, cells come from a heap by
 //!   their distance and the scan stops once the next cell is farther than the page's last
 //!   service.
+//! - The rating order (`best_rated.rs`) walks every service in the circle instead.
 
+mod best_rated;
 mod bigrams;
 mod build;
 mod layered;
@@ -34,7 +36,7 @@ pub use positions::PositionSet as Hidden;
 use app::domain::catalog::{CategoryGroup, CostKind};
 use app::domain::geo::{BoundingBox, LocalPlane};
 use app::domain::lang::Lang;
-use app::domain::search::ServiceSearch;
+use app::domain::search::{ServiceSearch, SortOrder};
 use positions::PositionSet;
 use std::cmp::Ordering;
 use text::TextArena;
@@ -59,6 +61,8 @@ pub struct IndexedService {
     /// Names and descriptions as [`searchable`](app::domain::fold::searchable) folded
     /// them (`services.search_text`).
     pub search_text: String,
+    /// Its place in the rating order: [`RatingSummary::ranking`](app::domain::requests::rating::RatingSummary::ranking).
+    pub ranking: f64,
 }
 
 /// What a search found: the total, and the ids of the requested page in order.
@@ -96,6 +100,7 @@ pub struct SearchIndex {
     latitudes: Vec<f64>,
     longitudes: Vec<f64>,
     kinds: Vec<u16>,
+    rankings: Vec<f64>,
     kind_table: Vec<Kind>,
     cells: Vec<Cell>,
     /// `cell_counts[cell * kind_table.len() + kind]`.
@@ -172,7 +177,7 @@ impl SearchIndex {
     /// Bytes held, for `/metrics`: the whole index, and its text part.
     pub fn heap_bytes(&self) -> (usize, usize) {
         let columns = self.ids.capacity() * 8
-            + (self.latitudes.capacity() + self.longitudes.capacity()) * 8
+            + (self.latitudes.capacity() + self.longitudes.capacity() + self.rankings.capacity()) * 8
             + self.kinds.capacity() * 2
             + self.cells.capacity() * std::mem::size_of::<Cell>()
             + (self.cell_counts.capacity() + self.row_starts.capacity()) * 4
@@ -233,6 +238,9 @@ impl SearchIndex {
                 self.text
                     .matching(&app::domain::fold::fold(text.as_str()), within, keep),
             );
+        }
+        if search.sort == SortOrder::Rating {
+            return self.best_rated(&filter, search);
         }
         match search.near {
             Some(origin) => self.nearest(

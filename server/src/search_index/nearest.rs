@@ -17,7 +17,7 @@ const INNER_MARGIN_M: f64 = 1.0;
 
 impl SearchIndex {
     /// The cells of `row` with columns in `cols`, as a range of positions in `cells`.
-    fn row_cells(&self, row: i32, cols: std::ops::RangeInclusive<i32>) -> std::ops::Range<usize> {
+    pub(super) fn row_cells(&self, row: i32, cols: std::ops::RangeInclusive<i32>) -> std::ops::Range<usize> {
         let Some(at) = usize::try_from(i64::from(row) - i64::from(self.first_row))
             .ok()
             .filter(|&at| at + 1 < self.row_starts.len())
@@ -52,7 +52,7 @@ impl SearchIndex {
     }
 
     /// The services of a run of cells in one row (stored back to back).
-    fn services_of_run(&self, cells: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    pub(super) fn services_of_run(&self, cells: std::ops::Range<usize>) -> std::ops::Range<usize> {
         match (cells.start < cells.end).then(|| (&self.cells[cells.start], &self.cells[cells.end - 1])) {
             Some((first, last)) => first.start as usize..last.end as usize,
             None => 0..0,

@@ -31,6 +31,8 @@ fn service(id: i64, latitude: f64, longitude: f64, pick: usize) -> IndexedServic
             &format!("{}服务", WORDS[(pick / 5) % 5]),
             "",
         ]),
+        // Few distinct rankings, so ties (broken by distance, then id) are common.
+        ranking: app::domain::requests::rating::bayesian((pick % 7) as u64 * 3, (pick % 4) as u64),
     }
 }
 
@@ -66,7 +68,18 @@ fn oracle(services: &[IndexedService], search: &ServiceSearch) -> Hits {
             })
         })
         .collect();
+    let d2 = |s: &IndexedService| {
+        plane
+            .as_ref()
+            .map_or(0.0, |p| p.squared_distance_m2(s.latitude, s.longitude))
+    };
     match &plane {
+        _ if search.sort == SortOrder::Rating => found.sort_by(|a, b| {
+            b.ranking
+                .total_cmp(&a.ranking)
+                .then(d2(a).total_cmp(&d2(b)))
+                .then(a.id.cmp(&b.id))
+        }),
         Some(p) => found.sort_by(|a, b| {
             p.squared_distance_m2(a.latitude, a.longitude)
                 .total_cmp(&p.squared_distance_m2(b.latitude, b.longitude))
@@ -135,10 +148,10 @@ fn search_strategy() -> impl Strategy<Value = ServiceSearch> {
             "复护",
         ])),
         (1u32..30, 0u64..60),
-        any::<bool>(),
+        (any::<bool>(), any::<bool>()),
     )
         .prop_map(
-            |(near, radius, categories, group, cost, text, (limit, offset), english)| {
+            |(near, radius, categories, group, cost, text, (limit, offset), (english, by_rating))| {
                 let mut pairs = vec![
                     ("radius_m", radius.to_string()),
                     ("limit", limit.to_string()),
@@ -148,6 +161,9 @@ fn search_strategy() -> impl Strategy<Value = ServiceSearch> {
                 pairs.extend(group.map(|g| ("group", g.to_owned())));
                 pairs.extend(cost.map(|c| ("cost", c.to_owned())));
                 pairs.extend(text.map(|t| ("q", t.to_owned())));
+                if by_rating {
+                    pairs.push(("sort", "rating".to_owned()));
+                }
                 search(&pairs, near, if english { Lang::En } else { Lang::Zh })
             },
         )

@@ -16,7 +16,8 @@ use app::domain::geo::{Coordinates, LocalPlane, METRES_PER_DEGREE};
 use app::domain::grid::{GridKind, GridUnit};
 use app::domain::ids::{GridUnitId, OrganizationId, ServiceId};
 use app::domain::lang::Lang;
-use app::domain::search::ServiceSearch;
+use app::domain::requests::rating::{PRIOR_MEAN, PRIOR_WEIGHT};
+use app::domain::search::{ServiceSearch, SortOrder};
 use app::domain::store::{DirectoryStore, StoreError};
 use sqlx::Row;
 
@@ -44,6 +45,17 @@ pub(super) const SUMMARY_JOINS: &str = "services s JOIN organizations o ON o.id 
 
 /// A service's ratings by score (`sr`: `LEFT JOIN service_ratings sr`; NULL before the first).
 pub(super) const RATING_COLUMNS: &str = "sr.r1, sr.r2, sr.r3, sr.r4, sr.r5";
+
+/// [`bayesian`](app::domain::requests::rating::bayesian) as SQL over `sr` (`LEFT JOIN
+/// service_ratings sr`): two whole numbers divided in double precision, rounded as Rust
+/// rounds them, so the rating order agrees with the snapshot's.
+fn ranking_sql() -> String {
+    let prior_sum = PRIOR_MEAN * PRIOR_WEIGHT;
+    format!(
+        "(CAST({prior_sum} + COALESCE(sr.r1 + 2 * sr.r2 + 3 * sr.r3 + 4 * sr.r4 + 5 * sr.r5, 0) AS DOUBLE PRECISION) \
+         / CAST({PRIOR_WEIGHT} + COALESCE(sr.r1 + sr.r2 + sr.r3 + sr.r4 + sr.r5, 0) AS DOUBLE PRECISION))"
+    )
+}
 
 /// The planar squared distance of [`LocalPlane::squared_distance_m2`] as SQL.
 fn squared_distance_sql(plane: &LocalPlane, params: &mut Params) -> String {
@@ -184,15 +196,31 @@ impl SqlStore {
         // sorting them with every joined column was not.
         let mut params = Params::default();
         let (filter, distance) = search_filter(search, plane.as_ref(), &mut params);
-        let sort_key = distance.unwrap_or_else(|| format!("s.name_{}", sfx(search.lang)));
+        // Best rated first when asked, then nearest (by id without an origin); otherwise
+        // nearest first, or by name without an origin.
+        let (sort_key, rank) = match (search.sort, distance) {
+            (SortOrder::Nearest, Some(d2)) => (d2, None),
+            (SortOrder::Nearest, None) => (format!("s.name_{}", sfx(search.lang)), None),
+            (SortOrder::Rating, d2) => (d2.unwrap_or_else(|| "s.id".to_owned()), Some(ranking_sql())),
+        };
+        let (rank_column, ratings_join, rank_first, page_rank_first) = match &rank {
+            Some(ranking) => (
+                format!(", {ranking} AS rank_key"),
+                " LEFT JOIN service_ratings sr ON sr.service_id = s.id",
+                "rank_key DESC, ",
+                "page.rank_key DESC, ",
+            ),
+            None => (String::new(), "", "", ""),
+        };
         let limit = params.int(i64::from(search.paging.limit()));
         let offset = params.int(search.paging.offset() as i64);
         let sql = format!(
-            "SELECT {} FROM (SELECT s.id AS page_id, {sort_key} AS sort_key FROM services s {filter} \
-             ORDER BY sort_key, s.id LIMIT {limit} OFFSET {offset}) page \
+            "SELECT {} FROM (SELECT s.id AS page_id, {sort_key} AS sort_key{rank_column} \
+             FROM services s{ratings_join} {filter} \
+             ORDER BY {rank_first}sort_key, s.id LIMIT {limit} OFFSET {offset}) page \
              JOIN services s ON s.id = page.page_id JOIN organizations o ON o.id = s.organization_id \
              JOIN categories c ON c.slug = s.category_slug LEFT JOIN service_ratings sr ON sr.service_id = s.id \
-             ORDER BY page.sort_key, page.page_id",
+             ORDER BY {page_rank_first}page.sort_key, page.page_id",
             summary_columns(search.lang)
         );
         let items = self.summaries(&sql, params, plane.as_ref()).await?;

@@ -60,6 +60,8 @@ pub struct World {
     pub completed_request: i64,
     /// An open follow-up of `completed_request`, rated 2.
     pub follow_up: i64,
+    /// Another completed request, rated 1 with a comment, not yet replied to.
+    pub rated_request: i64,
     /// An open need the resident named in the community.
     pub need: i64,
 }
@@ -116,6 +118,7 @@ impl World {
             .replace("{scheduled}", &self.scheduled_request.to_string())
             .replace("{completed}", &self.completed_request.to_string())
             .replace("{follow_up}", &self.follow_up.to_string())
+            .replace("{rated}", &self.rated_request.to_string())
             .replace("{need}", &self.need.to_string())
     }
 }
@@ -184,12 +187,33 @@ pub async fn world(app: &TestApp, service: i64) -> World {
     .await
     .unwrap();
     let request = |status: &'static str| request(store, offering, organization, resident.id, community, status);
-    let (request, accepted_request, scheduled_request, completed_request) = (
+    let (request, accepted_request, scheduled_request, completed_request, rated_request) = (
         request("submitted").await,
         request("accepted").await,
         request("scheduled").await,
         request("completed").await,
+        request("completed").await,
     );
+    sqlx::query(
+        "INSERT INTO ratings (request_id, service_id, organization_id, community_id, grid_unit_id, category_slug, score, \
+             comment, rated_by, rated_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $4, 'meal-assistance', 1, '态度太差', $5, $6, $6)",
+    )
+    .bind(rated_request)
+    .bind(offering)
+    .bind(organization)
+    .bind(community)
+    .bind(resident.id)
+    .bind(now())
+    .execute(store.pool())
+    .await
+    .unwrap();
+    exec(
+        store,
+        "INSERT INTO service_ratings (service_id, r1) VALUES ($1, 1)",
+        &[offering],
+    )
+    .await;
     let follow_up: i64 = sqlx::query_scalar(
         "INSERT INTO follow_ups (request_id, community_id, grid_unit_id, score, opened_at, due_at) \
          VALUES ($1, $2, $2, 2, $3, $3) RETURNING id",
@@ -238,6 +262,7 @@ pub async fn world(app: &TestApp, service: i64) -> World {
         scheduled_request,
         completed_request,
         follow_up,
+        rated_request,
         need,
     }
 }

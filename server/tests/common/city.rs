@@ -47,6 +47,9 @@ pub fn searches(seed: u64, count: usize) -> Vec<ServiceSearch> {
             if rng.next_f64() < 0.3 {
                 pairs.push(("q", rng.pick(&["助餐", "meal", "站", "Canteen", "说明"]).to_string()));
             }
+            if rng.next_f64() < 0.3 {
+                pairs.push(("sort", "rating".to_string()));
+            }
             let near = (rng.next_f64() < 0.8).then(|| {
                 (
                     CENTRE.0 + (rng.next_f64() - 0.5) * 0.1,
@@ -62,6 +65,8 @@ pub fn searches(seed: u64, count: usize) -> Vec<ServiceSearch> {
 pub async fn city(store: &SqlStore, services: usize) -> fixtures::Fixture {
     let fixture = fixtures::base(store).await;
     let mut rng = Lcg(7);
+    // Apart from `rng`, so the services are where they always were.
+    let mut ratings = Lcg(11);
     for i in 0..services {
         let (zh, en) = *rng.pick(&NAMES);
         // Some services share a position, so the id must break ties.
@@ -76,7 +81,23 @@ pub async fn city(store: &SqlStore, services: usize) -> fixtures::Fixture {
         let mut spec = ServiceSpec::at(zh, en, lat, lon);
         spec.category = *rng.pick(&CATEGORIES);
         spec.cost = *rng.pick(&COSTS);
-        fixtures::service(store, &fixture, &format!("s{i}"), &spec).await;
+        let id = fixtures::service(store, &fixture, &format!("s{i}"), &spec).await;
+        rate(store, id, &mut ratings).await;
     }
     fixture
+}
+
+/// Ratings for two services in three, a few of each score: small counts, so equal
+/// rankings (which distance and then the id must order) are common.
+async fn rate(store: &SqlStore, service: i64, rng: &mut Lcg) {
+    if rng.next_f64() < 0.33 {
+        return;
+    }
+    let mut q =
+        sqlx::query("INSERT INTO service_ratings (service_id, r1, r2, r3, r4, r5) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(service);
+    for _ in 0..5 {
+        q = q.bind((rng.next_f64() * 3.0) as i64);
+    }
+    q.execute(store.pool()).await.unwrap();
 }

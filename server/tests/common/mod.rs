@@ -7,6 +7,7 @@ pub mod city;
 pub mod fixtures;
 pub mod offerings;
 pub mod people;
+pub mod requests;
 
 use clap::Parser;
 use doorstep_server::config::Cli;

@@ -1,10 +1,12 @@
 //! Residents' requests for services: what they type (`input`), the life a request goes
 //! through (`lifecycle`), the rating that closes it (`rating`), the port to storage
-//! (`store`) and the use cases (`use_cases`).
+//! (`store`), the use cases (`use_cases`) and what the public sees of ratings
+//! (`reviews`).
 
 pub mod follow_ups;
 pub mod input;
 pub mod lifecycle;
 pub mod rating;
+pub mod reviews;
 pub mod store;
 pub mod use_cases;

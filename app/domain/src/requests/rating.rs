@@ -154,10 +154,12 @@ pub struct RatingSummary {
     pub counts: [u32; 5],
 }
 
-/// What the directory's rating order assumes before any rating: a 4.0 worth this many
-/// ratings. So one 5 does not outrank fifty 4.8s.
-pub const PRIOR_MEAN: f64 = 4.0;
-pub const PRIOR_WEIGHT: f64 = 10.0;
+/// What the directory's rating order assumes before any rating: a 4 worth ten ratings,
+/// so one 5 does not outrank fifty 4.8s. Whole numbers on purpose: the ranking is then
+/// one division of two whole numbers, which Rust and SQL (in double precision) round
+/// alike, so the snapshot and the SQL search put services in the same order.
+pub const PRIOR_MEAN: u64 = 4;
+pub const PRIOR_WEIGHT: u64 = 10;
 
 impl RatingSummary {
     pub fn count(&self) -> u32 {
@@ -179,13 +181,13 @@ impl RatingSummary {
 
     /// The Bayesian average the directory sorts by.
     pub fn ranking(&self) -> f64 {
-        bayesian(self.sum() as f64, self.count() as f64)
+        bayesian(self.sum(), u64::from(self.count()))
     }
 }
 
 /// The Bayesian average of `count` ratings adding up to `sum`.
-pub fn bayesian(sum: f64, count: f64) -> f64 {
-    (PRIOR_MEAN * PRIOR_WEIGHT + sum) / (PRIOR_WEIGHT + count)
+pub fn bayesian(sum: u64, count: u64) -> f64 {
+    (PRIOR_MEAN * PRIOR_WEIGHT + sum) as f64 / (PRIOR_WEIGHT + count) as f64
 }
 
 #[cfg(test)]
@@ -234,6 +236,19 @@ mod tests {
         assert!(many.average().unwrap() < 5.0);
         assert!(one_five.ranking() < many.ranking());
         assert_eq!(RatingSummary::default().average(), None);
-        assert_eq!(RatingSummary::default().ranking(), PRIOR_MEAN);
+        assert_eq!(RatingSummary::default().ranking(), PRIOR_MEAN as f64);
+    }
+
+    #[test]
+    fn equal_averages_of_equal_weight_rank_equal_whatever_the_mix() {
+        // 5 + 3 and 4 + 4: the same sum and count, so the same ranking, exactly.
+        let mixed = RatingSummary {
+            counts: [0, 0, 1, 0, 1],
+        };
+        let even = RatingSummary {
+            counts: [0, 0, 0, 2, 0],
+        };
+        assert_eq!(mixed.ranking(), even.ranking());
+        assert_eq!(mixed.ranking(), 48.0 / 12.0);
     }
 }

@@ -107,6 +107,7 @@ pub struct Rating {
     pub rated_at: Millis,
     pub updated_at: Millis,
     pub reply: Option<String>,
+    pub replied_at: Option<Millis>,
 }
 
 /// Who a request belongs to and where it stands, read under lock for a change.
@@ -272,6 +273,8 @@ pub trait RequestStore: Send + Sync {
     async fn inbox_counts(&self, organization: OrganizationId, now: Millis) -> Result<Vec<(Bucket, u32)>, StoreError>;
     /// The phone number a person signed up with, if they have one.
     async fn phone_of(&self, person: PersonId) -> Result<Option<String>, StoreError>;
+    /// The latest ratings of an offering as the public sees them, newest first.
+    async fn reviews(&self, service: ServiceId, limit: u32) -> Result<Vec<super::reviews::Review>, StoreError>;
 }
 
 #[async_trait::async_trait]
@@ -308,6 +311,17 @@ pub trait RequestUnit: Send {
         previous: Option<Score>,
         now: Millis,
     ) -> Result<(), StoreError>;
+    /// Sets the organization's reply to the request's rating unless it has one (then false).
+    async fn put_reply(
+        &mut self,
+        request: RequestId,
+        reply: &str,
+        by: PersonId,
+        now: Millis,
+    ) -> Result<bool, StoreError>;
+    /// Hides the rating's comment unless it is hidden or there is none (then false).
+    async fn hide_comment(&mut self, request: RequestId, now: Millis) -> Result<bool, StoreError>;
+    async fn audit(&mut self, entry: &crate::accounts::store::AuditEntry) -> Result<(), StoreError>;
     /// Opens a follow-up for a low rating unless one is open; true when opened.
     async fn open_follow_up(&mut self, state: &RequestState, due: Millis, now: Millis) -> Result<bool, StoreError>;
     /// Tells the notice's audience about the request (never `actor`), in the app and, for

@@ -58,6 +58,18 @@ fn out_of_range_or_malformed_values_name_their_field() {
     assert_eq!(field_of(&[("place", "0")]), "place");
     assert_eq!(field_of(&[("q", &"助".repeat(101))]), "q");
     assert_eq!(field_of(&[("cost", "free"), ("cost", "paid")]), "cost");
+    assert_eq!(field_of(&[("sort", "price")]), "sort");
+    assert_eq!(field_of(&[("sort", "rating"), ("sort", "nearest")]), "sort");
+}
+
+#[test]
+fn results_come_nearest_first_unless_rating_is_asked_for() {
+    assert_eq!(parse(&[]).unwrap().sort, SortOrder::Nearest);
+    assert_eq!(parse(&[("sort", "")]).unwrap().sort, SortOrder::Nearest);
+    assert_eq!(parse(&[("sort", "rating")]).unwrap().sort, SortOrder::Rating);
+    // The default is left out of links, so they stay as short as before.
+    let nearest = parse(&[("place", "3"), ("sort", "nearest")]).unwrap();
+    assert_eq!(nearest.to_query_string(nearest.paging), "place=3");
 }
 
 #[test]
@@ -145,6 +157,7 @@ fn query_string_round_trips_through_the_parser() {
         ("category", "meal-assistance"),
         ("cost", "free"),
         ("q", "助餐 & more"),
+        ("sort", "rating"),
         ("offset", "20"),
     ])
     .unwrap();
@@ -159,7 +172,7 @@ proptest! {
         match SearchParams::from_pairs(&[(key, value)]) {
             Ok(_) => {}
             Err(e) => prop_assert!(
-                ["lat", "lon", "place", "radius_m", "category", "group", "cost", "q", "limit", "offset", "lang"]
+                ["lat", "lon", "place", "radius_m", "category", "group", "cost", "q", "sort", "limit", "offset", "lang"]
                     .contains(&e.field.as_str())
             ),
         }

@@ -5,6 +5,7 @@
 pub mod dashboard;
 pub mod desk;
 pub mod follow_ups;
+pub mod inbox;
 pub mod me;
 pub mod notifications;
 pub mod offering_fields;
@@ -12,6 +13,7 @@ pub mod offerings;
 pub mod organization_new;
 pub mod request_form;
 pub mod requests;
+pub mod review_forms;
 pub mod sign_in;
 pub mod sign_up;
 

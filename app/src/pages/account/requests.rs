@@ -1,20 +1,20 @@
 //! Requests, for residents, family members and organizations: the form to request a
-//! service, one's requests, one request with its timeline, its answers and its rating,
-//! and an organization's inbox. Every change is a plain form post to `/account/requests…`
+//! service, one's requests, one request with its timeline, its answers and its rating
+//! (an organization's inbox is in `inbox.rs`). Every change is a plain form post to `/account/requests…`
 //! answered 303 back here, so all of it works without JavaScript.
 //!
 //! Words are given in both languages where they are used (`say(zh, en)`), as on the
 //! offering pages.
 
 use super::PleaseSignIn;
-use crate::api::requests::{load_inbox, load_my_requests, load_request, RequestPageView};
+use crate::api::requests::{load_my_requests, load_request, RequestPageView};
 use crate::components::form::{take_flash, FormNotice};
 use crate::components::status::{ErrorMessage, Loading};
 use crate::domain::calendar::local_time;
 use crate::domain::lang::Lang;
 use crate::domain::requests::lifecycle::Status;
 use crate::domain::requests::rating::{tag_words, Score, TAGS};
-use crate::domain::requests::store::{Bucket, Event, RequestLine};
+use crate::domain::requests::store::{Event, RequestLine};
 use crate::flash::Flash;
 use crate::i18n::say;
 use crate::prefs::Prefs;
@@ -70,7 +70,7 @@ pub fn MyRequestsPage() -> impl IntoView {
     }
 }
 
-fn request_lines(lang: Lang, lines: Vec<RequestLine>, inbox: bool) -> impl IntoView {
+pub(super) fn request_lines(lang: Lang, lines: Vec<RequestLine>, inbox: bool) -> impl IntoView {
     let now = js_now();
     view! {
         <ul class="card-list request-list">
@@ -171,6 +171,7 @@ fn request_view(lang: Lang, v: RequestPageView) -> impl IntoView {
         <FormNotice form="request" />
         <FormNotice form="request-action" />
         <FormNotice form="rating" />
+        <FormNotice form="review" />
         <p class="request-status">{status_badge(lang, r.status)}
             {r.scheduled_for.filter(|_| r.status == Status::Scheduled).map(|at| view! {
                 " " {say(lang, "上门时间：", "Visit: ")} <strong>{local_time(at)}</strong>
@@ -359,6 +360,7 @@ fn rating_panel(lang: Lang, v: &RequestPageView) -> Option<impl IntoView> {
                 {(!tags.is_empty()).then(|| view! { " · " {tags} })}
             </p>
             {r.comment.clone().map(|c| view! { <blockquote>{c}</blockquote> })}
+            {r.comment_hidden.then(|| view! { <p class="hint">{say(lang, "评语已被社区工作人员隐藏。", "The comment was hidden by community staff.")}</p> })}
             {r.reply.clone().map(|c| view! { <p class="reply"><strong>{say(lang, "机构回复：", "The organization replied: ")}</strong>{c}</p> })}
         }
     });
@@ -407,75 +409,9 @@ fn rating_panel(lang: Lang, v: &RequestPageView) -> Option<impl IntoView> {
                 say(lang, "评价这次服务", "Rate this service")
             }}</h2>
             {current}
+            {super::review_forms::review_forms(lang, v)}
             {(rating.is_some() && v.may_rate).then(|| view! { <p class="hint">{say(lang, "14 天内可以修改评价。", "You can change it for 14 days.")}</p> })}
             {form}
         </section>
     })
-}
-
-/// `/account/organizations/:id/requests`: the inbox.
-#[component]
-pub fn InboxPage() -> impl IntoView {
-    let lang = expect_context::<Prefs>().lang;
-    provide_context(take_flash());
-    let organization = param_id("id");
-    let query = use_query_map();
-    let bucket = query.with_untracked(|q| q.get("bucket"));
-    let before = query.with_untracked(|q| q.get("before").and_then(|b| b.parse().ok()));
-    let list = Resource::new(move || (), move |_| load_inbox(organization, bucket.clone(), before));
-    let title = say(lang, "收到的申请", "Requests received");
-    view! {
-        <Title text=title />
-        <h1 class="page-title">{title}</h1>
-        {if !super::organization_new::signed_in() {
-            view! { <PleaseSignIn /> }.into_any()
-        } else {
-            view! {
-                <Suspense fallback=Loading>
-                    {move || Suspend::new(async move {
-                        match list.await {
-                            Err(error) => view! { <ErrorMessage error /> }.into_any(),
-                            Ok(v) => {
-                                let (org, name) = v.organization.clone().unwrap_or_default();
-                                let tab = |b: Bucket| {
-                                    let words = match b {
-                                        Bucket::New => say(lang, "新申请", "New"),
-                                        Bucket::Open => say(lang, "处理中", "Open"),
-                                        Bucket::Overdue => say(lang, "超时未回复", "Overdue"),
-                                        Bucket::Closed => say(lang, "已结束", "Closed"),
-                                        Bucket::All => say(lang, "全部", "All"),
-                                    };
-                                    let n = v.counts.iter().find(|(c, _)| *c == b).map(|(_, n)| *n);
-                                    let current = (v.bucket == b).then_some("page");
-                                    view! {
-                                        <li><a href=format!("/account/organizations/{org}/requests?bucket={}", b.slug()) aria-current=current>
-                                            {words} {n.map(|n| format!(" ({n})"))}
-                                        </a></li>
-                                    }
-                                };
-                                view! {
-                                    <p class="lead"><a href=format!("/account/organizations/{org}/offerings")>{name}</a></p>
-                                    <nav aria-label=say(lang, "申请分类", "Request lists")>
-                                        <ul class="tabs">
-                                            {[Bucket::New, Bucket::Open, Bucket::Overdue, Bucket::Closed, Bucket::All].into_iter().map(tab).collect_view()}
-                                        </ul>
-                                    </nav>
-                                    {if v.lines.is_empty() {
-                                        view! { <p>{say(lang, "这里没有申请。", "No requests here.")}</p> }.into_any()
-                                    } else {
-                                        request_lines(lang, v.lines, true).into_any()
-                                    }}
-                                    {v.next_before.map(|b| view! {
-                                        <p><a class="button secondary" href=format!("/account/organizations/{org}/requests?bucket={}&before={b}", v.bucket.slug())>
-                                            {say(lang, "更早的申请", "Older requests")}
-                                        </a></p>
-                                    })}
-                                }.into_any()
-                            }
-                        }
-                    })}
-                </Suspense>
-            }.into_any()
-        }}
-    }
 }

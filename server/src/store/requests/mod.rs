@@ -26,6 +26,7 @@ use app::domain::offerings::store::{OfferingStatus, PlaceOption};
 use app::domain::requests::input::{AgeBand, Recipient};
 use app::domain::requests::lifecycle::{Action, Status};
 use app::domain::requests::rating::{RatingDraft, Score};
+use app::domain::requests::reviews::Review;
 use app::domain::requests::store::*;
 use app::domain::store::StoreError;
 use sqlx::any::AnyRow;
@@ -75,6 +76,7 @@ fn rating(row: &AnyRow) -> Result<Rating, sqlx::Error> {
         rated_at: row.try_get("rated_at")?,
         updated_at: row.try_get("updated_at")?,
         reply: row.try_get("reply")?,
+        replied_at: row.try_get("replied_at")?,
     })
 }
 
@@ -463,6 +465,31 @@ impl RequestStore for SqlStore {
         Ok(login
             .flatten()
             .filter(|l| l.chars().all(|c| c.is_ascii_digit() || c == '+')))
+    }
+
+    async fn reviews(&self, service: ServiceId, limit: u32) -> Result<Vec<Review>, StoreError> {
+        sqlx::query("SELECT * FROM ratings WHERE service_id = $1 ORDER BY rated_at DESC, request_id DESC LIMIT $2")
+            .bind(service.get())
+            .bind(i64::from(limit))
+            .fetch_all(self.pool())
+            .await
+            .map_err(failed)?
+            .iter()
+            .map(|row| {
+                // The same reading as the request's own rating: a hidden comment never leaves.
+                let r = rating(row)?;
+                Ok(Review {
+                    score: r.score,
+                    tags: r.tags,
+                    comment: r.comment,
+                    comment_hidden: r.comment_hidden,
+                    rated_at: r.rated_at,
+                    reply: r.reply,
+                    replied_at: r.replied_at,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(failed)
     }
 }
 

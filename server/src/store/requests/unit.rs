@@ -2,6 +2,7 @@
 //! rating and tally, its follow-up and its notifications, in one transaction.
 
 use super::*;
+use app::domain::accounts::store::{AccountsUnit, AuditEntry};
 
 #[async_trait::async_trait]
 impl RequestUnit for SqlUnit {
@@ -283,7 +284,8 @@ impl RequestUnit for SqlUnit {
             .map_err(failed)?;
         }
         if previous == Some(rating.score) {
-            return Ok(());
+            // The tally stands, but the offering's page shows the words, which changed.
+            return self.reviews_changed(state.service).await;
         }
         // The offering's tally: one more of the new score, one fewer of the old.
         let column = |s: Score| format!("r{}", s.get());
@@ -302,6 +304,49 @@ impl RequestUnit for SqlUnit {
             .await
             .map_err(failed)?;
         Ok(())
+    }
+
+    async fn put_reply(
+        &mut self,
+        request: RequestId,
+        reply: &str,
+        by: PersonId,
+        now: Millis,
+    ) -> Result<bool, StoreError> {
+        let service: Option<i64> = sqlx::query_scalar(
+            "UPDATE ratings SET reply = $2, replied_by = $3, replied_at = $4 WHERE request_id = $1 AND reply IS NULL \
+             RETURNING service_id",
+        )
+        .bind(request.get())
+        .bind(reply)
+        .bind(by.get())
+        .bind(now)
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(failed)?;
+        match service {
+            Some(service) => self.reviews_changed(ServiceId::from_row(service)).await.map(|()| true),
+            None => Ok(false),
+        }
+    }
+
+    async fn hide_comment(&mut self, request: RequestId, _now: Millis) -> Result<bool, StoreError> {
+        let service: Option<i64> = sqlx::query_scalar(
+            "UPDATE ratings SET comment_hidden = 1 WHERE request_id = $1 AND comment_hidden = 0 AND comment IS NOT NULL \
+             RETURNING service_id",
+        )
+        .bind(request.get())
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(failed)?;
+        match service {
+            Some(service) => self.reviews_changed(ServiceId::from_row(service)).await.map(|()| true),
+            None => Ok(false),
+        }
+    }
+
+    async fn audit(&mut self, entry: &AuditEntry) -> Result<(), StoreError> {
+        AccountsUnit::audit(self, entry).await
     }
 
     async fn open_follow_up(&mut self, state: &RequestState, due: Millis, now: Millis) -> Result<bool, StoreError> {
@@ -382,5 +427,19 @@ impl RequestUnit for SqlUnit {
 
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {
         self.tx.commit().await.map_err(failed)
+    }
+}
+
+impl SqlUnit {
+    /// Records a change of the offering's public reviews as a change of the offering, so
+    /// every instance drops the pages it rendered with the old words. The tally's update
+    /// trigger records it (migration 0010); the row is written as it is.
+    async fn reviews_changed(&mut self, service: ServiceId) -> Result<(), StoreError> {
+        sqlx::query("UPDATE service_ratings SET r1 = r1 WHERE service_id = $1")
+            .bind(service.get())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(failed)?;
+        Ok(())
     }
 }

@@ -270,5 +270,6 @@ pub(super) fn indexed_service(row: &AnyRow) -> Result<IndexedService, sqlx::Erro
         // A row whose text was never folded (written by hand since the last start) is
         // found by no text, in SQL neither: `NULL LIKE …` is not true.
         search_text: row.try_get::<Option<String>, _>("search_text")?.unwrap_or_default(),
+        ranking: crate::store::rows::rating_summary(row)?.ranking(),
     })
 }

@@ -69,6 +69,20 @@ pub fn rows() -> Vec<Row> {
             Json(|_| json!({"score": 2, "tags": ["late"], "comment": "来晚了"})),
             [401, 200, 200, 404, 404, 403, 404, 403],
         ),
+        // The organization replies once to a rating; the community's staff hide an abusive
+        // comment. (What residents said is public: `tests/reviews.rs`.)
+        row(
+            Method::PUT,
+            "/api/v1/requests/{rated}/rating/reply",
+            Json(|_| json!({"reply": "很抱歉，我们已经和师傅谈过"})),
+            [401, 403, 403, 404, 404, 200, 404, 403],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/requests/{rated}/rating/hide-comment",
+            Json(|_| json!({"reason": "人身攻击"})),
+            [401, 403, 403, 404, 404, 403, 404, 200],
+        ),
         row(
             Method::POST,
             "/api/v1/follow-ups/{follow_up}/close",
@@ -134,6 +148,18 @@ pub fn rows() -> Vec<Row> {
         ),
         row(
             Method::POST,
+            "/account/requests/{rated}/rating/reply",
+            Form(|_| "reply=%E6%8A%B1%E6%AD%89".to_owned()),
+            [401, 403, 403, 403, 403, 303, 403, 403],
+        ),
+        row(
+            Method::POST,
+            "/account/requests/{rated}/rating/hide-comment",
+            Form(|_| "reason=%E8%BE%B1%E9%AA%82".to_owned()),
+            [401, 403, 403, 403, 403, 403, 403, 303],
+        ),
+        row(
+            Method::POST,
             "/staff/follow-ups/{follow_up}/close",
             Form(|_| "note=%E5%B7%B2%E5%9B%9E%E8%AE%BF&now_satisfied=1".to_owned()),
             [401, 403, 403, 403, 403, 403, 403, 303],
@@ -150,6 +176,12 @@ pub fn rows() -> Vec<Row> {
             "/api/fn/request",
             Form(|w| format!("id={}", w.request)),
             [401, 200, 200, 404, 404, 200, 404, 200],
+        ),
+        row(
+            Method::POST,
+            "/api/fn/reviews",
+            Form(|w| format!("service={}", w.offering)),
+            [200, 200, 200, 200, 200, 200, 200, 200],
         ),
         row(
             Method::POST,
