@@ -18,6 +18,9 @@
 
   let navigations = 0;
   let inFlight = null;
+  // Forms kept offline were applied while a navigation was on its way: the page that
+  // navigation brings may predate them, so it is fetched again once it has landed.
+  let refreshWhenLanded = false;
   // Path and query of the page on screen: a popstate to the same one is a hash change.
   let shown = location.pathname + location.search;
 
@@ -85,7 +88,25 @@
     return url.origin === location.origin && !/^\/(api|pkg)\//.test(url.pathname) && !/\.\w+$/.test(url.pathname);
   }
 
-  async function navigate({ url, init, form, submitter }, { push = true, scroll = 0, quiet = false } = {}) {
+  async function navigate(request, options) {
+    await navigateOnce(request, options);
+    if (refreshWhenLanded && inFlight === null) {
+      refreshWhenLanded = false;
+      refresh();
+    }
+  }
+
+  /** The page on screen fetched again in place, unless the resident is filling in a form. */
+  function refresh() {
+    if (document.activeElement?.closest('form input, form select, form textarea')) return;
+    if (inFlight !== null) {
+      refreshWhenLanded = true;
+      return;
+    }
+    navigate({ url: new URL(location.href), init: { method: 'GET' } }, { push: false, scroll: scrollY, quiet: true });
+  }
+
+  async function navigateOnce({ url, init, form, submitter }, { push = true, scroll = 0, quiet = false } = {}) {
     inFlight?.abort();
     const controller = (inFlight = new AbortController());
     const number = ++navigations;
@@ -310,12 +331,9 @@
         }, retryDelay);
         retryDelay = Math.min(retryDelay * 2, 60_000);
       }
-      // What was waiting has been applied: show the page as it is now, unless the
-      // resident is busy (a page on its way, a form being filled in).
-      const busy = inFlight !== null || document.activeElement?.closest('form input, form select, form textarea');
-      if (event.data.sent > 0 && !busy) {
-        navigate({ url: new URL(location.href), init: { method: 'GET' } }, { push: false, scroll: scrollY, quiet: true });
-      }
+      // What was waiting has been applied: show the page as it is now (after the page on
+      // its way, if one is: it may have been answered before the change was applied).
+      if (event.data.sent > 0) refresh();
     });
     navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller?.postMessage('queue-status'));
   }
