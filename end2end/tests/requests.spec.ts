@@ -147,6 +147,18 @@ test('a daughter requests home care for her father, the organization answers it,
   await expect(page.getByRole('button', { name: '发布回复' })).toHaveCount(0);
   await expectAccessible(page, "a rating with the organization's reply", info);
 
+  // She is told in the app: the bell counts it, the list says it, and all can be marked read.
+  await daughter.goto('/account');
+  const bell = daughter.locator('.notifications-link');
+  await expect(bell).toHaveAttribute('aria-label', /通知，[1-9]\d* 条未读/);
+  await bell.click();
+  await expect(daughter).toHaveURL(/\/account\/notifications$/);
+  await expect(daughter.locator('.notification.unread').first()).toContainText(`机构回复了您对「${offeringName}」的评价。`);
+  await expectAccessible(daughter, 'notifications', info);
+  await daughter.getByRole('button', { name: '全部标为已读' }).click();
+  await expect(daughter.locator('.notification.unread')).toHaveCount(0);
+  await expect(daughter.locator('.notifications-link')).toHaveAttribute('aria-label', '通知，0 条未读');
+
   // The rating, its words and the reply show on the service's page (never who rated);
   // and on the community's dashboard.
   await daughter.goto(`/services/${offering}`);
