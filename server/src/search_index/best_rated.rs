@@ -1,8 +1,10 @@
 //! The rating order: best rated first (the Bayesian ranking), then nearest when the
 //! search has an origin, then by id. Every matching service is looked at, so it costs a
-//! walk of the circle (or of the text's matches), not the nearest search's few cells: a
-//! resident asks for it now and then, and it stays well under a millisecond at the dense
-//! centre (docs/PERFORMANCE.md).
+//! walk of the circle (or of the text's matches), not the nearest search's few cells:
+//! 0.57 ms at the dense centre (45,000 offerings in 3 km) against 22 µs nearest first,
+//! 0.14 ms in the middle ring (criterion, docs/PERFORMANCE.md). A resident asks for it
+//! now and then; if it became the usual order, keeping each cell's best ranking would let
+//! the walk skip cells that cannot reach the page.
 
 use super::{cell_of, page_end, Filter, Hits, SearchIndex};
 use app::domain::geo::LocalPlane;

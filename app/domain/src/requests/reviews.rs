@@ -113,7 +113,7 @@ impl Requests<'_> {
                 "this comment is hidden already",
             ));
         }
-        if !unit.hide_comment(id, self.now).await? {
+        if !unit.hide_comment(id).await? {
             return Err(AppError::conflict(
                 "这条评价没有评语",
                 "this rating has no comment to hide",

@@ -320,7 +320,7 @@ pub trait RequestUnit: Send {
         now: Millis,
     ) -> Result<bool, StoreError>;
     /// Hides the rating's comment unless it is hidden or there is none (then false).
-    async fn hide_comment(&mut self, request: RequestId, now: Millis) -> Result<bool, StoreError>;
+    async fn hide_comment(&mut self, request: RequestId) -> Result<bool, StoreError>;
     async fn audit(&mut self, entry: &crate::accounts::store::AuditEntry) -> Result<(), StoreError>;
     /// Opens a follow-up for a low rating unless one is open; true when opened.
     async fn open_follow_up(&mut self, state: &RequestState, due: Millis, now: Millis) -> Result<bool, StoreError>;

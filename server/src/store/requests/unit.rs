@@ -330,7 +330,7 @@ impl RequestUnit for SqlUnit {
         }
     }
 
-    async fn hide_comment(&mut self, request: RequestId, _now: Millis) -> Result<bool, StoreError> {
+    async fn hide_comment(&mut self, request: RequestId) -> Result<bool, StoreError> {
         let service: Option<i64> = sqlx::query_scalar(
             "UPDATE ratings SET comment_hidden = 1 WHERE request_id = $1 AND comment_hidden = 0 AND comment IS NOT NULL \
              RETURNING service_id",
