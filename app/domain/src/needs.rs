@@ -12,7 +12,7 @@ use crate::grid::GridKind;
 use crate::ids::{GridUnitId, PersonId, ServiceId};
 use crate::message::Message;
 use crate::store::StoreError;
-use crate::validation::{FieldError, Refusals};
+use crate::validation::{paragraph, FieldError, Refusals};
 use serde::{Deserialize, Serialize};
 
 pub const DESCRIPTION_MAX: usize = 300;
@@ -144,7 +144,7 @@ impl Needs<'_> {
             )),
             Some(raw) => GridUnitId::checked("grid_unit_id", raw),
         });
-        let description = r.check(text("description", &input.description, DESCRIPTION_MAX));
+        let description = r.check(paragraph("description", &input.description, DESCRIPTION_MAX));
         let category = input.category.as_deref().map(str::trim).filter(|c| !c.is_empty());
         if let Some(slug) = category {
             if !self.store.category_exists(slug).await? {
@@ -207,11 +207,11 @@ impl Needs<'_> {
                 service,
                 note: match note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
                     None => None,
-                    Some(n) => Some(text("note", n, NOTE_MAX).map_err(|e| AppError::Invalid(vec![e]))?),
+                    Some(n) => Some(paragraph("note", n, NOTE_MAX).map_err(|e| AppError::Invalid(vec![e]))?),
                 },
             },
             Answer::Unmet { note } => Answer::Unmet {
-                note: text("note", &note, NOTE_MAX).map_err(|e| AppError::Invalid(vec![e]))?,
+                note: paragraph("note", &note, NOTE_MAX).map_err(|e| AppError::Invalid(vec![e]))?,
             },
         };
         let need = self.store.need(id, None).await?.ok_or_else(not_found)?;
@@ -239,26 +239,4 @@ impl Needs<'_> {
         }
         self.store.need(id, Some(who.person)).await?.ok_or_else(not_found)
     }
-}
-
-/// Plain words, line breaks kept.
-fn text(field: &str, raw: &str, max: usize) -> Result<String, FieldError> {
-    let text = raw.trim();
-    if text.is_empty() {
-        return Err(FieldError::new(field.to_owned(), "必填", "is required"));
-    }
-    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\r') {
-        return Err(FieldError::new(
-            field.to_owned(),
-            "含有不能使用的字符",
-            "contains characters that are not allowed",
-        ));
-    }
-    if text.chars().count() > max {
-        return Err(FieldError::with(
-            field.to_owned(),
-            Message::owned(format!("最多 {max} 个字"), format!("must be at most {max} characters")),
-        ));
-    }
-    Ok(text.replace("\r\n", "\n"))
 }

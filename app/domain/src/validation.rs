@@ -93,6 +93,29 @@ pub fn required_text(field: &str, value: &str, max: usize) -> Result<String, Fie
     Ok(value.to_owned())
 }
 
+/// Reads required plain words that may run over lines (a need, a reply): trimmed, at most
+/// `max` characters, line breaks kept as `\n`, any other control character refused.
+pub fn paragraph(field: &str, value: &str, max: usize) -> Result<String, FieldError> {
+    let text = value.trim();
+    if text.is_empty() {
+        return Err(FieldError::new(field, "必填", "is required"));
+    }
+    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\r') {
+        return Err(FieldError::new(
+            field,
+            "含有不能使用的字符",
+            "contains characters that are not allowed",
+        ));
+    }
+    if text.chars().count() > max {
+        return Err(FieldError::with(
+            field,
+            Message::owned(format!("最多 {max} 个字"), format!("must be at most {max} characters")),
+        ));
+    }
+    Ok(text.replace("\r\n", "\n"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -209,7 +209,8 @@ pub async fn load_request(id: i64) -> Result<RequestPageView, FnError> {
             }
             .get(&who, id)
             .await?;
-            let requester = request.made_by == Some(who.person) || request.resident.is_some_and(|r| who.may_act_for(r));
+            let requester =
+                crate::domain::requests::use_cases::on_requester_side(&who, request.made_by, request.resident);
             let provider = who.role_in(request.organization).is_some();
             let completed_recently = request.status == Status::Completed
                 && request.completed_at.is_some_and(|at| now - at <= REOPEN_DAYS * DAY_MS);

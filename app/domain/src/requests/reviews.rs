@@ -8,13 +8,13 @@
 
 use super::rating::Score;
 use super::store::Request;
-use super::use_cases::Requests;
+use super::use_cases::{on_requester_side, Requests};
 use crate::accounts::principal::Principal;
 use crate::accounts::store::{AuditEntry, Millis};
 use crate::error::AppError;
 use crate::ids::{RequestId, ServiceId};
 use crate::notifications;
-use crate::validation::{required_text, FieldError};
+use crate::validation::{paragraph, required_text};
 use serde::{Deserialize, Serialize};
 
 pub const REPLY_MAX: usize = 500;
@@ -47,13 +47,6 @@ pub struct ReplyInput {
 #[serde(default, deny_unknown_fields)]
 pub struct HideInput {
     pub reason: String,
-}
-
-/// Text that may run over lines, as a comment may; other control characters are refused.
-fn paragraph(field: &str, value: &str, max: usize) -> Result<String, FieldError> {
-    let one_line = value.replace(['\r', '\n'], " ");
-    required_text(field, &one_line, max)?;
-    Ok(value.trim().to_owned())
 }
 
 fn not_found() -> AppError {
@@ -101,9 +94,8 @@ impl Requests<'_> {
         let mut unit = self.store.begin_requests().await?;
         let state = unit.request_state(id).await?.ok_or_else(not_found)?;
         if !who.is_staff_of(state.community) {
-            let involved = who.role_in(state.organization).is_some()
-                || state.made_by == Some(who.person)
-                || state.resident.is_some_and(|r| who.may_act_for(r));
+            let involved =
+                who.role_in(state.organization).is_some() || on_requester_side(who, state.made_by, state.resident);
             return Err(if involved { AppError::Forbidden } else { not_found() });
         }
         let rating = unit.rating(id).await?.ok_or_else(no_rating)?;
@@ -143,9 +135,7 @@ impl Requests<'_> {
 /// The refusal for someone who may not reply: the requester side and the community's
 /// staff may see the request (forbidden); anyone else is told it does not exist.
 fn refusal(who: &Principal, state: &super::store::RequestState) -> AppError {
-    let sees_it = who.is_staff_of(state.community)
-        || state.made_by == Some(who.person)
-        || state.resident.is_some_and(|r| who.may_act_for(r));
+    let sees_it = who.is_staff_of(state.community) || on_requester_side(who, state.made_by, state.resident);
     if sees_it {
         AppError::Forbidden
     } else {

@@ -71,10 +71,16 @@ fn key_reused() -> AppError {
     )])
 }
 
+/// Whether `who` is on the resident's side of a request: the resident, whoever made it, or
+/// someone who may act for the resident now (an active family link).
+pub fn on_requester_side(who: &Principal, made_by: Option<PersonId>, resident: Option<PersonId>) -> bool {
+    made_by == Some(who.person) || resident.is_some_and(|r| who.may_act_for(r))
+}
+
 /// Which side `who` is on for a request, given the action's side when they could be
 /// on both (staff requesting their own organization's service).
 fn side_of(who: &Principal, state: &RequestState, wanted: Side) -> Option<Side> {
-    let requester = state.made_by == Some(who.person) || state.resident.is_some_and(|r| who.may_act_for(r));
+    let requester = on_requester_side(who, state.made_by, state.resident);
     let provider = who.role_in(state.organization).is_some();
     match (requester, provider) {
         (true, true) => Some(wanted),
@@ -424,7 +430,7 @@ impl Requests<'_> {
     /// A request with its timeline, for either side or the community's staff.
     pub async fn get(&self, who: &Principal, id: RequestId) -> Result<Request, AppError> {
         let request = self.store.request(id).await?.ok_or_else(not_found)?;
-        let requester = request.made_by == Some(who.person) || request.resident.is_some_and(|r| who.may_act_for(r));
+        let requester = on_requester_side(who, request.made_by, request.resident);
         if requester || who.role_in(request.organization).is_some() {
             Ok(request)
         } else if who.is_staff_of(request.community) {
