@@ -67,12 +67,7 @@ fn store(runtime: &tokio::runtime::Runtime) -> SqlStore {
             .await
             .expect("open the bench database");
         store.migrate().await.expect("migrate");
-        let size = CitySize {
-            seed: 1,
-            communities: 300,
-            organizations: 5_000,
-            services: 100_000,
-        };
+        let size = CitySize::city(1, 300, 5_000, 100_000);
         generate(&store, size).await.expect("generate the city");
         store.rebuild_index().await.expect("build the index");
         store

@@ -48,12 +48,7 @@ async fn the_snapshot_answers_grid_category_service_and_organization_reads_as_sq
     use app::domain::store::DirectoryStore;
     use doorstep_server::generate::{generate, CitySize};
     let db = common::fresh_db(engine).await;
-    let size = CitySize {
-        seed: 3,
-        communities: 4,
-        organizations: 10,
-        services: 50,
-    };
+    let size = CitySize::city(3, 4, 10, 50);
     generate(&db.store, size).await.unwrap();
     let store = &db.store;
     // Coverage in an order that is neither the units' ids nor the insertion order.

@@ -8,9 +8,10 @@
 //!   services near their organization.
 //! - Rows go in multi-row INSERTs inside one transaction per table, guarded by a
 //!   `data_loads` row, so a run is all or nothing and a second run changes nothing.
-//! - Later issues add their own tables (requests, ratings, activities) as further steps
-//!   that draw from the same `Rng` after these.
+//! - Later issues add their own tables as further steps with their own guard and stream:
+//!   `activity` (issue 10) adds a year of requests, ratings, follow-ups and needs.
 
+mod activity;
 mod rng;
 mod words;
 
@@ -34,6 +35,31 @@ pub struct CitySize {
     pub organizations: u32,
     #[arg(long, default_value_t = 100_000)]
     pub services: u32,
+    /// Residents with an account (every tenth with a family member acting for them).
+    #[arg(long, default_value_t = 200_000)]
+    pub residents: u32,
+    /// Requests over the year before the day of generation, with their timelines,
+    /// ratings and follow-ups (0 with `--needs 0`: the city alone).
+    #[arg(long, default_value_t = 1_000_000)]
+    pub requests: u32,
+    /// Needs named by residents, with their supporters.
+    #[arg(long, default_value_t = 50_000)]
+    pub needs: u32,
+}
+
+impl CitySize {
+    /// The directory alone, without a year of activity.
+    pub fn city(seed: u64, communities: u32, organizations: u32, services: u32) -> Self {
+        Self {
+            seed,
+            communities,
+            organizations,
+            services,
+            residents: 0,
+            requests: 0,
+            needs: 0,
+        }
+    }
 }
 
 /// Chengdu's centre (Tianfu Square) and how far the generated city reaches.
@@ -43,14 +69,20 @@ const SUBDISTRICTS: u32 = 20;
 /// Rows per INSERT statement: well under SQLite's parameter limit for the widest table.
 const BATCH: usize = 200;
 
+pub use activity::ActivityCounts;
+
+/// What a run wrote: `None` for a step a earlier run had done.
 #[derive(Debug, PartialEq, Eq)]
-pub enum GenerateOutcome {
-    Generated {
-        grid_units: usize,
-        organizations: usize,
-        services: usize,
-    },
-    AlreadyGenerated,
+pub struct GenerateOutcome {
+    pub city: Option<CityCounts>,
+    pub activity: Option<ActivityCounts>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct CityCounts {
+    pub grid_units: usize,
+    pub organizations: usize,
+    pub services: usize,
 }
 
 /// A multi-row INSERT in progress.
@@ -58,6 +90,9 @@ struct Batch<'a> {
     head: &'a str,
     columns: usize,
     rows: usize,
+    /// Flushed by the caller, not when full: rows that refer to rows of another batch
+    /// wait until those are written (foreign keys are checked at once).
+    held: bool,
     args: AnyArguments<'static>,
     sql: String,
 }
@@ -68,9 +103,22 @@ impl<'a> Batch<'a> {
             head,
             columns,
             rows: 0,
+            held: false,
             args: AnyArguments::default(),
             sql: String::new(),
         }
+    }
+
+    /// A batch its caller flushes (see `held`).
+    fn held(head: &'a str, columns: usize) -> Self {
+        Self {
+            held: true,
+            ..Self::new(head, columns)
+        }
+    }
+
+    fn is_full(&self) -> bool {
+        self.rows >= BATCH
     }
 
     async fn push(&mut self, tx: &mut sqlx::Transaction<'_, sqlx::Any>, values: Vec<Value>) -> anyhow::Result<()> {
@@ -93,7 +141,7 @@ impl<'a> Batch<'a> {
         }
         self.sql.push(')');
         self.rows += 1;
-        if self.rows == BATCH {
+        if self.rows == BATCH && !self.held {
             self.flush(tx).await?;
         }
         Ok(())
@@ -147,13 +195,30 @@ fn offset(from: (f64, f64), distance_m: f64, bearing: f64) -> (f64, f64) {
     (from.0 + dlat, from.1 + dlon)
 }
 
+/// Generates the city, then its year of activity; each step once per seed.
 pub async fn generate(store: &SqlStore, size: CitySize) -> anyhow::Result<GenerateOutcome> {
-    let mut rng = Rng::new(size.seed);
     let prefix = format!("gen{}-", size.seed);
+    let city = generate_city(store, &size, &prefix).await?;
+    let today = app::domain::calendar::Day::of(crate::store::migrate::now_millis()).start_millis();
+    let activity = activity::generate_activity(store, &size, &prefix, today).await?;
+    if city.is_some() || activity.is_some() {
+        // Fresh statistics for the planner, and (PostgreSQL) a visibility map so the
+        // position index can answer radius queries without visiting the table.
+        let maintenance = match store.engine() {
+            crate::store::Engine::Postgres => "VACUUM ANALYZE",
+            crate::store::Engine::Sqlite => "ANALYZE",
+        };
+        sqlx::raw_sql(maintenance).execute(store.pool()).await?;
+    }
+    Ok(GenerateOutcome { city, activity })
+}
+
+async fn generate_city(store: &SqlStore, size: &CitySize, prefix: &str) -> anyhow::Result<Option<CityCounts>> {
+    let mut rng = Rng::new(size.seed);
     let mut tx = store.pool().begin().await?;
     if !crate::store::claim_data_load(&mut tx, &format!("generated-city-seed-{}", size.seed)).await? {
         tx.rollback().await?;
-        return Ok(GenerateOutcome::AlreadyGenerated);
+        return Ok(None);
     }
 
     for (order, (slug, group, zh, en)) in CATEGORIES.iter().enumerate() {
@@ -268,7 +333,7 @@ pub async fn generate(store: &SqlStore, size: CitySize) -> anyhow::Result<Genera
         grid_units += 3;
     }
     batch.flush(&mut tx).await?;
-    let zones = ids_by_code(&mut tx, "grid_units", &prefix).await?;
+    let zones = ids_by_code(&mut tx, "grid_units", prefix).await?;
     for (i, (code, p, _)) in level3.iter().enumerate() {
         let kind = ["courtyard", "estate", "resident-unit"][i % 3];
         let (zh, en) = words::compound_name(&mut rng, kind);
@@ -291,7 +356,7 @@ pub async fn generate(store: &SqlStore, size: CitySize) -> anyhow::Result<Genera
     }
     batch.flush(&mut tx).await?;
     grid_units += level3.len();
-    let units = ids_by_code(&mut tx, "grid_units", &prefix).await?;
+    let units = ids_by_code(&mut tx, "grid_units", prefix).await?;
     for (code, p, _) in &level3 {
         for b in 0..2 {
             let bp = offset(*p, 30.0, f64::from(b) * 3.0);
@@ -352,7 +417,7 @@ pub async fn generate(store: &SqlStore, size: CitySize) -> anyhow::Result<Genera
         orgs.push((org_code, short_zh, short_en, *p, units[code]));
     }
     batch.flush(&mut tx).await?;
-    let org_ids = ids_by_code(&mut tx, "organizations", &prefix).await?;
+    let org_ids = ids_by_code(&mut tx, "organizations", prefix).await?;
 
     let service_head = "INSERT INTO services (code, organization_id, category_slug, name_zh, name_en, description_zh, description_en, delivery, grid_unit_id, address_zh, address_en, latitude, longitude, hours_zh, hours_en, min_age, residence_required, disability_certificate_required, eligibility_note_zh, eligibility_note_en, cost_kind, price_fen, price_unit_zh, price_unit_en, phone, capacity, search_text)";
     let mut batch = Batch::new(service_head, 27);
@@ -407,16 +472,9 @@ pub async fn generate(store: &SqlStore, size: CitySize) -> anyhow::Result<Genera
     }
     batch.flush(&mut tx).await?;
     tx.commit().await?;
-    // Fresh statistics for the planner, and (PostgreSQL) a visibility map so the position
-    // index can answer radius queries without visiting the table.
-    let maintenance = match store.engine() {
-        crate::store::Engine::Postgres => "VACUUM ANALYZE",
-        crate::store::Engine::Sqlite => "ANALYZE",
-    };
-    sqlx::raw_sql(maintenance).execute(store.pool()).await?;
-    Ok(GenerateOutcome::Generated {
+    Ok(Some(CityCounts {
         grid_units,
         organizations: orgs.len(),
         services: size.services as usize,
-    })
+    }))
 }
