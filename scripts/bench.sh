@@ -22,7 +22,7 @@ pg_url="postgres://postgres@127.0.0.1:5432/$pg_db"
 
 for url in "$sqlite_url" "$pg_url"; do
   log "generating the city into ${url%%:*}"
-  /usr/bin/time -f "generate: %e s, max RSS %M KB" env DATABASE_URL="$url" RUST_LOG=warn "$bin" generate --seed 1
+  /usr/bin/time -f "generate: %e s, max RSS %M KB" env DATABASE_URL="$url" RUST_LOG=warn "$bin" generate --seed 1 --residents 0 --requests 0 --needs 0
 done
 
 # Points: the dense centre, a middle ring and the sparse edge of the generated city.

@@ -22,12 +22,12 @@ pg_url="postgres://postgres@127.0.0.1:5432/doorstep_memory"
 
 if [ ! -f "$city" ]; then
   log "generating the city into SQLite"
-  DATABASE_URL="$sqlite_url" RUST_LOG=warn "$bin" generate --seed 1
+  DATABASE_URL="$sqlite_url" RUST_LOG=warn "$bin" generate --seed 1 --residents 0 --requests 0 --needs 0
 fi
 if ! psql -h 127.0.0.1 -U postgres -d doorstep_memory -qtAc "SELECT 1 FROM services LIMIT 1" >/dev/null 2>&1; then
   log "generating the city into PostgreSQL"
   psql -h 127.0.0.1 -U postgres -d test -qc "DROP DATABASE IF EXISTS doorstep_memory" -c "CREATE DATABASE doorstep_memory"
-  DATABASE_URL="$pg_url" RUST_LOG=warn "$bin" generate --seed 1
+  DATABASE_URL="$pg_url" RUST_LOG=warn "$bin" generate --seed 1 --residents 0 --requests 0 --needs 0
 fi
 
 middle="lat=30.6900&lon=104.1000&radius_m=3000"

@@ -29,7 +29,7 @@ for engine in $ENGINES; do
   fi
   export DATABASE_URL="$url"
   log "$engine: generating the city"
-  RUST_LOG=warn "$bin" generate --seed 1 >/dev/null
+  RUST_LOG=warn "$bin" generate --seed 1 --residents 0 --requests 0 --needs 0 >/dev/null
   port="$(free_port)"
   base="http://127.0.0.1:$port"
   DOORSTEP_ADDR="127.0.0.1:$port" RUST_LOG=warn DOORSTEP_DB_MAX_CONNECTIONS=16 DOORSTEP_METRICS_TOKEN=mixed "$bin" &

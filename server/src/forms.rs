@@ -72,6 +72,7 @@ fn table() -> Vec<(&'static str, MethodRouter<SqlStore>)> {
         ("/account/requests/{id}/complete", post(requests::complete)),
         ("/account/requests/{id}/cancel", post(requests::cancel)),
         ("/account/requests/{id}/reopen", post(requests::reopen)),
+        ("/account/requests/{id}/assign", post(requests::assign)),
         ("/account/requests/{id}/rating", post(requests::rate)),
         ("/account/requests/{id}/rating/reply", post(reviews::reply)),
         (

@@ -21,6 +21,8 @@ pub enum Audience {
     Provider,
     /// The staff of the request's community.
     CommunityStaff,
+    /// The member of the organization the request is assigned to.
+    Assignee,
 }
 
 /// One thing to tell, about one request.
@@ -90,6 +92,19 @@ pub fn on_submit(request: RequestId, service_zh: &str, service_en: &str) -> Noti
         text: Message::owned(
             format!("新的服务申请：「{service_zh}」。请在两个工作日内回复。"),
             format!("New request: {service_en}. Please answer within two working days."),
+        ),
+        link: format!("/account/requests/{request}"),
+    }
+}
+
+/// A request assigned to a member, for that member.
+pub fn on_assign(request: RequestId, service_zh: &str, service_en: &str) -> Notice {
+    Notice {
+        audience: Audience::Assignee,
+        kind: "assigned",
+        text: Message::owned(
+            format!("「{service_zh}」的一个申请指派给了您。"),
+            format!("A request for {service_en} was assigned to you."),
         ),
         link: format!("/account/requests/{request}"),
     }

@@ -48,6 +48,9 @@ pub struct RequestPageView {
     pub may_reply: bool,
     /// The caller is staff of the request's community and the rating has a comment shown.
     pub may_hide_comment: bool,
+    /// For the organization's members, while the request is open: whom it can be
+    /// assigned to (id, name).
+    pub members: Vec<(i64, String)>,
 }
 
 /// A list of requests.
@@ -73,6 +76,10 @@ pub struct InboxFilters {
     pub places: Vec<PlaceOption>,
     pub service: Option<i64>,
     pub place: Option<i64>,
+    /// Whom requests can be assigned to: the organization's members, id and name.
+    pub members: Vec<(i64, String)>,
+    /// The narrowing by assignee: `me`, `nobody` or a member's id.
+    pub assigned: Option<String>,
 }
 
 #[cfg(feature = "ssr")]
@@ -203,12 +210,11 @@ pub async fn load_request(id: i64) -> Result<RequestPageView, FnError> {
             let id = RequestId::new(id).ok_or_else(|| AppError::not_found("服务请求", "request"))?;
             let store = requests_store()?;
             let now = now();
-            let request = Requests {
+            let use_cases = Requests {
                 store: store.as_ref(),
                 now,
-            }
-            .get(&who, id)
-            .await?;
+            };
+            let request = use_cases.get(&who, id).await?;
             let requester =
                 crate::domain::requests::use_cases::on_requester_side(&who, request.made_by, request.resident);
             let provider = who.role_in(request.organization).is_some();
@@ -223,7 +229,13 @@ pub async fn load_request(id: i64) -> Result<RequestPageView, FnError> {
             let may_reply = provider && request.rating.as_ref().is_some_and(|r| r.reply.is_none());
             let may_hide_comment =
                 who.is_staff_of(request.community) && request.rating.as_ref().is_some_and(|r| r.comment.is_some());
+            let members = if provider && request.status.is_open() {
+                use_cases.assignable(&who, request.organization).await?
+            } else {
+                Vec::new()
+            };
             Ok(RequestPageView {
+                members: members.into_iter().map(|(id, name)| (id.get(), name)).collect(),
                 may_reopen: requester && completed_recently,
                 may_rate,
                 may_reply,
@@ -301,10 +313,13 @@ pub async fn load_inbox(
     before: Option<i64>,
     service: Option<i64>,
     place: Option<i64>,
+    assigned: Option<String>,
 ) -> Result<RequestListView, FnError> {
     use super::context::with_status;
     use crate::domain::error::AppError;
     use crate::domain::ids::{OrganizationId, RequestId, ServiceId};
+    use crate::domain::requests::assignment::Assignee;
+    use crate::domain::requests::store::Narrowing;
     use crate::domain::requests::use_cases::Requests;
     with_status(
         async {
@@ -318,18 +333,15 @@ pub async fn load_inbox(
             let bucket = bucket.as_deref().and_then(Bucket::parse).unwrap_or(Bucket::Open);
             let limit = 20;
             // An id that is not a positive number narrows nothing (a link may be stale).
-            let (service, place) = (service.and_then(ServiceId::new), place.and_then(GridUnitId::new));
+            let narrowing = Narrowing {
+                service: service.and_then(ServiceId::new),
+                grid_unit: place.and_then(GridUnitId::new),
+                assignee: assigned.as_deref().and_then(|a| Assignee::parse(a, who.person)),
+            };
             let lines = use_cases
-                .inbox(
-                    &who,
-                    org,
-                    bucket,
-                    service,
-                    place,
-                    before.and_then(RequestId::new),
-                    limit,
-                )
+                .inbox(&who, org, bucket, narrowing, before.and_then(RequestId::new), limit)
                 .await?;
+            let members = use_cases.assignable(&who, org).await?;
             let counts = use_cases.inbox_counts(&who, org).await?;
             let offerings = use_context::<std::sync::Arc<dyn crate::domain::offerings::store::OfferingStore>>()
                 .ok_or_else(|| AppError::Internal {
@@ -343,8 +355,10 @@ pub async fn load_inbox(
                     .map(|o| (o.id.get(), o.name_zh))
                     .collect(),
                 places: offerings.places_of(org).await?,
-                service: service.map(ServiceId::get),
-                place: place.map(GridUnitId::get),
+                service: narrowing.service.map(ServiceId::get),
+                place: narrowing.grid_unit.map(GridUnitId::get),
+                members: members.into_iter().map(|(id, name)| (id.get(), name)).collect(),
+                assigned: narrowing.assignee.map(|a| a.slug(who.person)),
             };
             let name = offerings
                 .organization_name(org)

@@ -1,5 +1,5 @@
 //! The request pages' form posts: request a service, answer a request (accept, decline,
-//! schedule, complete), cancel or reopen it, rate it. Each calls the use case its JSON
+//! schedule, complete), assign it to a member, cancel or reopen it, rate it. Each calls the use case its JSON
 //! twin (`rest::requests`) calls.
 //!
 //! The request form carries a key made when the page was rendered (`idempotency_key`):
@@ -17,6 +17,7 @@ use app::domain::error::AppError;
 use app::domain::ids::RequestId;
 use app::domain::message::Message;
 use app::domain::offerings::form::DRAFT_FIELD;
+use app::domain::requests::assignment::AssignInput;
 use app::domain::requests::input::{RecipientInput, RequestInput};
 use app::domain::requests::lifecycle::Action;
 use app::domain::requests::rating::RatingInput;
@@ -190,6 +191,42 @@ request_action!(schedule, |f| parse_local_datetime(&f.get("scheduled_for"))
         "请选择上门的日期和时间",
         "choose the date and time of the visit"
     )));
+
+/// `POST /account/requests/{id}/assign`: a member of the organization, or nobody (empty).
+pub(super) async fn assign(
+    (State(store), Extension(caller), _, _): Ctx,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let f = Fields::parse(&body)?;
+    let who = signed_in_or_return!(caller);
+    let id: RequestId = crate::rest::path_id(&id)?;
+    let back = format!("/account/requests/{id}");
+    let person_id = match optional(&f, "person_id") {
+        None => Ok(None),
+        Some(raw) => raw.trim().parse::<i64>().map(Some).map_err(|_| {
+            FieldError::new(
+                "person_id",
+                "只能指派给本机构的成员",
+                "must be a member of the organization",
+            )
+        }),
+    };
+    let result = match person_id {
+        Ok(person_id) => requests(&store).assign(who, id, &AssignInput { person_id }).await,
+        Err(refusal) => Err(AppError::Invalid(vec![refusal])),
+    };
+    Ok(match result {
+        Ok(request) => {
+            let notice = match request.assigned_name {
+                Some(name) => Message::owned(format!("已指派给 {name}。"), format!("Assigned to {name}.")),
+                None => Message::fixed("已取消指派。", "Nobody is assigned now."),
+            };
+            with_flash(&back, &Flash::done("assign", notice))
+        }
+        Err(error) => refused("assign", &f, error, &back),
+    })
+}
 
 /// `POST /account/requests/{id}/rating`: five buttons, one per level, each a submit.
 pub(super) async fn rate(

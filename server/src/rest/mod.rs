@@ -90,6 +90,7 @@ pub fn routes() -> Router<SqlStore> {
         .route("/requests/{id}/complete", post(requests::complete))
         .route("/requests/{id}/cancel", post(requests::cancel))
         .route("/requests/{id}/reopen", post(requests::reopen))
+        .route("/requests/{id}/assign", post(requests::assign))
         .route("/requests/{id}/rating", put(requests::put_rating))
         .route("/requests/{id}/rating/reply", put(reviews::reply))
         .route("/requests/{id}/rating/hide-comment", post(reviews::hide_comment))

@@ -28,7 +28,7 @@ use utoipa::OpenApi;
         offerings::create, offerings::list, offerings::get, offerings::patch, offerings::pause, offerings::resume,
         offerings::retire, offerings::history, offerings::put_photo, offerings::delete_photo,
         requests::submit, requests::list, requests::get, requests::accept, requests::decline, requests::schedule,
-        requests::complete, requests::cancel, requests::reopen, requests::put_rating, reviews::list, reviews::reply,
+        requests::complete, requests::cancel, requests::reopen, requests::assign, requests::put_rating, reviews::list, reviews::reply,
         reviews::hide_comment, follow_ups::list, follow_ups::close,
         dashboard::figures, dashboard::csv, notifications::list, notifications::read, notifications::set_sms,
         needs::name, needs::list, needs::support, needs::point, needs::unmet

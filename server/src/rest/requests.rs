@@ -15,10 +15,11 @@ use crate::store::SqlStore;
 use app::domain::calendar::{parse_rfc3339, rfc3339};
 use app::domain::ids::{GridUnitId, OrganizationId, RequestId, ServiceId};
 use app::domain::lang::Lang;
+use app::domain::requests::assignment::{AssignInput, Assignee};
 use app::domain::requests::input::RequestInput;
 use app::domain::requests::lifecycle::Action;
 use app::domain::requests::rating::RatingInput;
-use app::domain::requests::store::{Bucket, Request, RequestLine};
+use app::domain::requests::store::{Bucket, Narrowing, Request, RequestLine};
 use app::domain::requests::use_cases::Requests;
 use app::domain::validation::FieldError;
 use axum::extract::{Path, RawQuery, State};
@@ -117,6 +118,9 @@ pub struct RequestView {
     completed_at: Option<String>,
     /// Times the resident said "not solved".
     reopened: i64,
+    /// The member of the organization who handles it (`POST …/assign`).
+    assigned_to: Option<i64>,
+    assigned_name: Option<String>,
     timeline: Vec<EventView>,
     rating: Option<RatingView>,
 }
@@ -173,6 +177,8 @@ pub struct RequestLineView {
     scheduled_for: Option<String>,
     /// The rating's score, once rated.
     rated: Option<u8>,
+    /// Who in the organization handles it.
+    assigned_name: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -216,6 +222,8 @@ fn view(r: Request, lang: Lang) -> RequestView {
         answer_due: rfc3339(r.answer_due),
         completed_at: r.completed_at.map(rfc3339),
         reopened: r.reopened,
+        assigned_to: r.assigned_to.map(|p| p.get()),
+        assigned_name: r.assigned_name,
         timeline: r
             .timeline
             .into_iter()
@@ -262,6 +270,7 @@ fn line_view(l: RequestLine, lang: Lang) -> RequestLineView {
         answer_due: rfc3339(l.answer_due),
         scheduled_for: l.scheduled_for.map(rfc3339),
         rated: l.rated.map(|s| s.get()),
+        assigned_name: l.assigned_name,
     }
 }
 
@@ -311,6 +320,7 @@ pub async fn submit(
            ("bucket" = Option<String>, Query, description = "`all` (default), `new`, `open`, `overdue` or `closed`"),
            ("service" = Option<i64>, Query, minimum = 1, description = "inbox: one offering's"),
            ("grid_unit" = Option<i64>, Query, minimum = 1, description = "inbox: at this grid unit or under it"),
+           ("assigned" = Option<String>, Query, description = "inbox: `me`, `nobody` or a member's id"),
            ("before" = Option<i64>, Query, minimum = 1, description = "the next page: `next_before` of this one"),
            ("limit" = Option<u32>, Query, minimum = 1, maximum = 100, description = "default 20")),
     responses((status = 200, body = RequestPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
@@ -323,7 +333,7 @@ pub async fn list(
 ) -> Result<Json<RequestPage>, ApiError> {
     let mut organization = None;
     let mut bucket = Bucket::All;
-    let (mut service, mut grid_unit, mut before, mut limit) = (None, None, None, 20u32);
+    let (mut service, mut grid_unit, mut assigned, mut before, mut limit) = (None, None, None, None, 20u32);
     for (name, value) in query_pairs(query.as_deref())? {
         match name.as_str() {
             "organization" => organization = Some(OrganizationId::parse("organization", &value)?),
@@ -338,6 +348,7 @@ pub async fn list(
             }
             "service" => service = Some(ServiceId::parse("service", &value)?),
             "grid_unit" => grid_unit = Some(GridUnitId::parse("grid_unit", &value)?),
+            "assigned" => assigned = Some(value),
             "before" => before = Some(RequestId::parse("before", &value)?),
             "limit" => {
                 limit = value
@@ -360,19 +371,31 @@ pub async fn list(
         }
     }
     let who = caller.require()?;
+    let assignee = assigned
+        .map(|raw| {
+            Assignee::parse(&raw, who.person).ok_or_else(|| {
+                FieldError::new(
+                    "assigned",
+                    "应为 me、nobody 或机构成员的编号",
+                    "must be me, nobody or a member's id",
+                )
+            })
+        })
+        .transpose()?;
     let use_cases = requests(&store);
+    let narrowing = Narrowing {
+        service,
+        grid_unit,
+        assignee,
+    };
     let lines = match organization {
-        Some(o) => {
-            use_cases
-                .inbox(who, o, bucket, service, grid_unit, before, limit)
-                .await?
-        }
+        Some(o) => use_cases.inbox(who, o, bucket, narrowing, before, limit).await?,
         None => {
-            if service.is_some() || grid_unit.is_some() {
+            if narrowing != Narrowing::default() {
                 return Err(FieldError::new(
                     "organization",
-                    "按服务或网格筛选只用于机构的收件箱",
-                    "service and grid_unit filter an organization's inbox: give organization",
+                    "按服务、网格或指派筛选只用于机构的收件箱",
+                    "service, grid_unit and assigned filter an organization's inbox: give organization",
                 )
                 .into());
             }
@@ -431,6 +454,36 @@ async fn act(
     let id: RequestId = path_id(&id)?;
     let who = caller.require()?;
     let request = requests(&store).act(who, id, action).await?;
+    Ok(answer(request, &headers, StatusCode::OK))
+}
+
+/// The body of `POST /api/v1/requests/{id}/assign`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // The schema of `domain::requests::assignment::AssignInput`, which parses.
+pub struct AssignFields {
+    /// A member of the request's organization; `null` for nobody.
+    #[schema(minimum = 1)]
+    person_id: Option<i64>,
+}
+
+/// Assign the request to a member of its organization (`person_id`), or to nobody
+/// (`null`); the organization's members, while the request is open. The member is told.
+#[utoipa::path(post, path = "/api/v1/requests/{id}/assign", tag = "requests", params(("id" = i64, Path, minimum = 1)),
+    request_body = AssignFields,
+    responses((status = 200, body = RequestView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn assign(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<AssignInput>,
+) -> Result<Response, ApiError> {
+    let id: RequestId = path_id(&id)?;
+    let who = caller.require()?;
+    let request = requests(&store).assign(who, id, &body).await?;
     Ok(answer(request, &headers, StatusCode::OK))
 }
 

@@ -160,6 +160,9 @@ pub struct Request {
     pub answer_due: Millis,
     pub completed_at: Option<Millis>,
     pub reopened: i64,
+    /// The member of the organization who handles it.
+    pub assigned_to: Option<PersonId>,
+    pub assigned_name: Option<String>,
     pub timeline: Vec<Event>,
     pub rating: Option<Rating>,
 }
@@ -182,6 +185,8 @@ pub struct RequestLine {
     pub answer_due: Millis,
     pub scheduled_for: Option<Millis>,
     pub rated: Option<Score>,
+    /// Who in the organization handles it.
+    pub assigned_name: Option<String>,
 }
 
 /// An offering that reaches a place another did not.
@@ -235,13 +240,20 @@ impl Bucket {
     }
 }
 
+/// How an organization's inbox is narrowed (each absent: no narrowing).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Narrowing {
+    pub service: Option<ServiceId>,
+    /// Requests at this grid unit or under it.
+    pub grid_unit: Option<GridUnitId>,
+    pub assignee: Option<super::assignment::Assignee>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestFilter {
     pub whose: Whose,
     pub bucket: Bucket,
-    pub service: Option<ServiceId>,
-    /// Requests at this grid unit or under it.
-    pub grid_unit: Option<GridUnitId>,
+    pub narrowing: Narrowing,
     /// Newest first; ids below this one (the next page).
     pub before: Option<RequestId>,
     pub limit: u32,
@@ -272,6 +284,8 @@ pub trait RequestStore: Send + Sync {
     /// How many requests of an organization are in each bucket (but `All`).
     async fn inbox_counts(&self, organization: OrganizationId, now: Millis) -> Result<Vec<(Bucket, u32)>, StoreError>;
     /// The phone number a person signed up with, if they have one.
+    /// The members of an organization a request can be assigned to, by name.
+    async fn members_of(&self, organization: OrganizationId) -> Result<Vec<(PersonId, String)>, StoreError>;
     async fn phone_of(&self, person: PersonId) -> Result<Option<String>, StoreError>;
     /// The latest ratings of an offering as the public sees them, newest first.
     async fn reviews(&self, service: ServiceId, limit: u32) -> Result<Vec<super::reviews::Review>, StoreError>;
@@ -318,6 +332,14 @@ pub trait RequestUnit: Send {
         reply: &str,
         by: PersonId,
         now: Millis,
+    ) -> Result<bool, StoreError>;
+    /// Assigns the request to `person` if they are a member of `organization` (else
+    /// false), or to nobody.
+    async fn assign(
+        &mut self,
+        request: RequestId,
+        organization: OrganizationId,
+        person: Option<PersonId>,
     ) -> Result<bool, StoreError>;
     /// Hides the rating's comment unless it is hidden or there is none (then false).
     async fn hide_comment(&mut self, request: RequestId) -> Result<bool, StoreError>;

@@ -455,34 +455,37 @@ impl Requests<'_> {
     ) -> Result<Vec<RequestLine>, AppError> {
         let mut people = vec![who.person];
         people.extend(who.roles.acts_for.iter().copied());
-        self.list(Whose::Residents(people), bucket, None, None, before, limit)
+        self.list(Whose::Residents(people), bucket, Narrowing::default(), before, limit)
             .await
     }
 
     /// An organization's inbox, for its members.
-    #[allow(clippy::too_many_arguments)]
     pub async fn inbox(
         &self,
         who: &Principal,
         organization: crate::ids::OrganizationId,
         bucket: Bucket,
-        service: Option<crate::ids::ServiceId>,
-        grid_unit: Option<crate::ids::GridUnitId>,
+        narrowing: Narrowing,
         before: Option<RequestId>,
         limit: u32,
     ) -> Result<Vec<RequestLine>, AppError> {
         if who.role_in(organization).is_none() {
             return Err(AppError::not_found("机构", "organization"));
         }
-        self.list(
-            Whose::Organization(organization),
-            bucket,
-            service,
-            grid_unit,
-            before,
-            limit,
-        )
-        .await
+        self.list(Whose::Organization(organization), bucket, narrowing, before, limit)
+            .await
+    }
+
+    /// Whom an organization's requests can be assigned to, for its members.
+    pub async fn assignable(
+        &self,
+        who: &Principal,
+        organization: crate::ids::OrganizationId,
+    ) -> Result<Vec<(crate::ids::PersonId, String)>, AppError> {
+        if who.role_in(organization).is_none() {
+            return Err(AppError::not_found("机构", "organization"));
+        }
+        Ok(self.store.members_of(organization).await?)
     }
 
     /// How many of an organization's requests are new, open, overdue and closed.
@@ -501,8 +504,7 @@ impl Requests<'_> {
         &self,
         whose: Whose,
         bucket: Bucket,
-        service: Option<crate::ids::ServiceId>,
-        grid_unit: Option<crate::ids::GridUnitId>,
+        narrowing: Narrowing,
         before: Option<RequestId>,
         limit: u32,
     ) -> Result<Vec<RequestLine>, AppError> {
@@ -511,8 +513,7 @@ impl Requests<'_> {
             .requests(&RequestFilter {
                 whose,
                 bucket,
-                service,
-                grid_unit,
+                narrowing,
                 before,
                 limit: limit.clamp(1, PAGE_MAX),
                 now: self.now,

@@ -1,7 +1,8 @@
 //! `/account/organizations/:id/requests`: an organization's inbox. Tabs by where requests
-//! stand (new, open, overdue, closed, all), narrowed to one offering and to one place (a
-//! plain GET form, so it works without JavaScript); the tabs and "older" keep the
-//! narrowing, the narrowing keeps the tab.
+//! stand (new, open, overdue, closed, all), narrowed to one offering, to one place and to
+//! whoever handles them (mine, nobody's yet, a colleague's) with a plain GET form, so it
+//! works without JavaScript; the tabs and "older" keep the narrowing, the narrowing keeps
+//! the tab.
 
 use super::requests::{param_id, request_lines};
 use super::PleaseSignIn;
@@ -25,9 +26,10 @@ pub fn InboxPage() -> impl IntoView {
     let read = |name: &'static str| query.with_untracked(|q| q.get(name));
     let number = |name: &'static str| read(name).and_then(|v| v.trim().parse::<i64>().ok());
     let (bucket, before, service, place) = (read("bucket"), number("before"), number("service"), number("place"));
+    let assigned = read("assigned").filter(|a| !a.is_empty());
     let list = Resource::new(
         move || (),
-        move |_| load_inbox(organization, bucket.clone(), before, service, place),
+        move |_| load_inbox(organization, bucket.clone(), before, service, place, assigned.clone()),
     );
     let title = say(lang, "收到的申请", "Requests received");
     view! {
@@ -57,10 +59,14 @@ fn inbox(lang: Lang, v: RequestListView) -> impl IntoView {
     let narrowing: String = filters
         .as_ref()
         .map(|f| {
-            [("service", f.service), ("place", f.place)]
-                .into_iter()
-                .filter_map(|(k, v)| v.map(|v| format!("&{k}={v}")))
-                .collect()
+            [
+                ("service", f.service.map(|v| v.to_string())),
+                ("place", f.place.map(|v| v.to_string())),
+                ("assigned", f.assigned.clone()),
+            ]
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| format!("&{k}={v}")))
+            .collect()
         })
         .unwrap_or_default();
     let base = format!("/account/organizations/{org}/requests");
@@ -122,6 +128,19 @@ fn filter_form(lang: Lang, base: &str, bucket: Bucket, f: InboxFilters) -> impl 
                         let id = p.id.get();
                         let label = if lang == Lang::Zh { p.label_zh } else { p.label_en };
                         view! { <option value=id.to_string() selected=f.place == Some(id)>{label}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="inbox-assigned">{say(lang, "负责人", "Handled by")}</label>
+                <select id="inbox-assigned" name="assigned">
+                    <option value="">{say(lang, "所有人", "Anyone")}</option>
+                    <option value="me" selected=f.assigned.as_deref() == Some("me")>{say(lang, "我负责的", "Me")}</option>
+                    <option value="nobody" selected=f.assigned.as_deref() == Some("nobody")>{say(lang, "还没有指派", "Nobody yet")}</option>
+                    {f.members.into_iter().map(|(id, name)| {
+                        let value = id.to_string();
+                        let selected = f.assigned.as_deref() == Some(value.as_str());
+                        view! { <option value=value selected=selected>{name}</option> }
                     }).collect_view()}
                 </select>
             </div>

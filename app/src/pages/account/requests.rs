@@ -91,6 +91,9 @@ pub(super) fn request_lines(lang: Lang, lines: Vec<RequestLine>, inbox: bool) ->
                             {place} " · " {say(lang, "提交于 ", "sent ")} {local_time(l.submitted_at)}
                         </p>
                         {(!inbox).then(|| view! { <p class="meta">{l.organization_name.clone()}</p> })}
+                        {l.assigned_name.clone().filter(|_| inbox).map(|n| view! {
+                            <p class="meta">{say(lang, "负责人：", "Handled by: ")} {n}</p>
+                        })}
                         {l.scheduled_for.filter(|_| l.status == Status::Scheduled).map(|at| view! {
                             <p class="meta">{say(lang, "上门时间：", "Visit: ")} {local_time(at)}</p>
                         })}
@@ -170,6 +173,7 @@ fn request_view(lang: Lang, v: RequestPageView) -> impl IntoView {
         <h1 class="page-title">{name}</h1>
         <FormNotice form="request" />
         <FormNotice form="request-action" />
+        <FormNotice form="assign" />
         <FormNotice form="rating" />
         <FormNotice form="review" />
         <p class="request-status">{status_badge(lang, r.status)}
@@ -187,6 +191,7 @@ fn request_view(lang: Lang, v: RequestPageView) -> impl IntoView {
             {r.preferred_date.map(|d| view! { <div class="fact"><dt>{say(lang, "希望开始", "From")}</dt><dd>{d.to_string()}</dd></div> })}
             {r.notes.clone().map(|n| view! { <div class="fact"><dt>{say(lang, "说明", "Notes")}</dt><dd>{n}</dd></div> })}
             <div class="fact"><dt>{say(lang, "联系电话", "Contact phone")}</dt><dd>{r.contact_phone.clone()}</dd></div>
+            {r.assigned_name.clone().map(|n| view! { <div class="fact"><dt>{say(lang, "负责人", "Handled by")}</dt><dd>{n}</dd></div> })}
         </dl>
         {provider_actions(lang, &v)}
         {requester_actions(lang, &v)}
@@ -285,9 +290,31 @@ fn provider_actions(lang: Lang, v: &RequestPageView) -> Option<impl IntoView> {
             </form>
         }
     });
+    let assign = (!v.members.is_empty()).then(|| {
+        let current = v.request.assigned_to.map(|p| p.get());
+        let assign_error = flash.error("assign", "person_id", lang);
+        view! {
+            <form method="post" action=act("assign") class="stack">
+                <div class="field">
+                    <label for="assign-to">{say(lang, "由谁负责", "Who handles it")}</label>
+                    {assign_error.clone().map(|e| view! { <p class="field-error" id="assign-to-error">{e}</p> })}
+                    <select id="assign-to" name="person_id"
+                        aria-invalid=assign_error.is_some().then_some("true")
+                        aria-describedby=assign_error.is_some().then_some("assign-to-error")>
+                        <option value="" selected=current.is_none()>{say(lang, "暂不指派", "Nobody yet")}</option>
+                        {v.members.iter().map(|(id, name)| view! {
+                            <option value=id.to_string() selected=current == Some(*id)>{name.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="button secondary">{say(lang, "指派", "Assign")}</button>
+            </form>
+        }
+    });
     Some(view! {
         <section class="panel" aria-labelledby="answer-heading">
             <h2 id="answer-heading">{say(lang, "处理这个申请", "Handle this request")}</h2>
+            {assign}
             {answer}
             {schedule}
             {complete}

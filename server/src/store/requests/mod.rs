@@ -23,6 +23,7 @@ use app::domain::grid::GridKind;
 use app::domain::ids::{FollowUpId, GridUnitId, OrganizationId, PersonId, RequestId, ServiceId};
 use app::domain::notifications::{Audience, Notice};
 use app::domain::offerings::store::{OfferingStatus, PlaceOption};
+use app::domain::requests::assignment::Assignee;
 use app::domain::requests::input::{AgeBand, Recipient};
 use app::domain::requests::lifecycle::{Action, Status};
 use app::domain::requests::rating::{RatingDraft, Score};
@@ -83,13 +84,14 @@ fn rating(row: &AnyRow) -> Result<Rating, sqlx::Error> {
 const LINE_COLUMNS: &str = "r.id, r.service_id, s.name_zh AS service_name_zh, s.name_en AS service_name_en, \
      o.name_zh AS organization_name, r.status, COALESCE(r.for_name, rp.display_name) AS for_name, \
      c.name_zh AS community_zh, c.name_en AS community_en, g.name_zh AS unit_zh, g.name_en AS unit_en, \
-     r.submitted_at, r.updated_at, r.answer_due, r.scheduled_for, ra.score";
+     r.submitted_at, r.updated_at, r.answer_due, r.scheduled_for, ra.score, ap.display_name AS assigned_name";
 
 const LINE_JOINS: &str = "JOIN services s ON s.id = r.service_id \
      JOIN organizations o ON o.id = r.organization_id \
      JOIN grid_units g ON g.id = r.grid_unit_id \
      JOIN grid_units c ON c.id = r.community_id \
      LEFT JOIN people rp ON rp.id = r.resident_id \
+     LEFT JOIN people ap ON ap.id = r.assigned_to \
      LEFT JOIN ratings ra ON ra.request_id = r.id";
 
 /// "南桥社区 · 12号院" (the community alone when it is the unit itself).
@@ -118,6 +120,7 @@ fn line(row: &AnyRow) -> Result<RequestLine, sqlx::Error> {
         answer_due: row.try_get("answer_due")?,
         scheduled_for: row.try_get("scheduled_for")?,
         rated: score.and_then(Score::new),
+        assigned_name: row.try_get("assigned_name")?,
     })
 }
 
@@ -187,9 +190,10 @@ impl SqlStore {
     async fn read_request(&self, id: RequestId) -> Result<Option<Request>, sqlx::Error> {
         let Some(row) = sqlx::query(
             "SELECT r.*, s.name_zh AS service_name_zh, s.name_en AS service_name_en, o.name_zh AS organization_name, \
-                rp.display_name AS resident_name, mp.display_name AS made_by_name \
+                rp.display_name AS resident_name, mp.display_name AS made_by_name, ap.display_name AS assigned_name \
              FROM requests r JOIN services s ON s.id = r.service_id JOIN organizations o ON o.id = r.organization_id \
              LEFT JOIN people rp ON rp.id = r.resident_id LEFT JOIN people mp ON mp.id = r.made_by \
+             LEFT JOIN people ap ON ap.id = r.assigned_to \
              WHERE r.id = $1",
         )
         .bind(id.get())
@@ -264,6 +268,8 @@ impl SqlStore {
             answer_due: row.try_get("answer_due")?,
             completed_at: row.try_get("completed_at")?,
             reopened: row.try_get("reopened")?,
+            assigned_to: person(&row, "assigned_to")?,
+            assigned_name: row.try_get("assigned_name")?,
             timeline,
             rating: rated,
         }))
@@ -301,10 +307,16 @@ impl RequestStore for SqlStore {
             )),
             Bucket::Closed => conditions.push("r.status IN ('declined', 'completed', 'cancelled')".into()),
         }
-        if let Some(service) = filter.service {
+        let narrowing = &filter.narrowing;
+        if let Some(service) = narrowing.service {
             conditions.push(format!("r.service_id = {}", p.int(service.get())));
         }
-        if let Some(unit) = filter.grid_unit {
+        match narrowing.assignee {
+            None => {}
+            Some(Assignee::Nobody) => conditions.push("r.assigned_to IS NULL".into()),
+            Some(Assignee::Person(p_)) => conditions.push(format!("r.assigned_to = {}", p.int(p_.get()))),
+        }
+        if let Some(unit) = narrowing.grid_unit {
             prefix = format!(
                 "WITH RECURSIVE within (id, depth) AS (SELECT id, 0 FROM grid_units WHERE id = {} \
                  UNION ALL SELECT g.id, within.depth + 1 FROM grid_units g JOIN within ON g.parent_id = within.id \
@@ -329,6 +341,21 @@ impl RequestStore for SqlStore {
             .map(line)
             .collect::<Result<_, _>>()
             .map_err(failed)
+    }
+
+    async fn members_of(&self, organization: OrganizationId) -> Result<Vec<(PersonId, String)>, StoreError> {
+        sqlx::query(
+            "SELECT m.person_id, p.display_name FROM organization_members m JOIN people p ON p.id = m.person_id \
+             WHERE m.organization_id = $1 ORDER BY p.display_name, m.person_id",
+        )
+        .bind(organization.get())
+        .fetch_all(self.pool())
+        .await
+        .map_err(failed)?
+        .iter()
+        .map(|r| Ok((PersonId::from_row(r.try_get("person_id")?), r.try_get("display_name")?)))
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(failed)
     }
 
     async fn by_idempotency_key(

@@ -372,6 +372,34 @@ impl RequestUnit for SqlUnit {
         Ok(opened.rows_affected() == 1)
     }
 
+    async fn assign(
+        &mut self,
+        request: RequestId,
+        organization: OrganizationId,
+        person: Option<PersonId>,
+    ) -> Result<bool, StoreError> {
+        let assigned = match person {
+            None => {
+                sqlx::query("UPDATE requests SET assigned_to = NULL WHERE id = $1")
+                    .bind(request.get())
+                    .execute(&mut *self.tx)
+                    .await
+            }
+            Some(person) => {
+                sqlx::query(
+                    "UPDATE requests SET assigned_to = $2 WHERE id = $1 AND EXISTS \
+                 (SELECT 1 FROM organization_members m WHERE m.organization_id = $3 AND m.person_id = $2)",
+                )
+                .bind(request.get())
+                .bind(person.get())
+                .bind(organization.get())
+                .execute(&mut *self.tx)
+                .await
+            }
+        };
+        Ok(assigned.map_err(failed)?.rows_affected() == 1)
+    }
+
     async fn notify(
         &mut self,
         request: RequestId,
@@ -389,6 +417,7 @@ impl RequestUnit for SqlUnit {
                 "SELECT m.person_id FROM organization_members m JOIN requests r ON r.organization_id = m.organization_id \
                  WHERE r.id = $1"
             }
+            Audience::Assignee => "SELECT assigned_to AS person_id FROM requests WHERE id = $1 AND assigned_to IS NOT NULL",
             Audience::CommunityStaff => {
                 "SELECT cs.person_id FROM community_staff cs JOIN requests r ON r.community_id = cs.community_id \
                  WHERE r.id = $1"

@@ -57,6 +57,13 @@ pub fn rows() -> Vec<Row> {
             None,
             [401, 200, 200, 404, 404, 403, 404, 403],
         ),
+        // Who in the organization handles it: its members assign a member.
+        row(
+            Method::POST,
+            "/api/v1/requests/{accepted}/assign",
+            Json(|w| json!({"person_id": w.member.id})),
+            [401, 403, 403, 404, 404, 200, 404, 403],
+        ),
         row(
             Method::POST,
             "/api/v1/requests/{completed}/reopen",
@@ -133,6 +140,12 @@ pub fn rows() -> Vec<Row> {
             "/account/requests/{request}/cancel",
             None,
             [401, 303, 303, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::POST,
+            "/account/requests/{accepted}/assign",
+            Form(|w| format!("person_id={}", w.member.id)),
+            [401, 403, 403, 403, 403, 303, 403, 403],
         ),
         row(
             Method::POST,
