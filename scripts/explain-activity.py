@@ -46,7 +46,9 @@ def tour():
     yield "community dashboard (a whole year)", lambda: call("GET", "/api/v1/dashboard?from=" + os.environ["YEAR_FROM"], cookie=staff)
     yield "dashboard CSV: demand", lambda: call("GET", "/api/v1/dashboard/csv?table=demand", cookie=staff)
     yield "follow-ups of the community", lambda: call("GET", "/api/v1/follow-ups", cookie=staff)
-    yield "needs of the community (staff)", lambda: call("GET", "/api/v1/needs", cookie=staff)
+    home = json.loads(os.environ["SUBMIT_BODY"])["grid_unit_id"]
+    yield "needs of a community", lambda: call("GET", f"/api/v1/needs?grid_unit={home}", cookie=staff)
+    yield "needs where an organization works", lambda: call("GET", f"/api/v1/needs?organization={org}", bearer=token)
     for bucket in ("new", "open", "overdue", "closed"):
         yield f"inbox, {bucket}", lambda b=bucket: call("GET", f"/api/v1/requests?organization={org}&bucket={b}", bearer=token)
     yield "inbox, one offering", lambda: call("GET", f"/api/v1/requests?organization={org}&service={os.environ['ORG_SERVICE']}", bearer=token)
@@ -61,7 +63,6 @@ def tour():
                                                         bearer=resident, key=f"explain-{time.time_ns()}"))
     yield "accept it", lambda: call("POST", f"/api/v1/requests/{made['id']}/accept", bearer=os.environ["OFFERING_OWNER_TOKEN"])
     yield "a resident's notifications", lambda: call("GET", "/api/v1/notifications", bearer=resident)
-    yield "needs near a resident", lambda: call("GET", "/api/v1/needs", bearer=resident)
     yield "a service with its rating summary", lambda: call("GET", f"/api/v1/services/{os.environ['ORG_SERVICE']}")
     yield "a service's reviews", lambda: call("GET", f"/api/v1/services/{os.environ['ORG_SERVICE']}/reviews")
     yield "a directory page sorted by rating", lambda: call("GET", "/api/v1/services?lat=30.69&lon=104.10&radius_m=3000&sort=rating")

@@ -9,6 +9,7 @@ use crate::pages::account::{
     me::AccountPage,
     notifications::NotificationsPage,
     offerings::{EditOfferingPage, NewOfferingPage, OfferingsPage},
+    organization_needs::OrganizationNeedsPage,
     organization_new::NewOrganizationPage,
     request_form::RequestFormPage,
     requests::{MyRequestsPage, RequestPage},
@@ -128,6 +129,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/dashboard") view=DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/account/requests/:id") view=RequestPage ssr=SsrMode::Async />
                     <Route path=path!("/account/organizations/:id/requests") view=InboxPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/organizations/:id/needs") view=OrganizationNeedsPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -1,6 +1,7 @@
 //! Needs no offering meets, over the JSON API on both engines: named, seen by the
 //! community without who named it, "me too" counted once per person, answered once by
-//! the community's staff, and counted in the dashboard's demand table.
+//! the community's staff, and counted in the dashboard's demand table; and seen by the
+//! organizations working in the community (a courtyard's self-governance organization).
 
 mod common;
 
@@ -161,4 +162,118 @@ async fn a_need_is_named_supported_answered_and_counted(engine: Engine) {
     );
 }
 
-on_both_engines!(a_need_is_named_supported_answered_and_counted);
+/// The members of an organization working in a community (here its courtyard's
+/// self-governance organization) see the needs named there, and of no other community,
+/// never who named them; nobody else is shown them as the organization's.
+async fn organizations_see_the_needs_of_their_communities(engine: Engine) {
+    let app = spawn(engine).await;
+    let store = &app.db.store;
+    let fixture = fixtures::base(store).await;
+    let named_by = people::person(store, "孙奶奶").await;
+    let elsewhere = people::community(store, "别的社区").await;
+    for (unit, words) in [
+        (fixture.courtyard, "院里的路灯坏了，晚上不敢出门"),
+        (elsewhere, "别处的需求"),
+    ] {
+        let (status, need) = app
+            .send(
+                Method::POST,
+                "/api/v1/needs",
+                Some(&named_by),
+                Some(json!({"grid_unit_id": unit, "description": words})),
+            )
+            .await;
+        assert_eq!(status, 201, "{need}");
+    }
+    let council = fixtures::organization(
+        store,
+        "courtyard-council",
+        "一号院院落自治委员会",
+        "Courtyard Council",
+        fixture.community,
+    )
+    .await;
+    exec(
+        store,
+        "UPDATE organizations SET kind = 'resident-unit' WHERE id = $1",
+        &[council],
+    )
+    .await;
+    let member = people::person(store, "院委会李主任").await;
+    exec(
+        store,
+        "INSERT INTO organization_members (organization_id, person_id, role, added_at) VALUES ($1, $2, 'owner', 0)",
+        &[council, member.id],
+    )
+    .await;
+    let outsider = people::person(store, "路人").await;
+    let path = format!("/api/v1/needs?organization={council}");
+
+    let (status, seen) = app.send(Method::GET, &path, Some(&member), None).await;
+    assert_eq!(status, 200, "{seen}");
+    let texts: Vec<&str> = seen
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["description"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        texts,
+        ["院里的路灯坏了，晚上不敢出门"],
+        "its community's, not another's"
+    );
+    assert!(!seen.to_string().contains("孙奶奶"), "never who named it");
+    assert_eq!(app.send(Method::GET, &path, Some(&outsider), None).await.0, 404);
+    assert_eq!(app.send(Method::GET, &path, None, None).await.0, 401);
+    let (status, both) = app
+        .send(
+            Method::GET,
+            &format!("{path}&grid_unit={}", fixture.courtyard),
+            Some(&member),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, both["error"]["fields"][0]["field"].as_str()),
+        (400, Some("grid_unit"))
+    );
+
+    // The organization's page lists them under the community's name.
+    let page = app
+        .request(
+            Method::GET,
+            &format!("/account/organizations/{council}/needs"),
+            Some(&member),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("院里的路灯坏了") && !html.contains("别处的需求"),
+        "{html}"
+    );
+    assert!(!html.contains("孙奶奶"));
+    let refused = app
+        .request(
+            Method::GET,
+            &format!("/account/organizations/{council}/needs"),
+            Some(&outsider),
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !refused.contains("院里的路灯坏了"),
+        "an outsider is not shown them as the organization's"
+    );
+}
+
+on_both_engines!(
+    a_need_is_named_supported_answered_and_counted,
+    organizations_see_the_needs_of_their_communities
+);

@@ -3,7 +3,9 @@
 //! named it) and add "me too", so demand counts people, not posts; the community's staff
 //! point it to an offering (the residents are sent to its request form: their door and
 //! number are theirs to give) or record it as unmet, which the dashboard's demand table
-//! counts.
+//! counts. The organizations working in a community see its needs too: a courtyard's
+//! self-governance organization (院落自治组织) for 协商共治, and providers for what to
+//! offer next.
 
 use crate::accounts::principal::Principal;
 use crate::accounts::store::Millis;
@@ -77,6 +79,15 @@ pub struct Need {
     pub created_at: Millis,
 }
 
+/// A community's needs, as an organization working there sees them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommunityNeeds {
+    pub community: GridUnitId,
+    pub name_zh: String,
+    pub name_en: String,
+    pub needs: Vec<Need>,
+}
+
 /// A need as typed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -119,6 +130,11 @@ pub trait NeedStore: Send + Sync {
     async fn answer(&self, id: i64, answer: &Answer, by: PersonId, now: Millis) -> Result<bool, StoreError>;
     /// Whether the service is active and shown.
     async fn service_shown(&self, service: ServiceId) -> Result<bool, StoreError>;
+    /// The communities an organization works in (its registered ones and its base), by name.
+    async fn communities_of(
+        &self,
+        organization: crate::ids::OrganizationId,
+    ) -> Result<Vec<(GridUnitId, String, String)>, StoreError>;
     /// The grid units of a community, named by their path (where a need may be named).
     async fn places_in(&self, community: GridUnitId) -> Result<Vec<crate::offerings::store::PlaceOption>, StoreError>;
 }
@@ -185,6 +201,29 @@ impl Needs<'_> {
             _ => return Err(AppError::not_found("社区", "community")),
         };
         Ok(self.store.needs(community, who.map(|p| p.person), SHOWN).await?)
+    }
+
+    /// The needs of every community an organization works in, for its members: each
+    /// community with its name and needs (most supported open ones first).
+    pub async fn of_organization(
+        &self,
+        who: &Principal,
+        organization: crate::ids::OrganizationId,
+    ) -> Result<Vec<CommunityNeeds>, AppError> {
+        if who.role_in(organization).is_none() {
+            return Err(AppError::not_found("机构", "organization"));
+        }
+        let mut all = Vec::new();
+        for (community, name_zh, name_en) in self.store.communities_of(organization).await? {
+            let needs = self.store.needs(community, Some(who.person), SHOWN).await?;
+            all.push(CommunityNeeds {
+                community,
+                name_zh,
+                name_en,
+                needs,
+            });
+        }
+        Ok(all)
     }
 
     /// "Me too": once per person.

@@ -90,3 +90,33 @@ pub async fn load_needs(place: Option<i64>) -> Result<NeedsView, FnError> {
         .await,
     )
 }
+
+/// The needs of the communities an organization works in, for its members.
+#[server(prefix = "/api/fn", endpoint = "organization-needs")]
+pub async fn load_organization_needs(organization: i64) -> Result<Vec<crate::domain::needs::CommunityNeeds>, FnError> {
+    use super::context::{principal, with_status};
+    use crate::domain::error::AppError;
+    use crate::domain::ids::OrganizationId;
+    use crate::domain::needs::{NeedStore, Needs};
+    with_status(
+        async {
+            let who = principal().ok_or(AppError::Unauthenticated)?;
+            let organization =
+                OrganizationId::new(organization).ok_or_else(|| AppError::not_found("机构", "organization"))?;
+            let needs_store = use_context::<std::sync::Arc<dyn NeedStore>>().ok_or_else(|| AppError::Internal {
+                reference: "no-need-store".into(),
+            })?;
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as i64)
+                .unwrap_or_default();
+            Ok(Needs {
+                store: needs_store.as_ref(),
+                now,
+            }
+            .of_organization(&who, organization)
+            .await?)
+        }
+        .await,
+    )
+}

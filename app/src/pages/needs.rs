@@ -106,7 +106,7 @@ fn needs_view(lang: Lang, v: NeedsView) -> impl IntoView {
     .into_any()
 }
 
-fn need_card(lang: Lang, n: &Need, place: i64, signed_in: bool, staff: bool) -> impl IntoView {
+pub(crate) fn need_card(lang: Lang, n: &Need, place: i64, signed_in: bool, staff: bool) -> impl IntoView {
     let zh = lang == Lang::Zh;
     let id = n.id;
     let category = if zh {

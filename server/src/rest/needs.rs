@@ -94,20 +94,24 @@ pub async fn name(
 }
 
 /// The needs named in the community of a grid unit, most supported first (never who
-/// named them).
+/// named them); or, for an organization's members, those of every community it works in.
 #[utoipa::path(get, path = "/api/v1/needs", tag = "requests",
-    params(("grid_unit" = i64, Query, minimum = 1, description = "a grid unit in the community")),
-    responses((status = 200, body = Vec<NeedView>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    params(("grid_unit" = Option<i64>, Query, minimum = 1, description = "a grid unit in the community"),
+           ("organization" = Option<i64>, Query, minimum = 1,
+            description = "instead of grid_unit: the communities this organization works in (its members)")),
+    responses((status = 200, body = Vec<NeedView>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
 pub async fn list(
     State(store): State<SqlStore>,
     Extension(caller): Extension<Caller>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Vec<NeedView>>, ApiError> {
-    let mut unit = None;
+    let (mut unit, mut organization) = (None, None);
     for (name, value) in query_pairs(query.as_deref())? {
         match name.as_str() {
             "grid_unit" => unit = Some(GridUnitId::parse("grid_unit", &value)?),
+            "organization" => organization = Some(app::domain::ids::OrganizationId::parse("organization", &value)?),
             "lang" => {}
             _ => {
                 return Err(
@@ -116,9 +120,24 @@ pub async fn list(
             }
         }
     }
-    let unit = unit.ok_or_else(|| FieldError::new("grid_unit", "必填", "is required"))?;
     let lang = request_lang(None, &headers);
-    let list = needs(&store).of_place(caller.principal.as_ref(), unit).await?;
+    let list = match (unit, organization) {
+        (Some(unit), None) => needs(&store).of_place(caller.principal.as_ref(), unit).await?,
+        (None, Some(organization)) => needs(&store)
+            .of_organization(caller.require()?, organization)
+            .await?
+            .into_iter()
+            .flat_map(|c| c.needs)
+            .collect(),
+        _ => {
+            return Err(FieldError::new(
+                "grid_unit",
+                "请给出 grid_unit 或 organization 之一",
+                "give one of grid_unit and organization",
+            )
+            .into())
+        }
+    };
     Ok(Json(list.into_iter().map(|n| view(n, lang)).collect()))
 }
 

@@ -7,7 +7,7 @@ use super::rows::corrupt;
 use super::{failed, Engine, SqlStore};
 use app::domain::accounts::store::Millis;
 use app::domain::grid::GridKind;
-use app::domain::ids::{GridUnitId, PersonId, ServiceId};
+use app::domain::ids::{GridUnitId, OrganizationId, PersonId, ServiceId};
 use app::domain::needs::{Answer, Need, NeedStatus, NeedStore};
 use app::domain::offerings::store::PlaceOption;
 use app::domain::store::StoreError;
@@ -165,6 +165,32 @@ impl NeedStore for SqlStore {
             })
             .collect::<Result<_, sqlx::Error>>()
             .map_err(failed)
+    }
+
+    async fn communities_of(
+        &self,
+        organization: OrganizationId,
+    ) -> Result<Vec<(GridUnitId, String, String)>, StoreError> {
+        sqlx::query(
+            "SELECT g.id, g.name_zh, g.name_en FROM grid_units g WHERE g.kind = 'community' AND g.id IN \
+                (SELECT community_id FROM organization_communities WHERE organization_id = $1 \
+                 UNION SELECT community_id FROM organizations WHERE id = $1) \
+             ORDER BY g.sort_order, g.id",
+        )
+        .bind(organization.get())
+        .fetch_all(self.pool())
+        .await
+        .map_err(failed)?
+        .iter()
+        .map(|r| {
+            Ok((
+                GridUnitId::from_row(r.try_get("id")?),
+                r.try_get("name_zh")?,
+                r.try_get("name_en")?,
+            ))
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(failed)
     }
 
     async fn need(&self, id: i64, viewer: Option<PersonId>) -> Result<Option<Need>, StoreError> {

@@ -87,7 +87,8 @@ fn inbox(lang: Lang, v: RequestListView) -> impl IntoView {
         }
     };
     view! {
-        <p class="lead"><a href=format!("/account/organizations/{org}/offerings")>{name}</a></p>
+        <p class="lead"><a href=format!("/account/organizations/{org}/offerings")>{name}</a>
+            " · " <a href=format!("/account/organizations/{org}/needs")>{say(lang, "居民提出的需求", "Needs residents named")}</a></p>
         <nav aria-label=say(lang, "申请分类", "Request lists")>
             <ul class="tabs">
                 {[Bucket::New, Bucket::Open, Bucket::Overdue, Bucket::Closed, Bucket::All].into_iter().map(tab).collect_view()}

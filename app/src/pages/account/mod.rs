@@ -10,6 +10,7 @@ pub mod me;
 pub mod notifications;
 pub mod offering_fields;
 pub mod offerings;
+pub mod organization_needs;
 pub mod organization_new;
 pub mod request_form;
 pub mod requests;

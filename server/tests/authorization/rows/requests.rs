@@ -306,6 +306,12 @@ pub fn rows() -> Vec<Row> {
         ),
         row(
             Method::POST,
+            "/api/fn/organization-needs",
+            Form(|w| format!("organization={}", w.organization)),
+            [401, 404, 404, 404, 404, 200, 404, 404],
+        ),
+        row(
+            Method::POST,
             "/api/fn/dashboard",
             Form(|_| String::new()),
             [401, 403, 403, 403, 403, 403, 200, 200],
