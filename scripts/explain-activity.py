@@ -12,7 +12,7 @@ writes this issue's tables, with the parameters it was sent with:
   SQLite:     EXPLAIN QUERY PLAN on the same-seed city file.
 Run by scripts/scale-load.sh (BASE, URL, CITY and the sessions of setup.env in the
 environment)."""
-import glob, json, os, re, sqlite3, subprocess, time, urllib.request
+import glob, json, os, re, sqlite3, subprocess, time, urllib.error, urllib.request
 
 base, url, city = os.environ["BASE"], os.environ["URL"], os.environ["CITY"]
 staff = os.environ["COOKIES"].split()[0]
@@ -43,10 +43,10 @@ def call(method, path, body=None, bearer=None, cookie=None, key=None):
 
 
 def tour():
+    home = json.loads(os.environ["SUBMIT_BODY"])["grid_unit_id"]
     yield "community dashboard (a whole year)", lambda: call("GET", "/api/v1/dashboard?from=" + os.environ["YEAR_FROM"], cookie=staff)
     yield "dashboard CSV: demand", lambda: call("GET", "/api/v1/dashboard/csv?table=demand", cookie=staff)
     yield "follow-ups of the community", lambda: call("GET", "/api/v1/follow-ups", cookie=staff)
-    home = json.loads(os.environ["SUBMIT_BODY"])["grid_unit_id"]
     yield "needs of a community", lambda: call("GET", f"/api/v1/needs?grid_unit={home}", cookie=staff)
     yield "needs where an organization works", lambda: call("GET", f"/api/v1/needs?organization={org}", bearer=token)
     for bucket in ("new", "open", "overdue", "closed"):
@@ -54,7 +54,7 @@ def tour():
     yield "inbox, one offering", lambda: call("GET", f"/api/v1/requests?organization={org}&service={os.environ['ORG_SERVICE']}", bearer=token)
     first = call("GET", f"/api/v1/requests?organization={org}", bearer=token)
     one = first["requests"][0]
-    yield "inbox, one place", lambda: call("GET", f"/api/v1/requests?organization={org}&grid_unit={one['grid_unit_id']}", bearer=token)
+    yield "inbox, one place", lambda: call("GET", f"/api/v1/requests?organization={org}&grid_unit={home}", bearer=token)
     yield "inbox, the next page", lambda: call("GET", f"/api/v1/requests?organization={org}&before={first['next_before']}", bearer=token)
     yield "a request with its timeline", lambda: call("GET", f"/api/v1/requests/{one['id']}", bearer=token)
     yield "a resident's requests", lambda: call("GET", "/api/v1/requests", bearer=resident)
@@ -75,7 +75,10 @@ steps = []
 try:
     for name, step in tour():
         offset = os.path.getsize(log)
-        step()
+        try:
+            step()
+        except urllib.error.HTTPError as e:
+            print(f"(tour step '{name}' answered {e.code}: {e.read()[:200]!r})")
         steps.append((name, offset))
 finally:
     psql("ALTER SYSTEM RESET log_min_duration_statement", "SELECT pg_reload_conf()")

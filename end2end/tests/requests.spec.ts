@@ -97,6 +97,19 @@ test('a daughter requests home care for her father, the organization answers it,
   await expect(page.getByText('3 单元 502')).toBeVisible();
   await page.getByRole('button', { name: '接受申请' }).click();
   await expect(page.getByText('已接受，请尽快约定上门时间。')).toBeVisible();
+  // She takes it on herself; the inbox then shows it as hers, and who handles it.
+  await page.getByLabel('由谁负责').selectOption({ label: '刘社工' });
+  await page.getByRole('button', { name: '指派', exact: true }).click();
+  await expect(page.getByText('已指派给 刘社工。')).toBeVisible();
+  await page.goto(`/account/organizations/${organization}/requests?bucket=open&assigned=me`);
+  await expect(page.locator('.request-line', { hasText: offeringName })).toContainText(/负责人：\s*刘社工/);
+  await expect(page.getByLabel('负责人')).toHaveValue('me');
+  await expectAccessible(page, 'the inbox narrowed to mine', info);
+  await page.getByRole('link', { name: '居民提出的需求' }).click();
+  await expect(page).toHaveURL(new RegExp(`/account/organizations/${organization}/needs$`));
+  await expect(page.getByRole('heading', { name: community.name })).toBeVisible();
+  await expectAccessible(page, 'the needs where the organization works', info);
+  await page.goto(requestPath);
   const visit = new Date(Date.now() + 2 * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10) + 'T09:30';
   await page.getByLabel('约定上门时间').fill(visit);
   await page.getByRole('button', { name: '确定时间' }).click();
@@ -171,6 +184,21 @@ test('a daughter requests home care for her father, the organization answers it,
   await expect(staff.locator('#organizations-heading')).toBeVisible();
   await expect(staff.locator('section', { has: staff.locator('#organizations-heading') })).toContainText(`玉林居家照护`);
   await expectAccessible(staff, 'dashboard', info);
+
+  // Words taken as abusive: the community's staff hide them, with a reason (required);
+  // the score still counts, and the service's page says the words were hidden.
+  await staff.goto(requestPath);
+  await openPanel(staff, 'details:has(summary:text("评语不当？隐藏它"))');
+  await staff.getByRole('button', { name: '隐藏评语' }).click();
+  await expect(staff.locator('#hide-reason-error')).toBeVisible();
+  await openPanel(staff, 'details:has(summary:text("评语不当？隐藏它"))');
+  await staff.getByLabel('隐藏的原因').fill('测试：按居民要求隐藏');
+  await staff.getByRole('button', { name: '隐藏评语' }).click();
+  await expect(staff.getByText('评语已隐藏，评分仍然计入')).toBeVisible();
+  await daughter.goto(`/services/${offering}`);
+  await expect(daughter.locator('.rating-average')).toContainText('1 条评价');
+  await expect(daughter.locator('.review-list')).toContainText('评语因不当已被社区隐藏。');
+  await expect(daughter.locator('.review-list')).not.toContainText('约好九点半，十一点才到。');
 
   // Her father sees the same request on his own account, and could reopen it.
   await father.goto(requestPath);

@@ -139,8 +139,8 @@ async fn the_dashboard_says_what_the_rows_say(engine: Engine) {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO requests (service_id, organization_id, category_slug, resident_id, made_by, grid_unit_id, \
                 community_id, address_detail, week_start, contact_phone, status, scheduled_for, submitted_at, answer_due, \
-                completed_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $4, $5, $6, '1', 0, '1', $7, $8, $9, $10, $11, $9) RETURNING id",
+                completed_at, updated_at, answered_at) \
+             VALUES ($1, $2, $3, $4, $4, $5, $6, '1', 0, '1', $7, $8, $9, $10, $11, $9, $12) RETURNING id",
         )
         .bind(service)
         .bind(organization)
@@ -153,6 +153,11 @@ async fn the_dashboard_says_what_the_rows_say(engine: Engine) {
         .bind(submitted_at)
         .bind(answer_due)
         .bind(completed_after.map(|c| submitted_at + c))
+        // As the app keeps it: the first accept or decline.
+        .bind(match status {
+            "declined" => Some(submitted_at + HOUR),
+            _ => accepted_after.map(|a| submitted_at + a),
+        })
         .fetch_one(store.pool())
         .await
         .unwrap();

@@ -126,6 +126,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "needs",
         sql: Sql::Portable(include_str!("../../migrations/0012_needs.sql")),
     },
+    Migration {
+        version: 13,
+        name: "oversight indexes",
+        sql: Sql::Portable(include_str!("../../migrations/0013_oversight_indexes.sql")),
+    },
 ];
 
 /// The SQL for `engine`, with the portable tokens replaced.

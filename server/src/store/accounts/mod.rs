@@ -219,17 +219,28 @@ impl AccountStore for SqlStore {
     }
 
     async fn token_principal(&self, token_hash: &str, now: Millis) -> Result<Option<Principal>, StoreError> {
-        let id: Option<i64> = sqlx::query_scalar(
-            "UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL \
-             AND person_id IN (SELECT id FROM people WHERE deleted_at IS NULL) RETURNING person_id",
+        // Read, and write `last_used_at` at most once a minute (as sessions' `last_seen_at`):
+        // writing it on every call made every token-authenticated request a write, which
+        // serialised them on SQLite and on the token's row (found at city scale).
+        let row = sqlx::query(
+            "SELECT t.person_id, t.last_used_at FROM api_tokens t JOIN people p ON p.id = t.person_id \
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND p.deleted_at IS NULL",
         )
-        .bind(now)
         .bind(token_hash)
         .fetch_optional(self.pool())
         .await
         .map_err(failed)?;
-        let Some(id) = id else { return Ok(None) };
-        let person = PersonId::from_row(id);
+        let Some(row) = row else { return Ok(None) };
+        let person = person(&row, "person_id").map_err(failed)?;
+        let last_used: Option<i64> = row.try_get("last_used_at").map_err(failed)?;
+        if last_used.is_none_or(|at| now - at > LAST_SEEN_GRANULARITY_MS) {
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2")
+                .bind(now)
+                .bind(token_hash)
+                .execute(self.pool())
+                .await
+                .map_err(failed)?;
+        }
         let roles = self.roles(person).await.map_err(failed)?;
         Ok(Some(Principal { person, roles }))
     }
