@@ -27,11 +27,29 @@ fn score(row: &AnyRow) -> Result<u8, sqlx::Error> {
 }
 
 impl SqlStore {
+    async fn median_with(&self, sql: &str, params: Params) -> Result<Option<i64>, sqlx::Error> {
+        self.rows_with(sql, params)
+            .await?
+            .first()
+            .map(|r| r.try_get::<i64, _>("d"))
+            .transpose()
+    }
+
     async fn rows_with(&self, sql: &str, params: Params) -> Result<Vec<AnyRow>, sqlx::Error> {
         sqlx::query_with(sql, params.into_arguments())
             .fetch_all(self.pool())
             .await
     }
+}
+
+/// The lower median of `value` over `from_where` (`table alias WHERE …`), as
+/// `domain::oversight::median` defines it: the ((n + 1) / 2)th smallest, by a window
+/// over the rows (both engines), so only the one value leaves the database.
+fn median_sql(value: &str, from_where: &str) -> String {
+    format!(
+        "SELECT d FROM (SELECT {value} AS d, ROW_NUMBER() OVER (ORDER BY {value}) AS k, COUNT(*) OVER () AS n \
+         FROM {from_where}) ranked WHERE k = (n + 1) / 2"
+    )
 }
 
 /// `community_id IN (…)` and the period, over `alias`, with their parameters.
@@ -144,28 +162,23 @@ impl SqlStore {
         // acceptance: a decline only answers a submitted request, and ends it. So the wait
         // is read from the covering index, not from every request's timeline.
         let mut p = Params::default();
-        let sql = format!(
-            "SELECT r.answered_at - r.submitted_at AS d FROM requests r \
-             WHERE {} AND r.answered_at IS NOT NULL AND r.status <> 'declined'",
-            scope(&mut p, communities, "r", "submitted_at", from, to)
+        let sql = median_sql(
+            "r.answered_at - r.submitted_at",
+            &format!(
+                "requests r WHERE {} AND r.answered_at IS NOT NULL AND r.status <> 'declined'",
+                scope(&mut p, communities, "r", "submitted_at", from, to)
+            ),
         );
-        let to_accept_ms = self
-            .rows_with(&sql, p)
-            .await?
-            .iter()
-            .map(|r| r.try_get::<i64, _>("d"))
-            .collect::<Result<Vec<_>, _>>()?;
+        let median_to_accept_ms = self.median_with(&sql, p).await?;
         let mut p = Params::default();
-        let sql = format!(
-            "SELECT r.completed_at - r.submitted_at AS d FROM requests r WHERE {} AND r.completed_at IS NOT NULL",
-            scope(&mut p, communities, "r", "submitted_at", from, to)
+        let sql = median_sql(
+            "r.completed_at - r.submitted_at",
+            &format!(
+                "requests r WHERE {} AND r.completed_at IS NOT NULL",
+                scope(&mut p, communities, "r", "submitted_at", from, to)
+            ),
         );
-        let to_complete_ms = self
-            .rows_with(&sql, p)
-            .await?
-            .iter()
-            .map(|r| r.try_get::<i64, _>("d"))
-            .collect::<Result<Vec<_>, _>>()?;
+        let median_to_complete_ms = self.median_with(&sql, p).await?;
 
         let mut p = Params::default();
         let sql = format!(
@@ -337,8 +350,8 @@ impl SqlStore {
             communities: names,
             units,
             by_status,
-            to_accept_ms,
-            to_complete_ms,
+            median_to_accept_ms,
+            median_to_complete_ms,
             organization_scores,
             category_scores,
             unit_scores,
