@@ -131,6 +131,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "oversight indexes",
         sql: Sql::Portable(include_str!("../../migrations/0013_oversight_indexes.sql")),
     },
+    Migration {
+        version: 14,
+        name: "inbox recent",
+        sql: Sql::Portable(include_str!("../../migrations/0014_inbox_recent.sql")),
+    },
 ];
 
 /// The SQL for `engine`, with the portable tokens replaced.
