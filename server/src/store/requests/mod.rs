@@ -328,8 +328,11 @@ impl RequestStore for SqlStore {
         if let Some(before) = filter.before {
             conditions.push(format!("r.id < {}", p.int(before.get())));
         }
+        // The page's ids first, then its joins: otherwise PostgreSQL may join every
+        // matching request (2,000 of one busy offering) before keeping the newest twenty.
         let sql = format!(
-            "{prefix}SELECT {LINE_COLUMNS} FROM requests r {LINE_JOINS} WHERE {} ORDER BY r.id DESC LIMIT {}",
+            "{prefix}SELECT {LINE_COLUMNS} FROM (SELECT r.id AS page_id FROM requests r WHERE {} \
+             ORDER BY r.id DESC LIMIT {}) page JOIN requests r ON r.id = page.page_id {LINE_JOINS} ORDER BY r.id DESC",
             conditions.join(" AND "),
             p.int(i64::from(filter.limit))
         );
