@@ -6,7 +6,7 @@
 mod common;
 
 use common::offerings::count;
-use common::people::{self, exec};
+use common::people;
 use common::requests::{for_father, post_with_key, setting};
 use common::{spawn, Engine};
 use reqwest::Method;
@@ -19,13 +19,7 @@ async fn members_assign_a_request_and_the_inbox_narrows_to_whose_it_is(engine: E
     let app = spawn(engine).await;
     let s = setting(&app).await;
     let store = &app.db.store;
-    let colleague = people::person(store, "李社工").await;
-    exec(
-        store,
-        "INSERT INTO organization_members (organization_id, person_id, role, added_at) VALUES ($1, $2, 'member', 0)",
-        &[s.org, colleague.id],
-    )
-    .await;
+    let colleague = people::member(store, s.org, "李社工").await;
     let outsider = people::person(store, "路人").await;
     let (status, made, _) = post_with_key(&app, &s.daughter, "assign-request-0001", &for_father(&s)).await;
     assert_eq!(status, 201, "{made}");

@@ -250,11 +250,8 @@ async fn the_dashboard_says_what_the_rows_say(engine: Engine) {
         .map(|p| (p[0].as_str().unwrap().to_owned(), p[1].as_u64().unwrap()))
         .collect();
     assert_eq!(shown, by_status);
-    // Medians (the lower middle).
-    let median = |mut v: Vec<i64>| {
-        v.sort();
-        v.get(v.len().saturating_sub(1) / 2).copied()
-    };
+    // Medians as the domain defines them (the lower middle), which SQL finds.
+    let median = app::domain::oversight::median;
     let accept = median(submitted.iter().filter_map(|m| m.accepted_after).collect());
     assert_eq!(d["median_to_accept_ms"].as_i64(), accept);
     let complete = median(submitted.iter().filter_map(|m| m.completed_after).collect());

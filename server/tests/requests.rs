@@ -397,13 +397,7 @@ async fn two_staff_accepting_at_once_make_one_acceptance(engine: Engine) {
     let app = spawn(engine).await;
     let s = setting(&app).await;
     let store = &app.db.store;
-    let colleague = people::person(store, "同事").await;
-    exec(
-        store,
-        "INSERT INTO organization_members (organization_id, person_id, role, added_at) VALUES ($1, $2, 'member', 0)",
-        &[s.org, colleague.id],
-    )
-    .await;
+    let colleague = people::member(store, s.org, "同事").await;
     for round in 0..5 {
         let (status, made, _) = post_with_key(
             &app,

@@ -111,13 +111,7 @@ async fn the_organization_replies_once_and_the_resident_is_told(engine: Engine) 
     );
 
     // Two members pressing at once: one reply.
-    let colleague = people::person(&app.db.store, "同事").await;
-    exec(
-        &app.db.store,
-        "INSERT INTO organization_members (organization_id, person_id, role, added_at) VALUES ($1, $2, 'member', 0)",
-        &[s.org, colleague.id],
-    )
-    .await;
+    let colleague = people::member(&app.db.store, s.org, "同事").await;
     let (a, b) = tokio::join!(
         app.send(
             Method::PUT,

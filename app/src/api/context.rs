@@ -54,3 +54,11 @@ pub fn request_cookie(name: &str) -> Option<String> {
     let header = parts.headers.get(http::header::COOKIE)?.to_str().ok()?;
     crate::prefs::cookie_value(header, name).map(str::to_owned)
 }
+
+/// Now, in epoch milliseconds: the clock every server function's use case is given.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}

@@ -55,10 +55,7 @@ pub async fn load_needs(place: Option<i64>) -> Result<NeedsView, FnError> {
             let Some((_, Some(community))) = needs_store.unit_in_community(place).await? else {
                 return Ok(empty);
             };
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_millis() as i64)
-                .unwrap_or_default();
+            let now = super::context::now();
             let needs = Needs {
                 store: needs_store.as_ref(),
                 now,
@@ -106,10 +103,7 @@ pub async fn load_organization_needs(organization: i64) -> Result<Vec<crate::dom
             let needs_store = use_context::<std::sync::Arc<dyn NeedStore>>().ok_or_else(|| AppError::Internal {
                 reference: "no-need-store".into(),
             })?;
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_millis() as i64)
-                .unwrap_or_default();
+            let now = super::context::now();
             Ok(Needs {
                 store: needs_store.as_ref(),
                 now,

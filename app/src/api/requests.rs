@@ -99,12 +99,7 @@ fn signed_in() -> Result<crate::domain::accounts::principal::Principal, FnError>
 }
 
 #[cfg(feature = "ssr")]
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or_default()
-}
+use super::context::now;
 
 /// The form to request `service`; `draft` is the key a refused post left for what was
 /// typed.

@@ -1,6 +1,7 @@
 //! The [`OversightStore`] over SQL: the counts a community dashboard summarises, grouped
-//! in SQL over the indexes on `community_id` (requests, ratings, follow-ups); medians,
-//! shares and the roll-up to level 3 are computed by `domain::oversight`.
+//! in SQL over covering indexes that begin with `community_id` (requests, ratings;
+//! follow-ups by their own), and the two medians by a window in SQL; averages, shares and
+//! the roll-up to level 3 are computed by `domain::oversight`.
 
 use super::params::Params;
 use super::rows::corrupt;

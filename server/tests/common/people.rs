@@ -63,6 +63,18 @@ pub async fn exec(store: &SqlStore, sql: &str, binds: &[i64]) {
 }
 
 /// A community (with its district and subdistrict) for tests that need several.
+/// A new person who is a (plain) member of `organization`.
+pub async fn member(store: &SqlStore, organization: i64, name: &str) -> Person {
+    let member = person(store, name).await;
+    exec(
+        store,
+        "INSERT INTO organization_members (organization_id, person_id, role, added_at) VALUES ($1, $2, 'member', 0)",
+        &[organization, member.id],
+    )
+    .await;
+    member
+}
+
 pub async fn community(store: &SqlStore, name: &str) -> i64 {
     let code = format!("c-{}-{}", name, NEXT.fetch_add(1, Ordering::Relaxed));
     sqlx::query(
