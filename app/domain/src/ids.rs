@@ -102,6 +102,10 @@ entity_id!(
     /// A follow-up (回访) of a low rating.
     FollowUpId
 );
+entity_id!(
+    /// A volunteer activity (探访, 送餐, 义诊, …).
+    ActivityId
+);
 
 #[cfg(test)]
 mod tests {

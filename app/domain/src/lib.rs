@@ -6,6 +6,7 @@
 //! implements; the use cases (`use_cases`) are the only path from any adapter to them.
 
 pub mod accounts;
+pub mod activities;
 pub mod calendar;
 pub mod catalog;
 pub mod directory;

@@ -174,7 +174,7 @@ pub fn long_text(field: &str, value: &str, max: usize) -> Result<String, FieldEr
 }
 
 /// An optional text: absent or blank is `None`, otherwise checked like a required one.
-fn optional(
+pub(crate) fn optional(
     value: Option<&str>,
     check: impl FnOnce(&str) -> Result<String, FieldError>,
 ) -> Result<Option<String>, FieldError> {

@@ -1,0 +1,112 @@
+//! The port the activity use cases need, and the facts that cross it.
+
+use super::input::ActivityDraft;
+use super::search::ActivitySearch;
+use super::signup::{Clash, SignupFacts, SignupStatus};
+use super::{Activity, ActivityHit, Organizer};
+use crate::accounts::store::Millis;
+use crate::geo::Coordinates;
+use crate::ids::{ActivityId, GridUnitId, OrganizationId, PersonId};
+use crate::message::Message;
+use crate::offerings::store::{PlaceFacts, PublisherFacts};
+use crate::store::StoreError;
+use serde::{Deserialize, Serialize};
+
+/// Where a person stands with an activity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Standing {
+    pub status: SignupStatus,
+    /// On the waitlist: how many are ahead, plus one.
+    pub position: Option<u32>,
+}
+
+/// One of a volunteer's sign-ups, for their page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MySignup {
+    pub activity: Activity,
+    pub standing: Standing,
+}
+
+/// A new activity, resolved: the community it lies in, its position and address.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewActivity<'a> {
+    pub draft: &'a ActivityDraft,
+    pub organizer: Organizer,
+    pub community: GridUnitId,
+    pub position: Coordinates,
+    pub address: String,
+    pub by: PersonId,
+    pub now: Millis,
+}
+
+/// The activity as its sign-up rules see it, read with its row locked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LockedActivity {
+    pub facts: SignupFacts,
+    pub organizer: Organizer,
+    pub community: GridUnitId,
+    pub title: Message,
+}
+
+#[async_trait::async_trait]
+pub trait ActivityStore: Send + Sync {
+    /// One transaction for a use case's reads and writes; dropped without commit it
+    /// rolls back. On SQLite it holds the writer lock from the start.
+    async fn begin_activities(&self) -> Result<Box<dyn ActivityUnit>, StoreError>;
+    async fn activity(&self, id: ActivityId) -> Result<Option<Activity>, StoreError>;
+    /// Published activities in the search's window and circle: the total and one page.
+    async fn search_activities(&self, search: &ActivitySearch) -> Result<(u64, Vec<ActivityHit>), StoreError>;
+    async fn standing(&self, activity: ActivityId, person: PersonId) -> Result<Option<Standing>, StoreError>;
+    /// The person's sign-ups that hold a place or a waitlist ticket, soonest first, and
+    /// the cancelled ones of activities still to come.
+    async fn signups_of(&self, person: PersonId) -> Result<Vec<MySignup>, StoreError>;
+    /// A grid unit's representative position (a place chosen as the search's origin).
+    async fn grid_position(&self, unit: GridUnitId) -> Result<Option<Coordinates>, StoreError>;
+}
+
+#[async_trait::async_trait]
+pub trait ActivityUnit: Send {
+    /// The organization's standing, locked against a concurrent suspension until commit.
+    async fn publisher(&mut self, organization: OrganizationId) -> Result<Option<PublisherFacts>, StoreError>;
+    async fn place(&mut self, id: GridUnitId) -> Result<Option<PlaceFacts>, StoreError>;
+    async fn insert_activity(&mut self, new: &NewActivity<'_>) -> Result<ActivityId, StoreError>;
+    /// The activity, its row locked until commit (every sign-up of it queues here).
+    async fn lock_activity(&mut self, id: ActivityId) -> Result<Option<LockedActivity>, StoreError>;
+    /// The person's row locked until commit, so their own sign-ups to two activities at
+    /// once are ordered and the clash check sees the first.
+    async fn lock_person(&mut self, person: PersonId) -> Result<(), StoreError>;
+    async fn signup_status(
+        &mut self,
+        activity: ActivityId,
+        person: PersonId,
+    ) -> Result<Option<SignupStatus>, StoreError>;
+    /// Another activity, overlapping `window`, where the person holds a place or a ticket.
+    async fn clash(
+        &mut self,
+        person: PersonId,
+        window: (Millis, Millis),
+        except: ActivityId,
+    ) -> Result<Option<Clash>, StoreError>;
+    /// Records the sign-up (a new row, or a cancelled one taken up again) and answers where
+    /// the person now stands.
+    async fn put_signup(
+        &mut self,
+        activity: ActivityId,
+        person: PersonId,
+        status: SignupStatus,
+        now: Millis,
+    ) -> Result<Standing, StoreError>;
+    async fn cancel_signup(&mut self, activity: ActivityId, person: PersonId, now: Millis) -> Result<(), StoreError>;
+    /// Gives the freed place to the lowest waitlist ticket; who was promoted.
+    async fn promote_first(&mut self, activity: ActivityId, now: Millis) -> Result<Option<PersonId>, StoreError>;
+    /// Tells these people, in the app and by text for those who asked.
+    async fn notify(
+        &mut self,
+        people: &[PersonId],
+        kind: &str,
+        text: &Message,
+        link: &str,
+        now: Millis,
+    ) -> Result<(), StoreError>;
+    async fn commit(self: Box<Self>) -> Result<(), StoreError>;
+}

@@ -1,0 +1,241 @@
+//! Publishing activities, finding them, signing up and cancelling.
+//!
+//! Who may publish: members of a verified, unsuspended organization, at a place in a
+//! community it serves; or a community's staff, at a place in their community. Who may
+//! sign up: anyone signed in who has opted in to volunteering. Each change is one unit of
+//! work with the activity's row locked, so sign-ups queue on it and the count of
+//! confirmed places is never read stale.
+
+use super::input::{ActivityDraft, ActivityInput};
+use super::search::ActivityParams;
+use super::signup::{self, SignupStatus};
+use super::store::*;
+use super::{Activity, ActivityHit, ActivityStatus, Organizer};
+use crate::accounts::principal::Principal;
+use crate::accounts::store::Millis;
+use crate::calendar::local_time;
+use crate::error::AppError;
+use crate::geo::{haversine_m, Coordinates};
+use crate::ids::{ActivityId, GridUnitId};
+use crate::message::Message;
+use crate::offerings::use_cases::POSITION_SLACK_M;
+use crate::search::Origin;
+use crate::validation::FieldError;
+
+pub struct Activities<'a> {
+    pub store: &'a dyn ActivityStore,
+    pub now: Millis,
+}
+
+fn not_found() -> AppError {
+    AppError::not_found("活动", "activity")
+}
+
+/// The page that says everything about an activity.
+pub fn link(id: ActivityId) -> String {
+    format!("/activities/{id}")
+}
+
+/// Whether this person organizes the activity (and so sees it as a draft, and runs it).
+pub fn organizes(who: &Principal, organizer: Organizer) -> bool {
+    match organizer {
+        Organizer::Organization(o) => who.role_in(o).is_some(),
+        Organizer::Community(c) => who.is_staff_of(c),
+    }
+}
+
+impl Activities<'_> {
+    /// Publishes an activity (or keeps it as a draft).
+    pub async fn publish(&self, who: &Principal, input: &ActivityInput) -> Result<Activity, AppError> {
+        if let Some(raw) = input.organization_id {
+            if crate::ids::OrganizationId::new(raw).is_some_and(|o| who.role_in(o).is_none()) {
+                return Err(AppError::Forbidden);
+            }
+        } else if !who.is_community_staff() {
+            return Err(AppError::Invalid(vec![FieldError::new(
+                "organization_id",
+                "请选择举办活动的机构",
+                "is required: the organization running it",
+            )]));
+        }
+        let draft = input.check(self.now)?;
+        let mut unit = self.store.begin_activities().await?;
+        let communities = match draft.organization {
+            Some(organization) => {
+                let facts = unit
+                    .publisher(organization)
+                    .await?
+                    .ok_or_else(|| AppError::not_found("机构", "organization"))?;
+                if facts.suspended {
+                    return Err(AppError::conflict(
+                        "机构已被社区暂停，暂时不能发布活动",
+                        "the organization is suspended and cannot publish activities",
+                    ));
+                }
+                if !facts.verified {
+                    return Err(AppError::conflict(
+                        "机构还没有通过社区审核，审核通过后才能发布活动",
+                        "the organization is not verified yet; it can publish once community staff verify it",
+                    ));
+                }
+                facts.communities
+            }
+            None => who.roles.communities.clone(),
+        };
+        let (community, position, address) = self.resolve_place(unit.as_mut(), &draft, &communities).await?;
+        let organizer = match draft.organization {
+            Some(o) => Organizer::Organization(o),
+            None => Organizer::Community(community),
+        };
+        let id = unit
+            .insert_activity(&NewActivity {
+                draft: &draft,
+                organizer,
+                community,
+                position,
+                address,
+                by: who.person,
+                now: self.now,
+            })
+            .await?;
+        unit.commit().await?;
+        self.store.activity(id).await?.ok_or_else(not_found)
+    }
+
+    /// The place must be a grid unit in one of `communities`; a given position must lie
+    /// near it. Answers the community, the position and the address.
+    async fn resolve_place(
+        &self,
+        unit: &mut dyn ActivityUnit,
+        draft: &ActivityDraft,
+        communities: &[GridUnitId],
+    ) -> Result<(GridUnitId, Coordinates, String), AppError> {
+        let place = unit.place(draft.place).await?.ok_or_else(|| {
+            AppError::Invalid(vec![FieldError::new("place_id", "没有这个地点", "is not a grid unit")])
+        })?;
+        let community = place.community.filter(|c| communities.contains(c)).ok_or_else(|| {
+            AppError::Invalid(vec![FieldError::with(
+                "place_id",
+                Message::owned(
+                    format!("网格 {} 不在举办方服务的社区内", draft.place),
+                    format!("grid unit {} is not in a community the organizer serves", draft.place),
+                ),
+            )])
+        })?;
+        let position = match draft.position {
+            Some(given) if haversine_m(given, place.position) > POSITION_SLACK_M => {
+                return Err(AppError::Invalid(vec![FieldError::new(
+                    "latitude",
+                    "坐标离所选地点太远（超过 5 公里），请检查",
+                    "the coordinates are more than 5 km from the chosen place",
+                )]))
+            }
+            Some(given) => given,
+            None => place.position,
+        };
+        let address = draft.address.clone().unwrap_or(place.name_zh);
+        Ok((community, position, address))
+    }
+
+    /// An activity as anyone may see it; a draft only by its organizers.
+    pub async fn get(&self, who: Option<&Principal>, id: ActivityId) -> Result<Activity, AppError> {
+        let activity = self.store.activity(id).await?.ok_or_else(not_found)?;
+        if activity.status == ActivityStatus::Draft && !who.is_some_and(|p| organizes(p, activity.organizer)) {
+            return Err(not_found());
+        }
+        Ok(activity)
+    }
+
+    /// Upcoming published activities near a place or position, or anywhere.
+    pub async fn search(&self, params: &ActivityParams) -> Result<(u64, Vec<ActivityHit>), AppError> {
+        let near = match params.origin {
+            None => None,
+            Some(Origin::Position(c)) => Some(c),
+            Some(Origin::Place(unit)) => Some(
+                self.store
+                    .grid_position(unit)
+                    .await?
+                    .ok_or_else(|| AppError::not_found("地点", "place"))?,
+            ),
+        };
+        Ok(self.store.search_activities(&params.resolve(near, self.now)).await?)
+    }
+
+    /// Where the caller stands with an activity.
+    pub async fn standing(&self, who: &Principal, id: ActivityId) -> Result<Option<Standing>, AppError> {
+        Ok(self.store.standing(id, who.person).await?)
+    }
+
+    /// The caller's sign-ups.
+    pub async fn mine(&self, who: &Principal) -> Result<Vec<MySignup>, AppError> {
+        Ok(self.store.signups_of(who.person).await?)
+    }
+
+    /// Signs the caller up: a place while there is one, else the waitlist.
+    pub async fn sign_up(&self, who: &Principal, id: ActivityId) -> Result<Standing, AppError> {
+        if !who.roles.volunteer {
+            return Err(AppError::conflict(
+                "请先在「我的账户」里登记成为志愿者，再报名活动",
+                "opt in to volunteering on your account page first, then sign up",
+            ));
+        }
+        let mut unit = self.store.begin_activities().await?;
+        unit.lock_person(who.person).await?;
+        let activity = unit.lock_activity(id).await?.ok_or_else(not_found)?;
+        if activity.facts.status == ActivityStatus::Draft && !organizes(who, activity.organizer) {
+            return Err(not_found());
+        }
+        let mine = unit.signup_status(id, who.person).await?;
+        let window = (activity.facts.starts_at, activity.facts.ends_at);
+        let clash = unit.clash(who.person, window, id).await?;
+        let status = signup::sign_up(&activity.facts, mine, clash.as_ref(), self.now)?;
+        let standing = unit.put_signup(id, who.person, status, self.now).await?;
+        unit.commit().await?;
+        Ok(standing)
+    }
+
+    /// Cancels the caller's sign-up; a freed place goes to the first on the waitlist,
+    /// who is told.
+    pub async fn cancel(&self, who: &Principal, id: ActivityId) -> Result<(), AppError> {
+        let mut unit = self.store.begin_activities().await?;
+        let activity = unit.lock_activity(id).await?.ok_or_else(not_found)?;
+        let mine = unit.signup_status(id, who.person).await?;
+        if mine.is_none() && activity.facts.status == ActivityStatus::Draft {
+            return Err(not_found());
+        }
+        let cancellation = signup::cancel(&activity.facts, mine, self.now)?;
+        unit.cancel_signup(id, who.person, self.now).await?;
+        if cancellation.promote {
+            if let Some(promoted) = unit.promote_first(id, self.now).await? {
+                let at = local_time(activity.facts.starts_at);
+                let text = Message::owned(
+                    format!(
+                        "有人取消了报名，您已从候补转为正式参加「{}」（{at}）。",
+                        activity.title.zh
+                    ),
+                    format!(
+                        "A place came free: you now have a place in “{}” ({at}).",
+                        activity.title.en
+                    ),
+                );
+                unit.notify(&[promoted], "activity-promoted", &text, &link(id), self.now)
+                    .await?;
+            }
+        }
+        unit.commit().await?;
+        Ok(())
+    }
+}
+
+/// The answer to a sign-up as the API gives it.
+pub fn standing_words(standing: &Standing) -> Message {
+    match (standing.status, standing.position) {
+        (SignupStatus::Confirmed, _) => Message::fixed("您已报名成功", "you have a place"),
+        (SignupStatus::Waitlisted, Some(n)) => Message::owned(
+            format!("名额已满，您在候补名单第 {n} 位；有人取消时会按顺序递补并通知您"),
+            format!("it is full: you are number {n} on the waitlist, and will be told if a place comes free"),
+        ),
+        (SignupStatus::Waitlisted, None) => Message::fixed("您在候补名单上", "you are on the waitlist"),
+        (SignupStatus::Cancelled, _) => Message::fixed("您已取消报名", "you cancelled your sign-up"),
+    }
+}
