@@ -4,6 +4,7 @@
 
 pub mod app_shell;
 pub mod auth;
+pub mod calendar_file;
 pub mod cli;
 pub mod config;
 pub mod demo;

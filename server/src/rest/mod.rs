@@ -7,6 +7,7 @@
 //!   from these handlers' annotations.
 
 pub(crate) mod accounts;
+pub(crate) mod activities;
 mod body;
 pub(crate) mod dashboard;
 pub mod error;
@@ -99,6 +100,13 @@ pub fn routes() -> Router<SqlStore> {
         .route("/needs/{id}/support", post(needs::support))
         .route("/needs/{id}/point", post(needs::point))
         .route("/needs/{id}/unmet", post(needs::unmet))
+        .route("/activities", get(activities::list).post(activities::create))
+        .route("/activities/{id}", get(activities::get))
+        .route(
+            "/activities/{id}/signup",
+            post(activities::sign_up).delete(activities::cancel),
+        )
+        .route("/me/activities", get(activities::mine))
         .route("/notifications", get(notifications::list))
         .route("/notifications/read", post(notifications::read))
         .route("/me/notifications", put(notifications::set_sms))

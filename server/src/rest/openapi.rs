@@ -5,7 +5,8 @@ use super::error::{ErrorBody, ErrorDetail, FieldDetail};
 use super::params::{CategoryParam, CostParam, GroupParam, SortParam};
 use super::schema::Lang;
 use super::{
-    accounts, dashboard, follow_ups, needs, notifications, offerings, organizations, requests, reviews, services,
+    accounts, activities, dashboard, follow_ups, needs, notifications, offerings, organizations, requests, reviews,
+    services,
 };
 use axum::Json;
 use utoipa::OpenApi;
@@ -31,7 +32,8 @@ use utoipa::OpenApi;
         requests::complete, requests::cancel, requests::reopen, requests::assign, requests::put_rating, reviews::list, reviews::reply,
         reviews::hide_comment, follow_ups::list, follow_ups::close,
         dashboard::figures, dashboard::csv, notifications::list, notifications::read, notifications::set_sms,
-        needs::name, needs::list, needs::support, needs::point, needs::unmet
+        needs::name, needs::list, needs::support, needs::point, needs::unmet,
+        activities::list, activities::create, activities::get, activities::sign_up, activities::cancel, activities::mine
     ),
     // Parameter schemas are not collected from the paths automatically: list them here.
     components(schemas(ErrorBody, ErrorDetail, FieldDetail, GroupParam, CostParam, SortParam, CategoryParam, Lang)),
@@ -41,6 +43,7 @@ use utoipa::OpenApi;
         (name = "organizations", description = "Organizations' registration, members and oversight by community staff"),
         (name = "offerings", description = "Organizations publish, edit, pause and retire their service offerings"),
         (name = "requests", description = "Residents request services and rate them; organizations answer them"),
+        (name = "activities", description = "Volunteer activities: publish, find near home, sign up, the waitlist, calendar files"),
         (name = "meta", description = "About this server")
     ),
     modifiers(&Security)

@@ -136,6 +136,14 @@ const MIGRATIONS: &[Migration] = &[
         name: "inbox recent",
         sql: Sql::Portable(include_str!("../../migrations/0014_inbox_recent.sql")),
     },
+    Migration {
+        version: 15,
+        name: "activities",
+        sql: Sql::PerEngine {
+            sqlite: include_str!("../../migrations/0015_activities.sqlite.sql"),
+            postgres: include_str!("../../migrations/0015_activities.postgres.sql"),
+        },
+    },
 ];
 
 /// The SQL for `engine`, with the portable tokens replaced.

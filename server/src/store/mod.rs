@@ -7,6 +7,7 @@
 //! - Errors are logged here with a reference; callers get [`StoreError`] without causes.
 
 pub mod accounts;
+mod activities;
 mod coalesced_read;
 mod directory;
 mod directory_cache;

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod activities;
 pub mod city;
 pub mod fixtures;
 pub mod offerings;

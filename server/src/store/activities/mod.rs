@@ -1,0 +1,295 @@
+//! The [`ActivityStore`] over SQL: `activities` and `activity_signups` (migration 0015).
+//! Reads here; the unit of work (publishing, signing up, cancelling) in `unit.rs`.
+//!
+//! The search walks upcoming published activities in the circle's bounding box (the
+//! partial index on `starts_at`), measures each by the domain's [`LocalPlane`] in Rust
+//! and reads whole rows only for the page it answers.
+
+mod unit;
+
+use super::rows::corrupt;
+use super::{failed, SqlStore};
+use app::domain::activities::search::{ActivityOrder, ActivitySearch};
+use app::domain::activities::signup::SignupStatus;
+use app::domain::activities::store::{ActivityStore, ActivityUnit, MySignup, Standing};
+use app::domain::activities::{Activity, ActivityHit, ActivityKind, ActivityStatus, Organizer, Skill};
+use app::domain::geo::{rounded_metres, Coordinates, LocalPlane};
+use app::domain::ids::{ActivityId, GridUnitId, OrganizationId, PersonId};
+use app::domain::message::Message;
+use app::domain::store::StoreError;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+/// Every column an [`Activity`] is read from (`a`: the activity, `o` its organization,
+/// `cu` its community, `g` its place).
+pub(super) const COLUMNS: &str = "a.id, a.organization_id, o.name_zh AS org_zh, o.name_en AS org_en, \
+     a.community_id, cu.name_zh AS community_zh, cu.name_en AS community_en, a.grid_unit_id, \
+     g.name_zh AS unit_zh, g.name_en AS unit_en, a.address, a.latitude, a.longitude, a.kind, a.title_zh, \
+     a.title_en, a.description_zh, a.description_en, a.starts_at, a.ends_at, a.signup_deadline, a.places, \
+     a.confirmed, a.waitlisted, a.skills, a.min_age, a.status, a.cancel_reason, a.revision, a.updated_at";
+
+pub(super) const JOINS: &str = "activities a JOIN grid_units cu ON cu.id = a.community_id \
+     JOIN grid_units g ON g.id = a.grid_unit_id LEFT JOIN organizations o ON o.id = a.organization_id";
+
+/// [`JOINS`] from a sign-up `s`.
+const SIGNUP_JOINS: &str = "activity_signups s JOIN activities a ON a.id = s.activity_id \
+     JOIN grid_units cu ON cu.id = a.community_id JOIN grid_units g ON g.id = a.grid_unit_id \
+     LEFT JOIN organizations o ON o.id = a.organization_id";
+
+/// Activities volunteers may see: of a verified, unsuspended organization, or of a community.
+const SHOWN: &str = "(a.organization_id IS NULL OR a.organization_id IN \
+     (SELECT id FROM organizations WHERE verified = 1 AND suspended = 0))";
+
+fn place(community: String, unit: String) -> String {
+    if community == unit {
+        unit
+    } else {
+        format!("{community} · {unit}")
+    }
+}
+
+fn count(row: &AnyRow, column: &str) -> Result<u32, sqlx::Error> {
+    Ok(row.try_get::<i64, _>(column)?.clamp(0, i64::from(u32::MAX)) as u32)
+}
+
+pub(super) fn activity(row: &AnyRow) -> Result<Activity, sqlx::Error> {
+    let organization: Option<i64> = row.try_get("organization_id")?;
+    let community = GridUnitId::from_row(row.try_get("community_id")?);
+    let (community_zh, community_en): (String, String) = (row.try_get("community_zh")?, row.try_get("community_en")?);
+    let (organizer, organizer_name) = match organization {
+        Some(o) => (
+            Organizer::Organization(OrganizationId::from_row(o)),
+            Message::owned(row.try_get::<String, _>("org_zh")?, row.try_get::<String, _>("org_en")?),
+        ),
+        None => (
+            Organizer::Community(community),
+            Message::owned(
+                format!("{community_zh}居委会"),
+                format!("{community_en} residents' committee"),
+            ),
+        ),
+    };
+    let kind: String = row.try_get("kind")?;
+    let status: String = row.try_get("status")?;
+    let title_zh: String = row.try_get("title_zh")?;
+    let title_en: Option<String> = row.try_get("title_en")?;
+    let description_zh: String = row.try_get("description_zh")?;
+    let description_en: Option<String> = row.try_get("description_en")?;
+    let position = Coordinates::new(row.try_get("latitude")?, row.try_get("longitude")?)
+        .map_err(|_| corrupt("latitude", "out of range"))?;
+    Ok(Activity {
+        id: ActivityId::from_row(row.try_get("id")?),
+        organizer,
+        organizer_name,
+        community,
+        place: GridUnitId::from_row(row.try_get("grid_unit_id")?),
+        place_name: Message::owned(
+            place(community_zh.clone(), row.try_get("unit_zh")?),
+            place(community_en.clone(), row.try_get("unit_en")?),
+        ),
+        address: row.try_get("address")?,
+        position,
+        kind: ActivityKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?,
+        title: Message::owned(title_zh.clone(), title_en.unwrap_or(title_zh)),
+        description: Message::owned(description_zh.clone(), description_en.unwrap_or(description_zh)),
+        starts_at: row.try_get("starts_at")?,
+        ends_at: row.try_get("ends_at")?,
+        signup_deadline: row.try_get("signup_deadline")?,
+        places: count(row, "places")?,
+        confirmed: count(row, "confirmed")?,
+        waitlisted: count(row, "waitlisted")?,
+        skills: Skill::split(&row.try_get::<String, _>("skills")?),
+        min_age: row.try_get::<Option<i64>, _>("min_age")?.map(|a| a.clamp(0, 255) as u8),
+        status: ActivityStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
+        cancel_reason: row.try_get("cancel_reason")?,
+        revision: row.try_get("revision")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+fn standing(status: &str, position: Option<i64>) -> Result<Standing, sqlx::Error> {
+    let status = SignupStatus::parse(status).ok_or_else(|| corrupt("status", status))?;
+    Ok(Standing {
+        status,
+        position: if status == SignupStatus::Waitlisted {
+            position.map(|p| p.clamp(0, i64::from(u32::MAX)) as u32)
+        } else {
+            None
+        },
+    })
+}
+
+/// A waitlisted sign-up's place in line: the waitlisted tickets at or before its own.
+pub(super) const POSITION: &str = "(SELECT COUNT(*) FROM activity_signups w WHERE w.activity_id = s.activity_id \
+     AND w.status = 'waitlisted' AND w.ticket <= s.ticket)";
+
+impl SqlStore {
+    async fn activities_by_id(&self, ids: &[i64]) -> Result<Vec<Activity>, sqlx::Error> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM {JOINS} WHERE a.id IN ({list})"))
+            .fetch_all(self.pool())
+            .await?;
+        let mut found = rows.iter().map(activity).collect::<Result<Vec<_>, _>>()?;
+        found.sort_by_key(|a| ids.iter().position(|id| *id == a.id.get()));
+        Ok(found)
+    }
+}
+
+#[async_trait::async_trait]
+impl ActivityStore for SqlStore {
+    async fn begin_activities(&self) -> Result<Box<dyn ActivityUnit>, StoreError> {
+        Ok(Box::new(self.unit().await?))
+    }
+
+    async fn activity(&self, id: ActivityId) -> Result<Option<Activity>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM {JOINS} WHERE a.id = $1"))
+            .bind(id.get())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(failed)?;
+        row.as_ref().map(activity).transpose().map_err(failed)
+    }
+
+    async fn search_activities(&self, search: &ActivitySearch) -> Result<(u64, Vec<ActivityHit>), StoreError> {
+        let mut sql = format!(
+            "SELECT a.id, a.latitude, a.longitude, a.starts_at FROM activities a \
+             WHERE a.status = 'published' AND a.starts_at >= $1 AND {SHOWN}"
+        );
+        let mut n = 1;
+        let mut next = |sql: &mut String, clause: &str| {
+            n += 1;
+            sql.push_str(&clause.replace('?', &format!("${n}")));
+        };
+        if search.starts_before.is_some() {
+            next(&mut sql, " AND a.starts_at < ?");
+        }
+        if search.kind.is_some() {
+            next(&mut sql, " AND a.kind = ?");
+        }
+        if search.skill.is_some() {
+            next(&mut sql, " AND (',' || a.skills || ',') LIKE ?");
+        }
+        let plane = search.near.map(LocalPlane::new);
+        let radius = f64::from(search.radius.get());
+        if plane.is_some() {
+            next(&mut sql, " AND a.latitude BETWEEN ?");
+            next(&mut sql, " AND ?");
+            next(&mut sql, " AND a.longitude BETWEEN ?");
+            next(&mut sql, " AND ?");
+        }
+        let mut query = sqlx::query(&sql).bind(search.starts_from);
+        if let Some(before) = search.starts_before {
+            query = query.bind(before);
+        }
+        if let Some(kind) = search.kind {
+            query = query.bind(kind.slug());
+        }
+        if let Some(skill) = search.skill {
+            query = query.bind(format!("%,{},%", skill.slug()));
+        }
+        if let Some(plane) = &plane {
+            let bb = plane.bounding_box(radius);
+            query = query
+                .bind(bb.min_lat)
+                .bind(bb.max_lat)
+                .bind(bb.min_lon)
+                .bind(bb.max_lon);
+        }
+        let rows = query.fetch_all(self.pool()).await.map_err(failed)?;
+        let mut candidates = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let (id, lat, lon, starts_at): (i64, f64, f64, i64) = (
+                row.try_get("id").map_err(failed)?,
+                row.try_get("latitude").map_err(failed)?,
+                row.try_get("longitude").map_err(failed)?,
+                row.try_get("starts_at").map_err(failed)?,
+            );
+            let d2 = plane.as_ref().map(|p| p.squared_distance_m2(lat, lon));
+            if d2.is_some_and(|d2| d2 > radius * radius) {
+                continue;
+            }
+            candidates.push((id, d2, starts_at));
+        }
+        match search.order {
+            ActivityOrder::Soonest => candidates.sort_by(|a, b| {
+                (a.2, a.1.unwrap_or(0.0), a.0)
+                    .partial_cmp(&(b.2, b.1.unwrap_or(0.0), b.0))
+                    .expect("distances are finite")
+            }),
+            ActivityOrder::Nearest => candidates.sort_by(|a, b| {
+                (a.1.unwrap_or(0.0), a.2, a.0)
+                    .partial_cmp(&(b.1.unwrap_or(0.0), b.2, b.0))
+                    .expect("distances are finite")
+            }),
+        }
+        let total = candidates.len() as u64;
+        let page: Vec<_> = candidates
+            .into_iter()
+            .skip(search.paging.offset() as usize)
+            .take(search.paging.limit() as usize)
+            .collect();
+        let ids: Vec<i64> = page.iter().map(|c| c.0).collect();
+        let activities = self.activities_by_id(&ids).await.map_err(failed)?;
+        let hits = activities
+            .into_iter()
+            .zip(page)
+            .map(|(activity, (_, d2, _))| ActivityHit {
+                activity,
+                distance_m: d2.map(|d2| rounded_metres(d2.sqrt())),
+            })
+            .collect();
+        Ok((total, hits))
+    }
+
+    async fn standing(&self, activity: ActivityId, person: PersonId) -> Result<Option<Standing>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT s.status, {POSITION} AS position FROM activity_signups s WHERE s.activity_id = $1 AND s.person_id = $2"
+        ))
+        .bind(activity.get())
+        .bind(person.get())
+        .fetch_optional(self.pool())
+        .await
+        .map_err(failed)?;
+        row.map(|r| standing(&r.try_get::<String, _>("status")?, r.try_get("position")?))
+            .transpose()
+            .map_err(failed)
+    }
+
+    async fn signups_of(&self, person: PersonId) -> Result<Vec<MySignup>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS}, s.status AS signup_status, {POSITION} AS position \
+             FROM {SIGNUP_JOINS} \
+             WHERE s.person_id = $1 ORDER BY a.starts_at DESC, a.id DESC LIMIT 500"
+        ))
+        .bind(person.get())
+        .fetch_all(self.pool())
+        .await
+        .map_err(failed)?;
+        rows.iter()
+            .map(|r| {
+                Ok(MySignup {
+                    activity: activity(r)?,
+                    standing: standing(&r.try_get::<String, _>("signup_status")?, r.try_get("position")?)?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(failed)
+    }
+
+    async fn grid_position(&self, unit: GridUnitId) -> Result<Option<Coordinates>, StoreError> {
+        let row = sqlx::query("SELECT latitude, longitude FROM grid_units WHERE id = $1")
+            .bind(unit.get())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(failed)?;
+        row.map(|r| {
+            Coordinates::new(r.try_get("latitude")?, r.try_get("longitude")?)
+                .map_err(|_| corrupt("latitude", "out of range"))
+        })
+        .transpose()
+        .map_err(failed)
+    }
+}

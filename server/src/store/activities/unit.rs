@@ -1,0 +1,311 @@
+//! [`ActivityUnit`] over one SQL transaction. Sign-ups of one activity queue on its row:
+//! `FOR UPDATE` on PostgreSQL, the writer lock the unit takes at its start on SQLite. The
+//! confirmed and waitlisted counts are the triggers' (migration 0015), and the CHECK on
+//! them refuses any write that would overbook.
+
+use super::POSITION;
+use crate::store::accounts::SqlUnit;
+use crate::store::{failed, Engine};
+use app::domain::accounts::store::Millis;
+use app::domain::activities::signup::{Clash, SignupFacts, SignupStatus};
+use app::domain::activities::store::{ActivityUnit, LockedActivity, NewActivity, Standing};
+use app::domain::activities::{ActivityStatus, Organizer, Skill};
+use app::domain::ids::{ActivityId, GridUnitId, OrganizationId, PersonId};
+use app::domain::message::Message;
+use app::domain::offerings::store::{OfferingUnit, PlaceFacts, PublisherFacts};
+use app::domain::store::StoreError;
+use sqlx::Row;
+
+impl SqlUnit {
+    /// ` FOR UPDATE` on PostgreSQL; SQLite's unit holds the writer lock already.
+    fn for_update(&self) -> &'static str {
+        match self.engine {
+            Engine::Postgres => " FOR UPDATE",
+            Engine::Sqlite => "",
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl ActivityUnit for SqlUnit {
+    async fn publisher(&mut self, organization: OrganizationId) -> Result<Option<PublisherFacts>, StoreError> {
+        OfferingUnit::publisher(self, organization).await
+    }
+
+    async fn place(&mut self, id: GridUnitId) -> Result<Option<PlaceFacts>, StoreError> {
+        OfferingUnit::place(self, id).await
+    }
+
+    async fn insert_activity(&mut self, new: &NewActivity<'_>) -> Result<ActivityId, StoreError> {
+        let d = new.draft;
+        let organization = match new.organizer {
+            Organizer::Organization(o) => Some(o.get()),
+            Organizer::Community(_) => None,
+        };
+        let status = if d.publish {
+            ActivityStatus::Published
+        } else {
+            ActivityStatus::Draft
+        };
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO activities (organization_id, community_id, grid_unit_id, kind, title_zh, title_en, \
+                description_zh, description_en, address, latitude, longitude, starts_at, ends_at, signup_deadline, \
+                places, skills, min_age, status, created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20) \
+             RETURNING id",
+        )
+        .bind(organization)
+        .bind(new.community.get())
+        .bind(d.place.get())
+        .bind(d.kind.slug())
+        .bind(&d.title_zh)
+        .bind(d.title_en.as_deref())
+        .bind(&d.description_zh)
+        .bind(d.description_en.as_deref())
+        .bind(&new.address)
+        .bind(new.position.latitude())
+        .bind(new.position.longitude())
+        .bind(d.starts_at)
+        .bind(d.ends_at)
+        .bind(d.signup_deadline)
+        .bind(i64::from(d.places))
+        .bind(Skill::join(&d.skills))
+        .bind(d.min_age.map(i64::from))
+        .bind(status.slug())
+        .bind(new.by.get())
+        .bind(new.now)
+        .fetch_one(&mut *self.tx)
+        .await
+        .map_err(failed)?;
+        Ok(ActivityId::from_row(id))
+    }
+
+    async fn lock_activity(&mut self, id: ActivityId) -> Result<Option<LockedActivity>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT status, starts_at, ends_at, signup_deadline, places, confirmed, organization_id, community_id, \
+                title_zh, title_en FROM activities WHERE id = $1{}",
+            self.for_update()
+        ))
+        .bind(id.get())
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(failed)?;
+        let read = |r: &sqlx::any::AnyRow| -> Result<LockedActivity, sqlx::Error> {
+            let status: String = r.try_get("status")?;
+            let community = GridUnitId::from_row(r.try_get("community_id")?);
+            let title_zh: String = r.try_get("title_zh")?;
+            let title_en: Option<String> = r.try_get("title_en")?;
+            Ok(LockedActivity {
+                facts: SignupFacts {
+                    status: ActivityStatus::parse(&status)
+                        .ok_or_else(|| crate::store::rows::corrupt("status", &status))?,
+                    starts_at: r.try_get("starts_at")?,
+                    ends_at: r.try_get("ends_at")?,
+                    signup_deadline: r.try_get("signup_deadline")?,
+                    places: r.try_get::<i64, _>("places")?.clamp(0, i64::from(u32::MAX)) as u32,
+                    confirmed: r.try_get::<i64, _>("confirmed")?.clamp(0, i64::from(u32::MAX)) as u32,
+                },
+                organizer: match r.try_get::<Option<i64>, _>("organization_id")? {
+                    Some(o) => Organizer::Organization(OrganizationId::from_row(o)),
+                    None => Organizer::Community(community),
+                },
+                community,
+                title: Message::owned(title_zh.clone(), title_en.unwrap_or(title_zh)),
+            })
+        };
+        row.as_ref().map(read).transpose().map_err(failed)
+    }
+
+    async fn lock_person(&mut self, person: PersonId) -> Result<(), StoreError> {
+        if self.engine == Engine::Postgres {
+            sqlx::query("SELECT id FROM people WHERE id = $1 FOR UPDATE")
+                .bind(person.get())
+                .fetch_optional(&mut *self.tx)
+                .await
+                .map_err(failed)?;
+        }
+        Ok(())
+    }
+
+    async fn signup_status(
+        &mut self,
+        activity: ActivityId,
+        person: PersonId,
+    ) -> Result<Option<SignupStatus>, StoreError> {
+        let status: Option<String> =
+            sqlx::query_scalar("SELECT status FROM activity_signups WHERE activity_id = $1 AND person_id = $2")
+                .bind(activity.get())
+                .bind(person.get())
+                .fetch_optional(&mut *self.tx)
+                .await
+                .map_err(failed)?;
+        status
+            .map(|s| SignupStatus::parse(&s).ok_or_else(|| failed(crate::store::rows::corrupt("status", &s))))
+            .transpose()
+    }
+
+    async fn clash(
+        &mut self,
+        person: PersonId,
+        window: (Millis, Millis),
+        except: ActivityId,
+    ) -> Result<Option<Clash>, StoreError> {
+        let row = sqlx::query(
+            "SELECT a.title_zh, a.title_en, a.starts_at FROM activity_signups s JOIN activities a ON a.id = s.activity_id \
+             WHERE s.person_id = $1 AND s.status IN ('confirmed', 'waitlisted') AND a.status = 'published' \
+                AND a.id <> $2 AND a.starts_at < $4 AND a.ends_at > $3 \
+             ORDER BY a.starts_at LIMIT 1",
+        )
+        .bind(person.get())
+        .bind(except.get())
+        .bind(window.0)
+        .bind(window.1)
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(failed)?;
+        row.map(|r| {
+            let zh: String = r.try_get("title_zh")?;
+            let en: Option<String> = r.try_get("title_en")?;
+            Ok(Clash {
+                title: Message::owned(zh.clone(), en.unwrap_or(zh)),
+                starts_at: r.try_get("starts_at")?,
+            })
+        })
+        .transpose()
+        .map_err(failed)
+    }
+
+    async fn put_signup(
+        &mut self,
+        activity: ActivityId,
+        person: PersonId,
+        status: SignupStatus,
+        now: Millis,
+    ) -> Result<Standing, StoreError> {
+        let ticket: Option<i64> = if status == SignupStatus::Waitlisted {
+            Some(
+                sqlx::query_scalar("UPDATE activities SET tickets = tickets + 1 WHERE id = $1 RETURNING tickets")
+                    .bind(activity.get())
+                    .fetch_one(&mut *self.tx)
+                    .await
+                    .map_err(failed)?,
+            )
+        } else {
+            None
+        };
+        let confirmed_at = (status == SignupStatus::Confirmed).then_some(now);
+        sqlx::query(
+            "INSERT INTO activity_signups (activity_id, person_id, status, ticket, signed_up_at, confirmed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (activity_id, person_id) DO UPDATE SET status = excluded.status, ticket = excluded.ticket, \
+                signed_up_at = excluded.signed_up_at, confirmed_at = excluded.confirmed_at, cancelled_at = NULL",
+        )
+        .bind(activity.get())
+        .bind(person.get())
+        .bind(status.slug())
+        .bind(ticket)
+        .bind(now)
+        .bind(confirmed_at)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(failed)?;
+        let position = match ticket {
+            None => None,
+            Some(_) => {
+                let n: i64 = sqlx::query_scalar(&format!(
+                    "SELECT {POSITION} FROM activity_signups s WHERE s.activity_id = $1 AND s.person_id = $2"
+                ))
+                .bind(activity.get())
+                .bind(person.get())
+                .fetch_one(&mut *self.tx)
+                .await
+                .map_err(failed)?;
+                Some(n.clamp(0, i64::from(u32::MAX)) as u32)
+            }
+        };
+        Ok(Standing { status, position })
+    }
+
+    async fn cancel_signup(&mut self, activity: ActivityId, person: PersonId, now: Millis) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE activity_signups SET status = 'cancelled', ticket = NULL, cancelled_at = $3 \
+             WHERE activity_id = $1 AND person_id = $2 AND status <> 'cancelled'",
+        )
+        .bind(activity.get())
+        .bind(person.get())
+        .bind(now)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(failed)?;
+        Ok(())
+    }
+
+    async fn promote_first(&mut self, activity: ActivityId, now: Millis) -> Result<Option<PersonId>, StoreError> {
+        let first: Option<i64> = sqlx::query_scalar(
+            "SELECT person_id FROM activity_signups WHERE activity_id = $1 AND status = 'waitlisted' \
+             ORDER BY ticket LIMIT 1",
+        )
+        .bind(activity.get())
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(failed)?;
+        let Some(first) = first else { return Ok(None) };
+        sqlx::query(
+            "UPDATE activity_signups SET status = 'confirmed', ticket = NULL, confirmed_at = $3 \
+             WHERE activity_id = $1 AND person_id = $2",
+        )
+        .bind(activity.get())
+        .bind(first)
+        .bind(now)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(failed)?;
+        Ok(Some(PersonId::from_row(first)))
+    }
+
+    async fn notify(
+        &mut self,
+        people: &[PersonId],
+        kind: &str,
+        text: &Message,
+        link: &str,
+        now: Millis,
+    ) -> Result<(), StoreError> {
+        if people.is_empty() {
+            return Ok(());
+        }
+        let list = people
+            .iter()
+            .map(|p| p.get().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        sqlx::query(&format!(
+            "INSERT INTO notifications (person_id, kind, text_zh, text_en, link, created_at) \
+             SELECT id, $1, $2, $3, $4, $5 FROM people WHERE id IN ({list}) AND deleted_at IS NULL"
+        ))
+        .bind(kind)
+        .bind(text.zh.as_ref())
+        .bind(text.en.as_ref())
+        .bind(link)
+        .bind(now)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(failed)?;
+        // A text message too, for those who asked (in the same transaction: never lost).
+        sqlx::query(&format!(
+            "INSERT INTO outbox (channel, recipient, body, created_at) \
+             SELECT CASE WHEN login LIKE '%@%' THEN 'email' ELSE 'sms' END, login, $1, $2 FROM people \
+             WHERE id IN ({list}) AND sms_notifications = 1 AND login IS NOT NULL AND deleted_at IS NULL"
+        ))
+        .bind(format!("【家门口】{}", text.zh))
+        .bind(now)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(failed)?;
+        Ok(())
+    }
+
+    async fn commit(self: Box<Self>) -> Result<(), StoreError> {
+        self.tx.commit().await.map_err(failed)
+    }
+}

@@ -1,0 +1,33 @@
+//! Activities for tests: volunteers, and a valid activity body at the fixture's courtyard.
+
+use super::fixtures::Fixture;
+use super::people::{self, exec, now, Person};
+use app::domain::calendar::rfc3339;
+use doorstep_server::store::SqlStore;
+use serde_json::{json, Value};
+
+pub const HOUR: i64 = 3_600_000;
+
+/// A person who has opted in to volunteering.
+pub async fn volunteer(store: &SqlStore, name: &str) -> Person {
+    let p = people::person(store, name).await;
+    exec(store, "UPDATE people SET volunteer = 1 WHERE id = $1", &[p.id]).await;
+    p
+}
+
+/// An elder visit by `organization` at the courtyard, `days` from now, two and a half hours.
+pub fn visit(fixture: &Fixture, organization: i64, days: i64, places: i64) -> Value {
+    let start = now() + days * 24 * HOUR;
+    json!({
+        "organization_id": organization,
+        "title_zh": "探访独居老人",
+        "title_en": "Visiting older people who live alone",
+        "description_zh": "陪老人聊天，看看家里有什么需要帮忙的。",
+        "kind": "elder-visit",
+        "place_id": fixture.courtyard,
+        "starts_at": rfc3339(start),
+        "ends_at": rfc3339(start + 150 * 60_000),
+        "places": places,
+        "skills": ["companionship"]
+    })
+}
