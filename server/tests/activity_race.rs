@@ -52,7 +52,10 @@ async fn race(apps: &[&TestApp]) {
             Some("confirmed") => confirmed.push(person),
             Some("waitlisted") => {
                 let position = body["position"].as_u64().unwrap();
-                assert!(line.insert(position, person).is_none(), "position {position} given twice");
+                assert!(
+                    line.insert(position, person).is_none(),
+                    "position {position} given twice"
+                );
             }
             other => panic!("unexpected {other:?}"),
         }
@@ -61,7 +64,11 @@ async fn race(apps: &[&TestApp]) {
     let positions: Vec<u64> = line.keys().copied().collect();
     assert_eq!(positions, (1..=(VOLUNTEERS - PLACES) as u64).collect::<Vec<_>>());
     assert_eq!(
-        count(store, "SELECT COUNT(*) FROM activity_signups WHERE status = 'confirmed'").await,
+        count(
+            store,
+            "SELECT COUNT(*) FROM activity_signups WHERE status = 'confirmed'"
+        )
+        .await,
         PLACES as i64
     );
     assert_eq!(count(store, "SELECT confirmed FROM activities").await, PLACES as i64);
@@ -100,7 +107,11 @@ async fn race(apps: &[&TestApp]) {
         assert_eq!(mine[0]["signup"]["position"], new_position as u64 + 1, "{mine}");
     }
     assert_eq!(
-        count(store, "SELECT COUNT(*) FROM notifications WHERE kind = 'activity-promoted'").await,
+        count(
+            store,
+            "SELECT COUNT(*) FROM notifications WHERE kind = 'activity-promoted'"
+        )
+        .await,
         CANCELLING as i64
     );
 }

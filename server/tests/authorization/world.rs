@@ -64,6 +64,10 @@ pub struct World {
     pub rated_request: i64,
     /// An open need the resident named in the community.
     pub need: i64,
+    /// A published activity of `organization` next week, nobody signed up; and another
+    /// where the volunteer holds a place.
+    pub activity: i64,
+    pub joined_activity: i64,
 }
 
 /// The code the pending link's member received.
@@ -120,6 +124,8 @@ impl World {
             .replace("{follow_up}", &self.follow_up.to_string())
             .replace("{rated}", &self.rated_request.to_string())
             .replace("{need}", &self.need.to_string())
+            .replace("{activity}", &self.activity.to_string())
+            .replace("{joined}", &self.joined_activity.to_string())
     }
 }
 
@@ -240,6 +246,18 @@ pub async fn world(app: &TestApp, service: i64) -> World {
         &[need, resident.id],
     )
     .await;
+    let activity = activity(store, organization, community, &org_staff).await;
+    let joined_activity = activity_next_day(store, organization, community, &org_staff).await;
+    sqlx::query(
+        "INSERT INTO activity_signups (activity_id, person_id, status, signed_up_at, confirmed_at) \
+         VALUES ($1, $2, 'confirmed', $3, $3)",
+    )
+    .bind(joined_activity)
+    .bind(volunteer.id)
+    .bind(now())
+    .execute(store.pool())
+    .await
+    .unwrap();
     World {
         resident,
         family,
@@ -264,7 +282,53 @@ pub async fn world(app: &TestApp, service: i64) -> World {
         follow_up,
         rated_request,
         need,
+        activity,
+        joined_activity,
     }
+}
+
+/// A published activity, a week (plus `days`) from now, written straight into its table.
+async fn activity_at(
+    store: &doorstep_server::store::SqlStore,
+    organization: i64,
+    community: i64,
+    by: &people::Person,
+    days: i64,
+) -> i64 {
+    let start = now() + (7 + days) * 86_400_000;
+    sqlx::query_scalar(
+        "INSERT INTO activities (organization_id, community_id, grid_unit_id, kind, title_zh, description_zh, address, \
+             latitude, longitude, starts_at, ends_at, signup_deadline, places, status, created_by, created_at, updated_at) \
+         VALUES ($1, $2, $2, 'elder-visit', '探访', '陪老人聊天', '社区', 30.64, 104.05, $3, $4, $3, 5, 'published', $5, $6, $6) \
+         RETURNING id",
+    )
+    .bind(organization)
+    .bind(community)
+    .bind(start)
+    .bind(start + 7_200_000)
+    .bind(by.id)
+    .bind(now())
+    .fetch_one(store.pool())
+    .await
+    .unwrap()
+}
+
+async fn activity(
+    store: &doorstep_server::store::SqlStore,
+    organization: i64,
+    community: i64,
+    by: &people::Person,
+) -> i64 {
+    activity_at(store, organization, community, by, 0).await
+}
+
+async fn activity_next_day(
+    store: &doorstep_server::store::SqlStore,
+    organization: i64,
+    community: i64,
+    by: &people::Person,
+) -> i64 {
+    activity_at(store, organization, community, by, 1).await
 }
 
 /// A request written straight into its table, in `status`, as if it had got there.
