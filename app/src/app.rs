@@ -2,6 +2,7 @@
 
 use crate::components::layout::Layout;
 use crate::pages::account::{
+    activities::{MyActivitiesPage, NewActivityPage},
     dashboard::DashboardPage,
     desk::DeskPage,
     follow_ups::FollowUpsPage,
@@ -17,6 +18,7 @@ use crate::pages::account::{
     sign_up::SignUpPage,
 };
 use crate::pages::{
+    activities::ActivitiesPage, activity::ActivityPage,
     home::HomePage, needs::NeedsPage, not_found::NotFound, organization::OrganizationPage, places::PlacesPage,
     service::ServicePage, settings::SettingsPage,
 };
@@ -113,6 +115,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations/:id") view=OrganizationPage ssr=SsrMode::Async />
                     <Route path=path!("/places") view=PlacesPage ssr=SsrMode::Async />
                     <Route path=path!("/needs") view=NeedsPage ssr=SsrMode::Async />
+                    <Route path=path!("/activities") view=ActivitiesPage ssr=SsrMode::Async />
+                    <Route path=path!("/activities/:id") view=ActivityPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/activities") view=MyActivitiesPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/organizations/:id/activities/new") view=NewActivityPage ssr=SsrMode::Async />
                     <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/sign-up") view=SignUpPage ssr=SsrMode::Async />
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />

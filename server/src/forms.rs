@@ -86,6 +86,9 @@ fn table() -> Vec<(&'static str, MethodRouter<SqlStore>)> {
         ("/staff/needs/{id}/point", post(needs::point)),
         ("/staff/needs/{id}/unmet", post(needs::unmet)),
         ("/account/notifications/sms", post(requests::notifications_by_sms)),
+        ("/account/activities/{id}/signup", post(activities::sign_up)),
+        ("/account/activities/{id}/cancel", post(activities::cancel)),
+        ("/account/organizations/{id}/activities", post(activities::publish)),
     ]
 }
 
@@ -291,6 +294,7 @@ macro_rules! signed_in_or_return {
     };
 }
 
+mod activities;
 mod needs;
 mod offerings;
 mod requests;

@@ -11,6 +11,7 @@ use crate::rest;
 use crate::store::SqlStore;
 use app::app::{shell, App};
 use app::domain::accounts::store::AccountStore;
+use app::domain::activities::store::ActivityStore;
 use app::domain::needs::NeedStore;
 use app::domain::notifications::NotificationStore;
 use app::domain::offerings::store::OfferingStore;
@@ -85,6 +86,7 @@ pub fn build_with(
             provide_context::<Arc<dyn OversightStore>>(Arc::new(sql.clone()));
             provide_context::<Arc<dyn NotificationStore>>(Arc::new(sql.clone()));
             provide_context::<Arc<dyn NeedStore>>(Arc::new(sql.clone()));
+            provide_context::<Arc<dyn ActivityStore>>(Arc::new(sql.clone()));
             if let Some(caller) =
                 use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<Caller>().cloned())
             {

@@ -5,53 +5,9 @@
 mod common;
 
 use common::offerings::{count, found, publisher};
-use common::people::{self, Person};
-use common::{fixtures, spawn, Engine, TestApp};
-use reqwest::Method;
-
-/// Posts a form as `who` and returns the answer's status, `Location` and flash cookie.
-async fn post_form(app: &TestApp, path: &str, who: &Person, body: &str) -> (u16, String, Option<String>) {
-    let response = app
-        .request(Method::POST, path, Some(who))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(body.to_owned())
-        .send()
-        .await
-        .unwrap();
-    let location = response
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    let flash = response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|c| c.to_str().ok())
-        .find(|c| c.starts_with("doorstep_flash="))
-        .map(|c| c.split(';').next().unwrap().to_owned());
-    (response.status().as_u16(), location, flash)
-}
-
-/// A page as `who`, with the flash a form post left.
-async fn page(app: &TestApp, path: &str, who: &Person, flash: Option<&str>) -> (u16, String) {
-    let mut cookie = format!("doorstep_session={}", who.token);
-    if let Some(flash) = flash {
-        cookie = format!("{cookie}; {flash}");
-    }
-    let response = app
-        .client
-        .get(format!("{}{path}", app.base))
-        .header("Cookie", cookie)
-        .send()
-        .await
-        .unwrap();
-    (response.status().as_u16(), response.text().await.unwrap())
-}
-
-fn encode(pairs: &[(&str, String)]) -> String {
-    serde_urlencoded::to_string(pairs).unwrap()
-}
+use common::forms::{encode, page, post_form};
+use common::people;
+use common::{fixtures, spawn, Engine};
 
 async fn the_offering_pages_publish_refuse_without_losing_anything_and_pause(engine: Engine) {
     let app = spawn(engine).await;

@@ -3,6 +3,7 @@
 //! status of any error. Fixed endpoints keep the URLs stable for tests and tools.
 
 pub mod account;
+pub mod activities;
 #[cfg(feature = "ssr")]
 pub mod context;
 pub mod directory;

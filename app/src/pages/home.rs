@@ -25,6 +25,7 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <Title text=t.nav_home />
         <h1 class="page-title">{t.near_you}</h1>
+        <crate::pages::activities::DirectoryTabs activities=false />
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match search.await {

@@ -1,6 +1,8 @@
 //! One module per route.
 
 pub mod account;
+pub mod activities;
+pub mod activity;
 pub mod home;
 mod home_forms;
 pub mod needs;

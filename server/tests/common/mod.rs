@@ -6,6 +6,7 @@
 pub mod activities;
 pub mod city;
 pub mod fixtures;
+pub mod forms;
 pub mod offerings;
 pub mod people;
 pub mod requests;

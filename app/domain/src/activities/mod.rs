@@ -285,3 +285,38 @@ pub struct ActivityHit {
     pub activity: Activity,
     pub distance_m: Option<u32>,
 }
+
+/// When an activity happens, as people read it: "12月20日 周六 09:00–11:30" /
+/// "Sat 20 Dec 09:00–11:30"; the end's day is named when it is another day.
+pub fn when_words(starts_at: Millis, ends_at: Millis) -> Message {
+    use crate::calendar::Day;
+    const WEEKDAYS_ZH: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
+    const WEEKDAYS_EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS_EN: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let clock = |at: Millis| {
+        let minutes = (at - Day::of(at).start_millis()) / 60_000;
+        format!("{:02}:{:02}", minutes / 60, minutes % 60)
+    };
+    let day_zh = |day: Day| {
+        let (_, m, d) = day.ymd();
+        format!("{m}月{d}日 {}", WEEKDAYS_ZH[usize::from(day.weekday() - 1)])
+    };
+    let day_en = |day: Day| {
+        let (_, m, d) = day.ymd();
+        format!("{} {d} {}", WEEKDAYS_EN[usize::from(day.weekday() - 1)], MONTHS_EN[(m - 1) as usize])
+    };
+    let (first, last) = (Day::of(starts_at), Day::of(ends_at));
+    if first == last {
+        Message::owned(
+            format!("{} {}–{}", day_zh(first), clock(starts_at), clock(ends_at)),
+            format!("{} {}–{}", day_en(first), clock(starts_at), clock(ends_at)),
+        )
+    } else {
+        Message::owned(
+            format!("{} {} 至 {} {}", day_zh(first), clock(starts_at), day_zh(last), clock(ends_at)),
+            format!("{} {} to {} {}", day_en(first), clock(starts_at), day_en(last), clock(ends_at)),
+        )
+    }
+}

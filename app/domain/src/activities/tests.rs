@@ -367,3 +367,12 @@ fn vocabularies_round_trip() {
         assert_eq!(ActivityStatus::parse(s.slug()), Some(s));
     }
 }
+
+#[test]
+fn times_are_said_as_people_read_them() {
+    let w = when_words(at("2026-12-19T09:00:00+08:00"), at("2026-12-19T11:30:00+08:00"));
+    assert_eq!(w.zh, "12月19日 周六 09:00–11:30");
+    assert_eq!(w.en, "Sat 19 Dec 09:00–11:30");
+    let overnight = when_words(at("2026-12-31T22:00:00+08:00"), at("2027-01-01T02:00:00+08:00"));
+    assert_eq!(overnight.zh, "12月31日 周四 22:00 至 1月1日 周五 02:00");
+}

@@ -33,7 +33,8 @@ pub fn AccountPage() -> impl IntoView {
 
 #[component]
 fn Account(view: AccountView) -> impl IntoView {
-    let t = account_text(expect_context::<Prefs>().lang);
+    let lang = expect_context::<Prefs>().lang;
+    let t = account_text(lang);
     let me = view.person;
     let (pending_for_me, links): (Vec<FamilyLink>, Vec<FamilyLink>) = view
         .family_links
@@ -44,6 +45,7 @@ fn Account(view: AccountView) -> impl IntoView {
             <h2 id="who-heading" class="visually-hidden">{t.my_account}</h2>
             <p>{t.signed_in_as} <strong>{view.display_name}</strong> {view.login.map(|l| format!("（{l}）"))}</p>
             <p><a class="button" href="/account/requests">{t.my_requests}</a></p>
+            <p><a class="button secondary" href="/account/activities">{crate::i18n::say(lang, "我报名的志愿活动", "My volunteering")}</a></p>
             <div class="actions">
                 <form method="post" action="/account/sign-out" class="inline-form">
                     <button type="submit" class="button secondary">{t.sign_out}</button>
@@ -104,6 +106,8 @@ fn Account(view: AccountView) -> impl IntoView {
                                     <a class="button secondary" href=format!("/account/organizations/{}/offerings", o.id)>{t.manage_offerings}</a>
                                     " "
                                     <a class="button secondary" href=format!("/account/organizations/{}/requests", o.id)>{t.inbox}</a>
+                                    " "
+                                    <a class="button secondary" href=format!("/account/organizations/{}/activities/new", o.id)>{crate::i18n::say(lang, "发布志愿活动", "Publish an activity")}</a>
                                     {owner.then(|| view! {
                                         <ul class="plain">
                                             {members.into_iter().map(|m| {

@@ -2,6 +2,7 @@
 //! and the community desk. Every form is a plain POST to the server that answers 303
 //! back here (see `flash`): they work the same with JavaScript off.
 
+pub mod activities;
 pub mod dashboard;
 pub mod desk;
 pub mod follow_ups;

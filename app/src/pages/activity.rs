@@ -1,0 +1,177 @@
+//! One activity: what, when, where, who runs it, how many places are left, and one button
+//! to sign up (or join the waitlist, or cancel). Plain form posts, so it works without
+//! JavaScript; the calendar file is a plain link.
+
+use super::activities::places_words;
+use super::service::path_id;
+use crate::api::activities::{load_activity, ActivityView};
+use crate::components::form::{take_flash, FormNotice};
+use crate::components::status::{ErrorMessage, Loading};
+use crate::domain::activities::hours::hours_words;
+use crate::domain::activities::signup::SignupStatus;
+use crate::domain::activities::{when_words, ActivityStatus};
+use crate::domain::ids::ActivityId;
+use crate::domain::lang::Lang;
+use crate::i18n::say;
+use crate::prefs::Prefs;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn ActivityPage() -> impl IntoView {
+    let lang = expect_context::<Prefs>().lang;
+    provide_context(take_flash());
+    let params = use_params_map();
+    let activity = Resource::new(
+        move || path_id::<ActivityId>(params.get().get("id")),
+        |id| async move {
+            match id {
+                Some(id) => load_activity(id.get()).await,
+                None => Err(crate::domain::error::AppError::not_found("活动", "activity").into()),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match activity.await {
+                    Ok(v) => activity_view(lang, v).into_any(),
+                    Err(error) => view! { <ErrorMessage error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn activity_view(lang: Lang, v: ActivityView) -> impl IntoView {
+    let a = v.activity.clone();
+    let title = a.title.get(lang).to_owned();
+    let skills = a.skills.iter().map(|s| s.name().get(lang).to_owned()).collect::<Vec<_>>();
+    let calendar = format!("/api/v1/activities/{}.ics", a.id);
+    let banner = match a.status {
+        ActivityStatus::Cancelled => Some(match &a.cancel_reason {
+            Some(reason) => format!("{}：{reason}", say(lang, "活动已取消", "Cancelled")),
+            None => say(lang, "活动已取消", "This activity is cancelled").to_owned(),
+        }),
+        ActivityStatus::Draft => Some(say(lang, "草稿：只有举办方能看到，还没有发布", "Draft: only its organizers see it").to_owned()),
+        ActivityStatus::Finished => Some(say(lang, "活动已结束", "This activity has finished").to_owned()),
+        ActivityStatus::Published => None,
+    };
+    view! {
+        <Title text=title.clone() />
+        <article class="activity-detail">
+            <p class="eyebrow"><span class="badge category">{a.kind.name().get(lang).to_owned()}</span></p>
+            <h1 class="page-title">{title}</h1>
+            {banner.map(|b| view! { <p class="notice paused" role="status"><strong>{b}</strong></p> })}
+            <FormNotice form="activity" />
+            {sign_up_panel(lang, &v)}
+            <p class="lead">{a.description.get(lang).to_owned()}</p>
+            <dl class="facts detail-facts">
+                <div class="fact">
+                    <dt>{say(lang, "时间", "When")}</dt>
+                    <dd>
+                        {when_words(a.starts_at, a.ends_at).get(lang).to_owned()}
+                        " (" {hours_words(u64::from(a.minutes())).get(lang).to_owned()} ")"
+                    </dd>
+                </div>
+                <div class="fact">
+                    <dt>{say(lang, "地点", "Where")}</dt>
+                    <dd>{a.place_name.get(lang).to_owned()} " · " {a.address.clone()}</dd>
+                </div>
+                <div class="fact">
+                    <dt>{say(lang, "举办方", "Organized by")}</dt>
+                    <dd>{a.organizer_name.get(lang).to_owned()}</dd>
+                </div>
+                <div class="fact">
+                    <dt>{say(lang, "名额", "Places")}</dt>
+                    <dd>
+                        {match lang {
+                            Lang::Zh => format!("共 {} 人，已报名 {} 人", a.places, a.confirmed),
+                            Lang::En => format!("{} in all, {} taken", a.places, a.confirmed),
+                        }}
+                        " · " <strong>{places_words(lang, a.places_left(), a.waitlisted)}</strong>
+                    </dd>
+                </div>
+                <div class="fact">
+                    <dt>{say(lang, "报名截止", "Sign up by")}</dt>
+                    <dd>{crate::domain::calendar::local_time(a.signup_deadline)}</dd>
+                </div>
+                {(!skills.is_empty()).then(|| view! {
+                    <div class="fact">
+                        <dt>{say(lang, "需要的技能", "Skills wanted")}</dt>
+                        <dd>{skills.join("、")}</dd>
+                    </div>
+                })}
+                {a.min_age.map(|age| view! {
+                    <div class="fact">
+                        <dt>{say(lang, "年龄要求", "Age")}</dt>
+                        <dd>{match lang { Lang::Zh => format!("{age} 岁以上"), Lang::En => format!("{age} or older") }}</dd>
+                    </div>
+                })}
+            </dl>
+            <p><a class="button secondary" href=calendar download="">{say(lang, "加入手机日历", "Add to my calendar")}</a></p>
+            <p><a href="/activities">{say(lang, "← 更多志愿活动", "← More activities")}</a></p>
+        </article>
+    }
+}
+
+/// What the caller can do now: sign in, opt in, sign up, join the waitlist, or cancel.
+fn sign_up_panel(lang: Lang, v: &ActivityView) -> impl IntoView {
+    let a = &v.activity;
+    let id = a.id;
+    let open = a.open_at(v.now);
+    let holding = v.standing.filter(|s| s.status.holds_a_place());
+    let cancel_form = |label: &'static str| {
+        view! {
+            <form method="post" action=format!("/account/activities/{id}/cancel") class="actions">
+                <button type="submit" class="button secondary">{label}</button>
+            </form>
+        }
+    };
+    let body = match (holding, v.signed_in, v.volunteer) {
+        (Some(s), _, _) if s.status == SignupStatus::Confirmed => view! {
+            <p class="status-line"><strong>{say(lang, "✔ 您已报名，到时见！", "✔ You have a place. See you there!")}</strong></p>
+            {(a.starts_at > v.now).then(|| cancel_form(say(lang, "去不了了，取消报名", "I cannot come: cancel")))}
+        }
+        .into_any(),
+        (Some(s), _, _) => view! {
+            <p class="status-line"><strong>{match (lang, s.position) {
+                (Lang::Zh, Some(n)) => format!("您在候补名单第 {n} 位。有人取消时会按顺序递补，并通知您。"),
+                (Lang::En, Some(n)) => format!("You are number {n} on the waitlist. If a place comes free, you will be told."),
+                (Lang::Zh, None) => "您在候补名单上。".to_owned(),
+                (Lang::En, None) => "You are on the waitlist.".to_owned(),
+            }}</strong></p>
+            {(a.starts_at > v.now).then(|| cancel_form(say(lang, "退出候补", "Leave the waitlist")))}
+        }
+        .into_any(),
+        (None, _, _) if !open => view! {
+            <p class="status-line">{say(lang, "这个活动现在不能报名。", "Sign-ups for this activity are closed.")}</p>
+        }
+        .into_any(),
+        (None, false, _) => view! {
+            <p><a class="button" href="/sign-in">{say(lang, "登录后报名", "Sign in to sign up")}</a></p>
+        }
+        .into_any(),
+        (None, true, false) => view! {
+            <p>{say(lang, "报名前，请先在“我的账户”里登记成为志愿者（填写技能和方便的时间）。",
+                "Before signing up, opt in to volunteering on your account page (your skills and when you are free).")}</p>
+            <p><a class="button" href="/account#volunteer-heading">{say(lang, "登记成为志愿者", "Become a volunteer")}</a></p>
+        }
+        .into_any(),
+        (None, true, true) => {
+            let full = a.places_left() == 0;
+            view! {
+                <form method="post" action=format!("/account/activities/{id}/signup") class="actions">
+                    <button type="submit" class="button">{if full {
+                        say(lang, "名额已满，加入候补", "Full: join the waitlist")
+                    } else {
+                        say(lang, "报名参加", "Sign up")
+                    }}</button>
+                </form>
+            }
+            .into_any()
+        }
+    };
+    view! { <section class="panel sign-up" aria-label=say(lang, "报名", "Sign up")>{body}</section> }
+}

@@ -1,0 +1,120 @@
+//! The activity pages' form posts: sign up, cancel, and publish. Each calls the use case
+//! its JSON twin (`rest::activities`) calls. Signing up and cancelling return to the
+//! activity's page with a notice; a refused publication goes back to its form with what
+//! was typed (kept in `form_drafts`, as the offering form's are) and every refusal.
+
+use super::offerings::keep_values;
+use super::{refused, see_other, with_flash, Ctx, Fields};
+use crate::rest::activities::activities;
+use crate::rest::error::ApiError;
+use app::domain::activities::input::ActivityInput;
+use app::domain::activities::use_cases::standing_words;
+use app::domain::error::AppError;
+use app::domain::ids::{ActivityId, OrganizationId};
+use app::domain::message::Message;
+use app::domain::offerings::form::DRAFT_FIELD;
+use app::flash::Flash;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::Extension;
+
+fn page(id: ActivityId) -> String {
+    format!("/activities/{id}")
+}
+
+/// `POST /account/activities/{id}/signup`: one tap.
+pub(super) async fn sign_up(
+    (State(store), Extension(caller), _, _): Ctx,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let f = Fields::parse(&body)?;
+    let who = signed_in_or_return!(caller);
+    let id: ActivityId = crate::rest::path_id(&id)?;
+    Ok(match activities(&store).sign_up(who, id).await {
+        Ok(standing) => with_flash(&page(id), &Flash::done("activity", standing_words(&standing))),
+        Err(e) => refused("activity", &f, e, &page(id)),
+    })
+}
+
+/// `POST /account/activities/{id}/cancel`.
+pub(super) async fn cancel(
+    (State(store), Extension(caller), _, _): Ctx,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let f = Fields::parse(&body)?;
+    let who = signed_in_or_return!(caller);
+    let id: ActivityId = crate::rest::path_id(&id)?;
+    Ok(match activities(&store).cancel(who, id).await {
+        Ok(()) => with_flash(
+            &page(id),
+            &Flash::done(
+                "activity",
+                Message::fixed(
+                    "已取消报名。谢谢告知，名额会留给候补的志愿者。",
+                    "Cancelled. Thank you for saying so: the place goes to someone waiting.",
+                ),
+            ),
+        ),
+        Err(e) => refused("activity", &f, e, &page(id)),
+    })
+}
+
+/// The input the publication form describes.
+fn input_of(organization: OrganizationId, f: &Fields) -> ActivityInput {
+    let optional = |name: &str| Some(f.get(name)).filter(|v| !v.trim().is_empty());
+    // A number that is not one is kept as 0, which the checks refuse with the range.
+    let number = |name: &str| optional(name).map(|v| v.trim().parse::<i64>().unwrap_or(0));
+    ActivityInput {
+        organization_id: Some(organization.get()),
+        title_zh: f.get("title_zh"),
+        title_en: optional("title_en"),
+        description_zh: f.get("description_zh"),
+        description_en: optional("description_en"),
+        kind: f.get("kind"),
+        place_id: number("place_id"),
+        latitude: None,
+        longitude: None,
+        address: optional("address"),
+        starts_at: f.get("starts_at"),
+        ends_at: f.get("ends_at"),
+        signup_deadline: optional("signup_deadline"),
+        places: number("places"),
+        skills: f.0.iter().filter(|(k, _)| k == "skills").map(|(_, v)| v.clone()).collect(),
+        min_age: number("min_age"),
+        draft: f.has("draft"),
+    }
+}
+
+/// `POST /account/organizations/{id}/activities`: publish (or keep as a draft).
+pub(super) async fn publish(
+    (State(store), Extension(caller), _, _): Ctx,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let f = Fields::parse(&body)?;
+    let who = signed_in_or_return!(caller);
+    let organization: OrganizationId = crate::rest::path_id(&id)?;
+    let back = format!("/account/organizations/{organization}/activities/new");
+    match activities(&store).publish(who, &input_of(organization, &f)).await {
+        Ok(activity) => Ok(with_flash(
+            &page(activity.id),
+            &Flash::done(
+                "activity",
+                if activity.status == app::domain::activities::ActivityStatus::Draft {
+                    Message::fixed("已存为草稿，只有机构成员能看到。", "Kept as a draft: only your organization sees it.")
+                } else {
+                    Message::fixed("已发布。附近的志愿者现在可以报名了。", "Published. Volunteers nearby can sign up now.")
+                },
+            ),
+        )),
+        Err(AppError::Invalid(errors)) | Err(AppError::BadRequest(errors)) => {
+            let key = keep_values(&store, who, &f).await?;
+            let flash = Flash::refused("activity-form", &[(DRAFT_FIELD.to_owned(), key)], errors, None);
+            Ok(with_flash(&back, &flash))
+        }
+        Err(AppError::Unauthenticated) => Ok(see_other("/sign-in")),
+        Err(other) => Ok(refused("activity-form", &Fields(Vec::new()), other, &back)),
+    }
+}

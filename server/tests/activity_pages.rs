@@ -1,0 +1,105 @@
+//! The activity pages without JavaScript, on both engines: an organization's member
+//! publishes through the form (a refused post keeps every value and says what is wrong
+//! beside each field), the activity shows in the list near home, a volunteer signs up in
+//! one tap and sees it on their page, a resident who has not opted in is told how, in the
+//! page's language, and nothing is written by a refusal.
+
+mod common;
+
+use common::activities::volunteer;
+use common::forms::{encode, page, post_form};
+use common::offerings::{count, publisher};
+use common::people;
+use common::{fixtures, spawn, Engine};
+
+/// "2026-12-20T09:30" in Chengdu, `days` from now at `hour`.
+fn local(days: i64, hour: u32) -> String {
+    let day = app::domain::calendar::Day::of(people::now()).plus(days);
+    format!("{day}T{hour:02}:30")
+}
+
+async fn an_activity_is_published_found_and_signed_up_for_without_javascript(engine: Engine) {
+    let app = spawn(engine).await;
+    let store = &app.db.store;
+    let fixture = fixtures::base(store).await;
+    let owner = people::person(store, "机构社工").await;
+    let org = publisher(store, &fixture, &owner).await;
+
+    let form_path = format!("/account/organizations/{org}/activities/new");
+    let (status, form) = page(&app, &form_path, &owner, None).await;
+    assert_eq!(status, 200);
+    assert!(form.contains("name=\"title_zh\"") && form.contains("探访老人"), "kinds offered");
+    assert!(form.contains("南桥社区 › 一片区 › 南桥街12号院"), "places named by their path");
+
+    // Refused: the end before the start, no places. Every value comes back.
+    let description = "陪老人聊天，帮忙看看家里有什么需要。".repeat(20);
+    let mut fields = vec![
+        ("title_zh", "探访独居老人".to_owned()),
+        ("description_zh", description.clone()),
+        ("kind", "elder-visit".to_owned()),
+        ("place_id", fixture.courtyard.to_string()),
+        ("starts_at", local(7, 9)),
+        ("ends_at", local(7, 8)),
+        ("places", "".to_owned()),
+        ("skills", "companionship".to_owned()),
+        ("skills", "first-aid".to_owned()),
+    ];
+    let publish = format!("/account/organizations/{org}/activities");
+    let (status, location, flash) = post_form(&app, &publish, &owner, &encode(&fields)).await;
+    assert_eq!((status, location.as_str()), (303, form_path.as_str()));
+    assert_eq!(count(store, "SELECT COUNT(*) FROM activities").await, 0, "nothing written");
+    let (_, refused) = page(&app, &form_path, &owner, flash.as_deref()).await;
+    assert!(refused.contains("结束时间须晚于开始时间"), "the refusal beside its field");
+    assert!(refused.contains("请填写需要几位志愿者"));
+    assert!(refused.contains(&description), "a long description survives");
+    assert!(refused.contains("id=\"activity-form-skill-first-aid\" name=\"skills\" value=\"first-aid\" checked"));
+
+    fields[5] = ("ends_at", local(7, 11));
+    fields[6] = ("places", "1".to_owned());
+    let (status, location, flash) = post_form(&app, &publish, &owner, &encode(&fields)).await;
+    assert_eq!(status, 303);
+    assert!(location.starts_with("/activities/"), "{location}");
+    let (_, shown) = page(&app, &location, &owner, flash.as_deref()).await;
+    assert!(shown.contains("已发布"), "the notice");
+    assert!(shown.contains("探访独居老人") && shown.contains("还剩 1 个名额"));
+
+    // Found near the courtyard.
+    let (status, list) = page(&app, &format!("/activities?place={}", fixture.courtyard), &owner, None).await;
+    assert_eq!(status, 200);
+    assert!(list.contains(&format!("href=\"{location}\"")), "listed");
+
+    // A resident who has not opted in is told how, and nothing is written.
+    let resident = people::person(store, "居民").await;
+    let (_, activity_page) = page(&app, &location, &resident, None).await;
+    assert!(activity_page.contains("登记成为志愿者"));
+    let signup = format!("/account{location}/signup");
+    let (status, back, flash) = post_form(&app, &signup, &resident, "").await;
+    assert_eq!((status, back.as_str()), (303, location.as_str()));
+    let (_, told) = page(&app, &location, &resident, flash.as_deref()).await;
+    assert!(told.contains("请先在「我的账户」里登记成为志愿者"), "in Chinese by default");
+    assert_eq!(count(store, "SELECT COUNT(*) FROM activity_signups").await, 0);
+
+    // One tap for a volunteer; the last place taken, the next one waits.
+    let first = volunteer(store, "小王").await;
+    let (_, before) = page(&app, &location, &first, None).await;
+    assert!(before.contains("报名参加"));
+    let (_, _, flash) = post_form(&app, &signup, &first, "").await;
+    let (_, after) = page(&app, &location, &first, flash.as_deref()).await;
+    assert!(after.contains("您已报名成功") && after.contains("取消报名"), "notice and cancel");
+    let second = volunteer(store, "小李").await;
+    let (_, full) = page(&app, &location, &second, None).await;
+    assert!(full.contains("名额已满，加入候补"));
+    let (_, _, flash) = post_form(&app, &signup, &second, "").await;
+    let (_, waiting) = page(&app, &location, &second, flash.as_deref()).await;
+    assert!(waiting.contains("候补名单第 1 位"), "position shown");
+    let (status, mine) = page(&app, "/account/activities", &second, None).await;
+    assert_eq!(status, 200);
+    assert!(mine.contains("候补第 1 位") && mine.contains("探访独居老人"));
+
+    // The first cancels from the page; the second now has the place.
+    let (_, _, _) = post_form(&app, &format!("/account{location}/cancel"), &first, "").await;
+    let (_, mine) = page(&app, "/account/activities", &second, None).await;
+    assert!(mine.contains("已报名"), "promoted");
+}
+
+on_both_engines!(an_activity_is_published_found_and_signed_up_for_without_javascript);
