@@ -18,9 +18,8 @@ use crate::pages::account::{
     sign_up::SignUpPage,
 };
 use crate::pages::{
-    activities::ActivitiesPage, activity::ActivityPage,
-    home::HomePage, needs::NeedsPage, not_found::NotFound, organization::OrganizationPage, places::PlacesPage,
-    service::ServicePage, settings::SettingsPage,
+    activities::ActivitiesPage, activity::ActivityPage, home::HomePage, needs::NeedsPage, not_found::NotFound,
+    organization::OrganizationPage, places::PlacesPage, service::ServicePage, settings::SettingsPage,
 };
 use crate::prefs::Prefs;
 use leptos::nonce::use_nonce;

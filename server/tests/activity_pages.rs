@@ -28,8 +28,14 @@ async fn an_activity_is_published_found_and_signed_up_for_without_javascript(eng
     let form_path = format!("/account/organizations/{org}/activities/new");
     let (status, form) = page(&app, &form_path, &owner, None).await;
     assert_eq!(status, 200);
-    assert!(form.contains("name=\"title_zh\"") && form.contains("探访老人"), "kinds offered");
-    assert!(form.contains("南桥社区 › 一片区 › 南桥街12号院"), "places named by their path");
+    assert!(
+        form.contains("name=\"title_zh\"") && form.contains("探访老人"),
+        "kinds offered"
+    );
+    assert!(
+        form.contains("南桥社区 › 一片区 › 南桥街12号院"),
+        "places named by their path"
+    );
 
     // Refused: the end before the start, no places. Every value comes back.
     let description = "陪老人聊天，帮忙看看家里有什么需要。".repeat(20);
@@ -47,9 +53,16 @@ async fn an_activity_is_published_found_and_signed_up_for_without_javascript(eng
     let publish = format!("/account/organizations/{org}/activities");
     let (status, location, flash) = post_form(&app, &publish, &owner, &encode(&fields)).await;
     assert_eq!((status, location.as_str()), (303, form_path.as_str()));
-    assert_eq!(count(store, "SELECT COUNT(*) FROM activities").await, 0, "nothing written");
+    assert_eq!(
+        count(store, "SELECT COUNT(*) FROM activities").await,
+        0,
+        "nothing written"
+    );
     let (_, refused) = page(&app, &form_path, &owner, flash.as_deref()).await;
-    assert!(refused.contains("结束时间须晚于开始时间"), "the refusal beside its field");
+    assert!(
+        refused.contains("结束时间须晚于开始时间"),
+        "the refusal beside its field"
+    );
     assert!(refused.contains("请填写需要几位志愿者"));
     assert!(refused.contains(&description), "a long description survives");
     assert!(refused.contains("id=\"activity-form-skill-first-aid\" name=\"skills\" value=\"first-aid\" checked"));
@@ -76,7 +89,10 @@ async fn an_activity_is_published_found_and_signed_up_for_without_javascript(eng
     let (status, back, flash) = post_form(&app, &signup, &resident, "").await;
     assert_eq!((status, back.as_str()), (303, location.as_str()));
     let (_, told) = page(&app, &location, &resident, flash.as_deref()).await;
-    assert!(told.contains("请先在「我的账户」里登记成为志愿者"), "in Chinese by default");
+    assert!(
+        told.contains("请先在「我的账户」里登记成为志愿者"),
+        "in Chinese by default"
+    );
     assert_eq!(count(store, "SELECT COUNT(*) FROM activity_signups").await, 0);
 
     // One tap for a volunteer; the last place taken, the next one waits.
@@ -85,7 +101,10 @@ async fn an_activity_is_published_found_and_signed_up_for_without_javascript(eng
     assert!(before.contains("报名参加"));
     let (_, _, flash) = post_form(&app, &signup, &first, "").await;
     let (_, after) = page(&app, &location, &first, flash.as_deref()).await;
-    assert!(after.contains("您已报名成功") && after.contains("取消报名"), "notice and cancel");
+    assert!(
+        after.contains("您已报名成功") && after.contains("取消报名"),
+        "notice and cancel"
+    );
     let second = volunteer(store, "小李").await;
     let (_, full) = page(&app, &location, &second, None).await;
     assert!(full.contains("名额已满，加入候补"));

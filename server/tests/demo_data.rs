@@ -21,6 +21,8 @@ async fn demo_data_loads_once_and_a_second_load_changes_nothing(engine: Engine) 
         "organizations",
         "services",
         "service_coverage",
+        "activities",
+        "activity_signups",
     ];
     let mut before = Vec::new();
     for t in tables {
@@ -81,6 +83,52 @@ async fn demo_data_covers_the_promised_slice_of_wuhou(engine: Engine) {
     );
 }
 
+/// Upcoming activities from several organizations and a community's own staff, some
+/// nearly full and one full with a waitlist; the counts the triggers keep agree with the rows.
+async fn demo_volunteering_is_upcoming_and_some_is_nearly_full(engine: Engine) {
+    let db = fresh_db(engine).await;
+    demo::load(&db.store).await.unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    assert_eq!(
+        count(
+            &db,
+            &format!("SELECT COUNT(*) FROM activities WHERE status = 'published' AND starts_at > {now}")
+        )
+        .await,
+        10
+    );
+    assert!(count(&db, "SELECT COUNT(DISTINCT organization_id) FROM activities").await >= 3);
+    assert!(count(&db, "SELECT COUNT(DISTINCT community_id) FROM activities").await >= 2);
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM activities WHERE organization_id IS NULL").await,
+        1
+    );
+    assert!(
+        count(&db, "SELECT COUNT(*) FROM activities WHERE places - confirmed = 1").await >= 1,
+        "nearly full"
+    );
+    assert!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM activities WHERE waitlisted > 0 AND confirmed = places"
+        )
+        .await
+            >= 1
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM activities a WHERE confirmed <> (SELECT COUNT(*) FROM activity_signups s \
+             WHERE s.activity_id = a.id AND s.status = 'confirmed')"
+        )
+        .await,
+        0
+    );
+}
+
 async fn migrations_run_twice_without_change(engine: Engine) {
     let db = fresh_db(engine).await;
     assert!(
@@ -104,6 +152,7 @@ async fn a_failed_load_leaves_nothing_behind(engine: Engine) {
 
 on_both_engines!(
     demo_data_loads_once_and_a_second_load_changes_nothing,
+    demo_volunteering_is_upcoming_and_some_is_nearly_full,
     demo_data_covers_the_promised_slice_of_wuhou,
     migrations_run_twice_without_change,
     a_failed_load_leaves_nothing_behind,

@@ -4,8 +4,8 @@
 
 mod common;
 
-use common::offerings::{count, found, publisher};
 use common::forms::{encode, page, post_form};
+use common::offerings::{count, found, publisher};
 use common::people;
 use common::{fixtures, spawn, Engine};
 

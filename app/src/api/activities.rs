@@ -121,7 +121,8 @@ pub async fn load_activity(id: i64) -> Result<ActivityView, FnError> {
     use crate::domain::ids::ActivityId;
     with_status(
         async {
-            let id = ActivityId::new(id).ok_or_else(|| crate::domain::error::AppError::not_found("活动", "activity"))?;
+            let id =
+                ActivityId::new(id).ok_or_else(|| crate::domain::error::AppError::not_found("活动", "activity"))?;
             let who = principal();
             let activities = activity_store()?;
             let now = now();

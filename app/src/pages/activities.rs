@@ -54,7 +54,12 @@ fn activity_list(lang: Lang, v: ActivitiesView) -> impl IntoView {
     let origin_line = match (v.params.origin, &v.place_name) {
         (Some(Origin::Place(_)), Some(name)) => format!("{} {name}", t.near_place),
         (Some(Origin::Position(_)), _) => format!("{} {}", t.near_place, t.my_position),
-        _ => say(lang, "全区的志愿活动（选择住址可看附近的）", "Across the district (choose your place to see those nearby)").to_owned(),
+        _ => say(
+            lang,
+            "全区的志愿活动（选择住址可看附近的）",
+            "Across the district (choose your place to see those nearby)",
+        )
+        .to_owned(),
     };
     let picker_href = match v.params.origin {
         Some(Origin::Place(id)) => format!("/places?in={id}"),
@@ -64,7 +69,8 @@ fn activity_list(lang: Lang, v: ActivitiesView) -> impl IntoView {
         Lang::Zh => format!("共 {} 个活动", v.total),
         Lang::En => format!("{} activities", v.total),
     };
-    let filters_open = v.params.kind.is_some() || v.params.skill.is_some() || v.params.from.is_some() || v.params.to.is_some();
+    let filters_open =
+        v.params.kind.is_some() || v.params.skill.is_some() || v.params.from.is_some() || v.params.to.is_some();
     let now = v.now;
     let pager = pager(lang, &v.params, v.total);
     view! {
@@ -122,7 +128,10 @@ fn filter_form(lang: Lang, params: &ActivityParams) -> impl IntoView {
     let t = text(lang);
     let origin = match params.origin {
         Some(Origin::Place(id)) => vec![("place", id.to_string())],
-        Some(Origin::Position(c)) => vec![("lat", format!("{:.3}", c.latitude())), ("lon", format!("{:.3}", c.longitude()))],
+        Some(Origin::Position(c)) => vec![
+            ("lat", format!("{:.3}", c.latitude())),
+            ("lon", format!("{:.3}", c.longitude())),
+        ],
         None => Vec::new(),
     };
     let kind = params.kind;
@@ -186,7 +195,11 @@ fn activity_card(lang: Lang, hit: ActivityHit, now: i64) -> impl IntoView {
     let href = format!("/activities/{}", a.id);
     let open = a.open_at(now);
     let places = places_words(lang, a.places_left(), a.waitlisted);
-    let places_class = if a.places_left() == 0 { "badge full" } else { "badge places" };
+    let places_class = if a.places_left() == 0 {
+        "badge full"
+    } else {
+        "badge places"
+    };
     view! {
         <li class="card activity-card">
             <h3 class="card-title"><a href=href>{a.title.get(lang).to_owned()}</a></h3>

@@ -47,14 +47,25 @@ pub fn ActivityPage() -> impl IntoView {
 fn activity_view(lang: Lang, v: ActivityView) -> impl IntoView {
     let a = v.activity.clone();
     let title = a.title.get(lang).to_owned();
-    let skills = a.skills.iter().map(|s| s.name().get(lang).to_owned()).collect::<Vec<_>>();
+    let skills = a
+        .skills
+        .iter()
+        .map(|s| s.name().get(lang).to_owned())
+        .collect::<Vec<_>>();
     let calendar = format!("/api/v1/activities/{}.ics", a.id);
     let banner = match a.status {
         ActivityStatus::Cancelled => Some(match &a.cancel_reason {
             Some(reason) => format!("{}：{reason}", say(lang, "活动已取消", "Cancelled")),
             None => say(lang, "活动已取消", "This activity is cancelled").to_owned(),
         }),
-        ActivityStatus::Draft => Some(say(lang, "草稿：只有举办方能看到，还没有发布", "Draft: only its organizers see it").to_owned()),
+        ActivityStatus::Draft => Some(
+            say(
+                lang,
+                "草稿：只有举办方能看到，还没有发布",
+                "Draft: only its organizers see it",
+            )
+            .to_owned(),
+        ),
         ActivityStatus::Finished => Some(say(lang, "活动已结束", "This activity has finished").to_owned()),
         ActivityStatus::Published => None,
     };

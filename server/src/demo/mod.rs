@@ -7,6 +7,7 @@
 mod activity;
 pub(crate) mod catalog;
 mod grid;
+mod volunteering;
 
 use crate::store::SqlStore;
 use catalog::{CATEGORIES, ORGANIZATIONS, TEMPLATES};
@@ -28,10 +29,12 @@ pub enum LoadOutcome {
     AlreadyLoaded,
 }
 
-/// Loads the demo directory, then a month of residents' activity on it (each once).
+/// Loads the demo directory, then a month of residents' activity on it and the coming
+/// weeks' volunteer activities (each once).
 pub async fn load(store: &SqlStore) -> anyhow::Result<LoadOutcome> {
     let outcome = load_directory(store).await?;
     activity::load(store).await?;
+    volunteering::load(store).await?;
     Ok(outcome)
 }
 

@@ -81,7 +81,12 @@ fn input_of(organization: OrganizationId, f: &Fields) -> ActivityInput {
         ends_at: f.get("ends_at"),
         signup_deadline: optional("signup_deadline"),
         places: number("places"),
-        skills: f.0.iter().filter(|(k, _)| k == "skills").map(|(_, v)| v.clone()).collect(),
+        skills: f
+            .0
+            .iter()
+            .filter(|(k, _)| k == "skills")
+            .map(|(_, v)| v.clone())
+            .collect(),
         min_age: number("min_age"),
         draft: f.has("draft"),
     }
@@ -103,9 +108,15 @@ pub(super) async fn publish(
             &Flash::done(
                 "activity",
                 if activity.status == app::domain::activities::ActivityStatus::Draft {
-                    Message::fixed("已存为草稿，只有机构成员能看到。", "Kept as a draft: only your organization sees it.")
+                    Message::fixed(
+                        "已存为草稿，只有机构成员能看到。",
+                        "Kept as a draft: only your organization sees it.",
+                    )
                 } else {
-                    Message::fixed("已发布。附近的志愿者现在可以报名了。", "Published. Volunteers nearby can sign up now.")
+                    Message::fixed(
+                        "已发布。附近的志愿者现在可以报名了。",
+                        "Published. Volunteers nearby can sign up now.",
+                    )
                 },
             ),
         )),

@@ -4,6 +4,8 @@
 use super::common::people;
 use super::world::{World, LINK_CODE};
 
+#[path = "rows/activities.rs"]
+mod activities;
 #[path = "rows/requests.rs"]
 mod requests;
 use reqwest::Method;
@@ -64,16 +66,9 @@ fn offering_form(w: &World) -> String {
     )
 }
 
-/// A valid activity of the world's organization at its community, next week.
-fn activity_body(w: &World) -> Value {
-    let start = people::now() + 8 * 86_400_000;
-    json!({"organization_id": w.organization, "title_zh": "义剪", "description_zh": "给老人理发。", "kind": "haircut",
-           "place_id": w.community, "starts_at": app::domain::calendar::rfc3339(start),
-           "ends_at": app::domain::calendar::rfc3339(start + 7_200_000), "places": 3})
-}
-
 pub fn table() -> Vec<Row> {
     let mut all = requests::rows();
+    all.extend(activities::rows());
     use Input::*;
     let row = |method: Method, path: &'static str, input: Input, expect: [u16; 8]| Row {
         method,
@@ -82,27 +77,6 @@ pub fn table() -> Vec<Row> {
         expect,
     };
     all.extend(vec![
-        // Members of the organization publish; nobody else may publish in its name.
-        row(
-            Method::POST,
-            "/api/v1/activities",
-            Json(activity_body),
-            [401, 403, 403, 403, 403, 201, 403, 403],
-        ),
-        // Volunteers sign up; anyone else is asked to opt in first.
-        row(
-            Method::POST,
-            "/api/v1/activities/{activity}/signup",
-            None,
-            [401, 409, 409, 200, 409, 409, 409, 409],
-        ),
-        // Only who signed up cancels: to anyone else there is nothing to cancel.
-        row(
-            Method::DELETE,
-            "/api/v1/activities/{joined}/signup",
-            None,
-            [401, 409, 409, 204, 409, 409, 409, 409],
-        ),
         row(
             Method::POST,
             "/api/v1/auth/register",

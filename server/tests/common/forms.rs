@@ -47,4 +47,3 @@ pub async fn page(app: &TestApp, path: &str, who: &Person, flash: Option<&str>) 
 pub fn encode(pairs: &[(&str, String)]) -> String {
     serde_urlencoded::to_string(pairs).unwrap()
 }
-

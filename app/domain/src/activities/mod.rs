@@ -305,7 +305,11 @@ pub fn when_words(starts_at: Millis, ends_at: Millis) -> Message {
     };
     let day_en = |day: Day| {
         let (_, m, d) = day.ymd();
-        format!("{} {d} {}", WEEKDAYS_EN[usize::from(day.weekday() - 1)], MONTHS_EN[(m - 1) as usize])
+        format!(
+            "{} {d} {}",
+            WEEKDAYS_EN[usize::from(day.weekday() - 1)],
+            MONTHS_EN[(m - 1) as usize]
+        )
     };
     let (first, last) = (Day::of(starts_at), Day::of(ends_at));
     if first == last {
@@ -315,8 +319,20 @@ pub fn when_words(starts_at: Millis, ends_at: Millis) -> Message {
         )
     } else {
         Message::owned(
-            format!("{} {} 至 {} {}", day_zh(first), clock(starts_at), day_zh(last), clock(ends_at)),
-            format!("{} {} to {} {}", day_en(first), clock(starts_at), day_en(last), clock(ends_at)),
+            format!(
+                "{} {} 至 {} {}",
+                day_zh(first),
+                clock(starts_at),
+                day_zh(last),
+                clock(ends_at)
+            ),
+            format!(
+                "{} {} to {} {}",
+                day_en(first),
+                clock(starts_at),
+                day_en(last),
+                clock(ends_at)
+            ),
         )
     }
 }

@@ -163,7 +163,12 @@ fn activity_form(lang: Lang, v: ActivityFormView) -> impl IntoView {
     let places: Vec<(String, String)> = v
         .places
         .iter()
-        .map(|p| (p.id.to_string(), if zh { p.label_zh.clone() } else { p.label_en.clone() }))
+        .map(|p| {
+            (
+                p.id.to_string(),
+                if zh { p.label_zh.clone() } else { p.label_en.clone() },
+            )
+        })
         .collect();
     let skills_error = flash.error("activity-form", "skills", lang);
     view! {

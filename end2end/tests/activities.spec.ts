@@ -1,0 +1,110 @@
+import { test, expect, Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { ready, expectAccessible } from './helpers';
+import { bin, freshPhone, creditCode, signUp, newPage } from './people';
+
+type Unit = { id: number; kind: string; name: string; children?: Unit[] };
+
+function find(units: Unit[], kind: string): Unit | undefined {
+  for (const unit of units) {
+    const found = unit.kind === kind ? unit : find(unit.children ?? [], kind);
+    if (found) return found;
+  }
+}
+
+/** "2026-12-20T09:00" in Chengdu, `days` from today, as a datetime-local input takes it. */
+function chengdu(days: number, hour: number): string {
+  const at = new Date(Date.now() + 8 * 3600_000 + days * 86400_000);
+  return `${at.toISOString().slice(0, 10)}T${String(hour).padStart(2, '0')}:00`;
+}
+
+async function volunteer(page: Page) {
+  const opted = await page.request.put('/api/v1/me/volunteer', { data: { volunteer: true, skills: '陪老人聊天' } });
+  expect(opted.status()).toBe(204);
+}
+
+test('an organization publishes an activity, two volunteers race for the last place, the one who lost is promoted when the other cancels and is told', async ({ page, browser }, info) => {
+  test.setTimeout(150_000);
+  // Both projects run this at once against one server: names must not collide.
+  const tag = `${randomInt(100000, 1000000)}`;
+  const title = `探访独居老人${tag}`;
+  await signUp(page, info, freshPhone(), '周社工');
+
+  // Her organization is registered and verified (journeys of their own elsewhere).
+  const grid: Unit[] = await (await page.request.get('/api/v1/grid')).json();
+  const community = find(grid, 'community')!;
+  const registered = await page.request.post('/api/v1/organizations', {
+    data: { name: `邻里互助${tag}`, kind: 'volunteer-organization', credit_code: creditCode(),
+            contact_name: '周社工', contact_phone: freshPhone(), communities: [community.id] },
+  });
+  expect(registered.status()).toBe(201);
+  const organization = (await registered.json()).id;
+  const staffPhone = freshPhone();
+  execFileSync(bin, ['create-staff', '--login', staffPhone, '--community', String(community.id), '--name', '吴书记'], {
+    input: 'desk-password-2026\n',
+  });
+  const desk = await newPage(browser, info);
+  expect((await desk.request.post('/api/v1/auth/login', { data: { login: staffPhone, password: 'desk-password-2026' } })).status()).toBe(200);
+  expect((await desk.request.post(`/api/v1/organizations/${organization}/verify`)).status()).toBe(200);
+
+  // She publishes from her account page: one place, next week.
+  await page.goto('/account');
+  await page.getByRole('link', { name: '发布志愿活动' }).first().click();
+  await expect(page).toHaveURL(new RegExp(`/account/organizations/${organization}/activities/new$`));
+  await ready(page, info);
+  await expectAccessible(page, 'publishing an activity', info);
+  await page.getByLabel('活动名称（中文）').fill(title);
+  await page.getByLabel('做什么（中文）').fill('陪老人聊天，看看家里有什么需要帮忙的。');
+  await page.getByLabel('开始时间').fill(chengdu(7, 9));
+  await page.getByLabel('结束时间').fill(chengdu(7, 11));
+  await page.getByLabel('需要几位志愿者').fill('1');
+  await page.getByLabel('陪伴聊天').check();
+  await page.getByRole('button', { name: '发布活动' }).click();
+  await expect(page.getByText('已发布。附近的志愿者现在可以报名了。')).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+  const activityUrl = page.url();
+  const calendar = await page.request.get(await page.getByRole('link', { name: '加入手机日历' }).getAttribute('href') ?? '');
+  expect(calendar.headers()['content-type']).toContain('text/calendar');
+  expect(await calendar.text()).toContain('TZID=Asia/Shanghai');
+
+  // Two volunteers find it on the volunteering tab and press "sign up" at the same moment.
+  const first = await newPage(browser, info);
+  const second = await newPage(browser, info);
+  await signUp(first, info, freshPhone(), '小王');
+  await signUp(second, info, freshPhone(), '小李');
+  await volunteer(first);
+  await volunteer(second);
+  await first.goto('/');
+  await first.getByRole('link', { name: '志愿活动' }).click();
+  await expect(first).toHaveURL(/\/activities$/);
+  await ready(first, info);
+  await expectAccessible(first, 'activities near home', info);
+  await first.goto(activityUrl);
+  await second.goto(activityUrl);
+  await ready(first, info);
+  await expectAccessible(first, 'an activity', info);
+  await expect(first.getByText('还剩 1 个名额')).toBeVisible();
+  await Promise.all([
+    first.getByRole('button', { name: '报名参加' }).click(),
+    second.getByRole('button', { name: '报名参加' }).click(),
+  ]);
+  const placed = first.getByText('您已报名成功');
+  const waiting = first.getByText('候补名单第 1 位');
+  await expect(placed.or(waiting)).toBeVisible();
+  const [winner, loser] = (await placed.isVisible()) ? [first, second] : [second, first];
+  await expect(winner.getByText('您已报名成功')).toBeVisible();
+  await expect(loser.getByText('候补名单第 1 位')).toBeVisible();
+  await expectAccessible(loser, 'on the waitlist', info);
+
+  // The winner cannot come after all; the one waiting gets the place and is told.
+  await winner.getByRole('button', { name: '去不了了，取消报名' }).click();
+  await expect(winner.getByText('已取消报名')).toBeVisible();
+  await loser.goto('/account/notifications');
+  await expect(loser.getByText(`您已从候补转为正式参加「${title}」`)).toBeVisible();
+  await loser.goto('/account/activities');
+  await ready(loser, info);
+  const line = loser.locator('li.activity-card', { hasText: title });
+  await expect(line).toContainText('已报名');
+  await expectAccessible(loser, 'my volunteering', info);
+});
