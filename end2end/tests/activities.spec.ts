@@ -89,12 +89,12 @@ test('an organization publishes an activity, two volunteers race for the last pl
     first.getByRole('button', { name: '报名参加' }).click(),
     second.getByRole('button', { name: '报名参加' }).click(),
   ]);
-  const placed = first.getByText('您已报名成功');
-  const waiting = first.getByText('候补名单第 1 位');
+  const placed = first.getByText('报名成功，到时见！');
+  const waiting = first.getByText('已为您加入候补名单');
   await expect(placed.or(waiting)).toBeVisible();
   const [winner, loser] = (await placed.isVisible()) ? [first, second] : [second, first];
-  await expect(winner.getByText('您已报名成功')).toBeVisible();
-  await expect(loser.getByText('候补名单第 1 位')).toBeVisible();
+  await expect(winner.getByText('✔ 您已报名，到时见！')).toBeVisible();
+  await expect(loser.getByText('您在候补名单第 1 位')).toBeVisible();
   await expectAccessible(loser, 'on the waitlist', info);
 
   // The winner cannot come after all; the one waiting gets the place and is told.

@@ -110,7 +110,7 @@ async fn an_activity_is_published_found_and_signed_up_for_without_javascript(eng
     assert!(full.contains("名额已满，加入候补"));
     let (_, _, flash) = post_form(&app, &signup, &second, "").await;
     let (_, waiting) = page(&app, &location, &second, flash.as_deref()).await;
-    assert!(waiting.contains("候补名单第 1 位"), "position shown");
+    assert!(waiting.contains("已为您加入候补名单") && waiting.contains("您在候补名单第 1 位"), "position shown");
     let (status, mine) = page(&app, "/account/activities", &second, None).await;
     assert_eq!(status, 200);
     assert!(mine.contains("候补第 1 位") && mine.contains("探访独居老人"));

@@ -8,7 +8,7 @@ use super::{refused, see_other, with_flash, Ctx, Fields};
 use crate::rest::activities::activities;
 use crate::rest::error::ApiError;
 use app::domain::activities::input::ActivityInput;
-use app::domain::activities::use_cases::standing_words;
+use app::domain::activities::signup::SignupStatus;
 use app::domain::error::AppError;
 use app::domain::ids::{ActivityId, OrganizationId};
 use app::domain::message::Message;
@@ -32,7 +32,18 @@ pub(super) async fn sign_up(
     let who = signed_in_or_return!(caller);
     let id: ActivityId = crate::rest::path_id(&id)?;
     Ok(match activities(&store).sign_up(who, id).await {
-        Ok(standing) => with_flash(&page(id), &Flash::done("activity", standing_words(&standing))),
+        // Short: the page's own status line says the rest (the position in line).
+        Ok(standing) => with_flash(
+            &page(id),
+            &Flash::done(
+                "activity",
+                if standing.status == SignupStatus::Confirmed {
+                    Message::fixed("报名成功，到时见！", "You are signed up. See you there!")
+                } else {
+                    Message::fixed("名额已满，已为您加入候补名单。", "It is full: you are on the waitlist.")
+                },
+            ),
+        ),
         Err(e) => refused("activity", &f, e, &page(id)),
     })
 }
