@@ -2,7 +2,7 @@
 
 use crate::components::layout::Layout;
 use crate::pages::account::{
-    activities::{MyActivitiesPage, NewActivityPage},
+    activities::{MyActivitiesPage, NewActivityPage, OrganizationActivitiesPage},
     dashboard::DashboardPage,
     desk::DeskPage,
     follow_ups::FollowUpsPage,
@@ -117,6 +117,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/activities") view=ActivitiesPage ssr=SsrMode::Async />
                     <Route path=path!("/activities/:id") view=ActivityPage ssr=SsrMode::Async />
                     <Route path=path!("/account/activities") view=MyActivitiesPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/organizations/:id/activities") view=OrganizationActivitiesPage ssr=SsrMode::Async />
                     <Route path=path!("/account/organizations/:id/activities/new") view=NewActivityPage ssr=SsrMode::Async />
                     <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/sign-up") view=SignUpPage ssr=SsrMode::Async />

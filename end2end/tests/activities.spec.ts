@@ -50,7 +50,9 @@ test('an organization publishes an activity, two volunteers race for the last pl
 
   // She publishes from her account page: one place, next week.
   await page.goto('/account');
-  await page.getByRole('link', { name: '发布志愿活动' }).first().click();
+  await page.getByRole('link', { name: '本机构的志愿活动' }).first().click();
+  await expect(page).toHaveURL(new RegExp(`/account/organizations/${organization}/activities$`));
+  await page.getByRole('link', { name: '发布志愿活动' }).click();
   await expect(page).toHaveURL(new RegExp(`/account/organizations/${organization}/activities/new$`));
   await ready(page, info);
   await expectAccessible(page, 'publishing an activity', info);
@@ -96,6 +98,10 @@ test('an organization publishes an activity, two volunteers race for the last pl
   await expect(winner.getByText('✔ 您已报名，到时见！')).toBeVisible();
   await expect(loser.getByText('您在候补名单第 1 位')).toBeVisible();
   await expectAccessible(loser, 'on the waitlist', info);
+  // The organizer sees who has the place and who waits.
+  await page.goto(activityUrl);
+  await expect(page.locator('ol.roster')).toContainText('候补第 1 位');
+  await expectAccessible(page, 'the organizer’s list', info);
 
   // The winner cannot come after all; the one waiting gets the place and is told.
   await winner.getByRole('button', { name: '去不了了，取消报名' }).click();

@@ -87,7 +87,8 @@ fn table() -> Vec<(&'static str, MethodRouter<SqlStore>)> {
         ("/staff/needs/{id}/unmet", post(needs::unmet)),
         ("/account/notifications/sms", post(requests::notifications_by_sms)),
         ("/account/activities/{id}/signup", post(activities::sign_up)),
-        ("/account/activities/{id}/cancel", post(activities::cancel)),
+        ("/account/activities/{id}/signup/cancel", post(activities::cancel)),
+        ("/account/activities/{id}/cancel", post(activities::cancel_activity)),
         ("/account/organizations/{id}/activities", post(activities::publish)),
     ]
 }

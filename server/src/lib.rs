@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod page_cache;
 pub mod photos;
 pub mod prefs;
+pub mod reminders;
 pub mod request_context;
 pub mod rest;
 pub mod router;

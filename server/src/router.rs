@@ -271,6 +271,7 @@ async fn healthz(State(store): State<SqlStore>) -> (http::StatusCode, String) {
 pub async fn serve(config: &Config, store: SqlStore) -> anyhow::Result<()> {
     // Searches are answered by SQL until the index is built, so serve at once.
     store.rebuild_index_in_background();
+    tokio::spawn(crate::reminders::run(store.clone()));
     let app = build(store, config);
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     tracing::info!(address = %listener.local_addr()?, "serving Doorstep");

@@ -102,7 +102,7 @@ async fn an_activity_is_published_found_and_signed_up_for_without_javascript(eng
     let (_, _, flash) = post_form(&app, &signup, &first, "").await;
     let (_, after) = page(&app, &location, &first, flash.as_deref()).await;
     assert!(
-        after.contains("您已报名成功") && after.contains("取消报名"),
+        after.contains("报名成功，到时见！") && after.contains("取消报名"),
         "notice and cancel"
     );
     let second = volunteer(store, "小李").await;
@@ -110,15 +110,37 @@ async fn an_activity_is_published_found_and_signed_up_for_without_javascript(eng
     assert!(full.contains("名额已满，加入候补"));
     let (_, _, flash) = post_form(&app, &signup, &second, "").await;
     let (_, waiting) = page(&app, &location, &second, flash.as_deref()).await;
-    assert!(waiting.contains("已为您加入候补名单") && waiting.contains("您在候补名单第 1 位"), "position shown");
+    assert!(
+        waiting.contains("已为您加入候补名单") && waiting.contains("您在候补名单第 1 位"),
+        "position shown"
+    );
     let (status, mine) = page(&app, "/account/activities", &second, None).await;
     assert_eq!(status, 200);
     assert!(mine.contains("候补第 1 位") && mine.contains("探访独居老人"));
 
     // The first cancels from the page; the second now has the place.
-    let (_, _, _) = post_form(&app, &format!("/account{location}/cancel"), &first, "").await;
+    let (_, _, _) = post_form(&app, &format!("/account{location}/signup/cancel"), &first, "").await;
     let (_, mine) = page(&app, "/account/activities", &second, None).await;
     assert!(mine.contains("已报名"), "promoted");
+
+    // The organizer sees who signed up and calls it off; an empty reason is refused
+    // beside its field, and nothing changes.
+    let (_, organizer_view) = page(&app, &location, &owner, None).await;
+    assert!(organizer_view.contains("报名名单") && organizer_view.contains("小李"));
+    let cancel = format!("/account{location}/cancel");
+    let (_, _, flash) = post_form(&app, &cancel, &owner, "reason=").await;
+    let (_, refused) = page(&app, &location, &owner, flash.as_deref()).await;
+    assert!(
+        refused.contains("id=\"activity-cancel-reason-error\""),
+        "the refusal beside its field"
+    );
+    assert_eq!(
+        count(store, "SELECT COUNT(*) FROM activities WHERE status = 'cancelled'").await,
+        0
+    );
+    let (_, _, flash) = post_form(&app, &cancel, &owner, &encode(&[("reason", "下雨，改期".to_owned())])).await;
+    let (_, done) = page(&app, &location, &owner, flash.as_deref()).await;
+    assert!(done.contains("活动已取消") && done.contains("下雨，改期"));
 }
 
 on_both_engines!(an_activity_is_published_found_and_signed_up_for_without_javascript);

@@ -4,7 +4,7 @@
 
 use super::error::FnError;
 use crate::domain::activities::search::ActivityParams;
-use crate::domain::activities::store::{MySignup, Standing};
+use crate::domain::activities::store::{MySignup, RosterLine, Standing};
 use crate::domain::activities::{Activity, ActivityHit};
 use crate::domain::offerings::form::FormValues;
 use crate::domain::offerings::store::PlaceOption;
@@ -34,6 +34,17 @@ pub struct ActivityView {
     pub volunteer: bool,
     /// The caller runs it.
     pub organizes: bool,
+    /// Who signed up, for its organizers (empty for anyone else).
+    pub roster: Vec<RosterLine>,
+    pub now: i64,
+}
+
+/// An organization's activities, for its members.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrganizationActivitiesView {
+    pub organization: i64,
+    pub organization_name: String,
+    pub activities: Vec<Activity>,
     pub now: i64,
 }
 
@@ -135,8 +146,14 @@ pub async fn load_activity(id: i64) -> Result<ActivityView, FnError> {
                 Some(p) => use_case.standing(p, id).await?,
                 None => None,
             };
+            let organizer = who.as_ref().filter(|p| organizes(p, activity.organizer));
+            let roster = match organizer {
+                Some(p) => use_case.roster(p, id).await?,
+                None => Vec::new(),
+            };
             Ok(ActivityView {
-                organizes: who.as_ref().is_some_and(|p| organizes(p, activity.organizer)),
+                organizes: organizer.is_some(),
+                roster,
                 volunteer: who.as_ref().is_some_and(|p| p.roles.volunteer),
                 signed_in: who.is_some(),
                 activity,
@@ -208,6 +225,45 @@ pub async fn load_activity_form(organization: i64, draft: Option<String>) -> Res
                 organization_name: if lang == crate::domain::lang::Lang::Zh { zh } else { en },
                 values,
                 places: offerings.places_of(organization).await?,
+            })
+        }
+        .await,
+    )
+}
+
+/// An organization's activities (its members), latest start first.
+#[server(prefix = "/api/fn", endpoint = "organization-activities")]
+pub async fn load_organization_activities(organization: i64) -> Result<OrganizationActivitiesView, FnError> {
+    use super::context::{now, principal, with_status};
+    use crate::domain::activities::use_cases::Activities;
+    use crate::domain::error::AppError;
+    use crate::domain::ids::OrganizationId;
+    use crate::domain::offerings::store::OfferingStore;
+    with_status(
+        async {
+            let who = principal().ok_or(AppError::Unauthenticated)?;
+            let id = OrganizationId::new(organization).ok_or_else(|| AppError::not_found("机构", "organization"))?;
+            let activities = activity_store()?;
+            let now = now();
+            let list = Activities {
+                store: activities.as_ref(),
+                now,
+            }
+            .of_organization(&who, id)
+            .await?;
+            let offerings = use_context::<std::sync::Arc<dyn OfferingStore>>().ok_or_else(|| AppError::Internal {
+                reference: "no-offering-store".into(),
+            })?;
+            let (zh, en) = offerings
+                .organization_name(id)
+                .await?
+                .ok_or_else(|| AppError::not_found("机构", "organization"))?;
+            let lang = crate::prefs::Prefs::current().lang;
+            Ok(OrganizationActivitiesView {
+                organization,
+                organization_name: if lang == crate::domain::lang::Lang::Zh { zh } else { en },
+                activities: list,
+                now,
             })
         }
         .await,

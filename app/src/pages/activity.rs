@@ -76,7 +76,8 @@ fn activity_view(lang: Lang, v: ActivityView) -> impl IntoView {
             <h1 class="page-title">{title}</h1>
             {banner.map(|b| view! { <p class="notice paused" role="status"><strong>{b}</strong></p> })}
             <FormNotice form="activity" />
-            {sign_up_panel(lang, &v)}
+            {(!v.organizes).then(|| sign_up_panel(lang, &v))}
+            {v.organizes.then(|| organizer_panel(lang, &v))}
             <p class="lead">{a.description.get(lang).to_owned()}</p>
             <dl class="facts detail-facts">
                 <div class="fact">
@@ -135,7 +136,7 @@ fn sign_up_panel(lang: Lang, v: &ActivityView) -> impl IntoView {
     let holding = v.standing.filter(|s| s.status.holds_a_place());
     let cancel_form = |label: &'static str| {
         view! {
-            <form method="post" action=format!("/account/activities/{id}/cancel") class="actions">
+            <form method="post" action=format!("/account/activities/{id}/signup/cancel") class="actions">
                 <button type="submit" class="button secondary">{label}</button>
             </form>
         }
@@ -185,4 +186,58 @@ fn sign_up_panel(lang: Lang, v: &ActivityView) -> impl IntoView {
         }
     };
     view! { <section class="panel sign-up" aria-label=say(lang, "报名", "Sign up")>{body}</section> }
+}
+
+/// For its organizers: who signed up (confirmed, then the waitlist in order), and cancelling
+/// the activity with a reason everyone is told.
+fn organizer_panel(lang: Lang, v: &ActivityView) -> impl IntoView {
+    let a = &v.activity;
+    let id = a.id;
+    let flash = use_context::<crate::flash::Flash>().unwrap_or_default();
+    let reason_error = flash.error("activity-cancel", "reason", lang);
+    let cancellable = matches!(a.status, ActivityStatus::Published | ActivityStatus::Draft) && v.now < a.starts_at;
+    view! {
+        <section class="panel" aria-labelledby="roster-heading">
+            <h2 id="roster-heading">{say(lang, "报名名单", "Who signed up")}</h2>
+            <crate::components::form::FormNotice form="activity-cancel" />
+            {if v.roster.is_empty() {
+                view! { <p>{say(lang, "还没有人报名。", "Nobody yet.")}</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="roster">
+                        {v.roster.iter().map(|line| {
+                            let standing = match (line.standing.status, line.standing.position) {
+                                (SignupStatus::Confirmed, _) => say(lang, "已报名", "has a place").to_owned(),
+                                (SignupStatus::Waitlisted, Some(n)) => match lang {
+                                    Lang::Zh => format!("候补第 {n} 位"),
+                                    Lang::En => format!("waitlist, number {n}"),
+                                },
+                                (SignupStatus::Waitlisted, None) => say(lang, "候补", "waitlist").to_owned(),
+                                (SignupStatus::Cancelled, _) => say(lang, "已取消", "cancelled").to_owned(),
+                            };
+                            view! {
+                                <li>
+                                    <strong>{line.name.clone()}</strong>
+                                    {line.phone.clone().map(|p| view! { " · " {p} })}
+                                    " · " <span class=format!("badge signup-{}", line.standing.status.slug())>{standing}</span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+            {cancellable.then(|| view! {
+                <form method="post" action=format!("/account/activities/{id}/cancel") class="stack">
+                    <div class="field">
+                        <label for="activity-cancel-reason">{say(lang, "取消活动的原因（会告诉所有报名的志愿者）", "Why it is cancelled (everyone signed up is told)")}</label>
+                        {reason_error.clone().map(|e| view! { <p class="field-error" id="activity-cancel-reason-error">{e}</p> })}
+                        <input id="activity-cancel-reason" name="reason" type="text"
+                            aria-invalid=reason_error.is_some().then_some("true")
+                            aria-describedby=reason_error.is_some().then_some("activity-cancel-reason-error") />
+                    </div>
+                    <button type="submit" class="button secondary">{say(lang, "取消这个活动", "Cancel this activity")}</button>
+                </form>
+            })}
+        </section>
+    }
 }

@@ -48,7 +48,7 @@ pub(super) async fn sign_up(
     })
 }
 
-/// `POST /account/activities/{id}/cancel`.
+/// `POST /account/activities/{id}/signup/cancel`: the volunteer cancels their sign-up.
 pub(super) async fn cancel(
     (State(store), Extension(caller), _, _): Ctx,
     Path(id): Path<String>,
@@ -70,6 +70,32 @@ pub(super) async fn cancel(
         ),
         Err(e) => refused("activity", &f, e, &page(id)),
     })
+}
+
+/// `POST /account/activities/{id}/cancel`: an organizer cancels the activity, saying why.
+pub(super) async fn cancel_activity(
+    (State(store), Extension(caller), _, _): Ctx,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let f = Fields::parse(&body)?;
+    let who = signed_in_or_return!(caller);
+    let id: ActivityId = crate::rest::path_id(&id)?;
+    Ok(
+        match activities(&store).cancel_activity(who, id, &f.get("reason")).await {
+            Ok(_) => with_flash(
+                &page(id),
+                &Flash::done(
+                    "activity",
+                    Message::fixed(
+                        "活动已取消，已通知所有报名和候补的志愿者。",
+                        "The activity is cancelled; everyone signed up or waiting has been told.",
+                    ),
+                ),
+            ),
+            Err(e) => refused("activity-cancel", &f, e, &page(id)),
+        },
+    )
 }
 
 /// The input the publication form describes.

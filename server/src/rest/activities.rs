@@ -9,7 +9,7 @@ use crate::auth::Caller;
 use crate::store::SqlStore;
 use app::domain::activities::input::ActivityInput;
 use app::domain::activities::search::ActivityParams;
-use app::domain::activities::store::{MySignup, Standing};
+use app::domain::activities::store::{MySignup, RosterLine, Standing};
 use app::domain::activities::use_cases::{standing_words, Activities};
 use app::domain::activities::{Activity, ActivityHit, Organizer};
 use app::domain::calendar::rfc3339;
@@ -343,5 +343,95 @@ pub async fn mine(
                 signup: standing_view(&standing, lang),
             })
             .collect(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RosterView {
+    person_id: i64,
+    name: String,
+    /// Masked (138****0000).
+    phone: Option<String>,
+    signup: StandingView,
+    signed_up_at: String,
+}
+
+/// Everyone who signed up, confirmed first, then the waitlist in order (the activity's
+/// organizers).
+#[utoipa::path(get, path = "/api/v1/activities/{id}/signups", tag = "activities",
+    params(("id" = i64, Path, minimum = 1)),
+    responses((status = 200, body = Vec<RosterView>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn roster(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<RosterView>>, ApiError> {
+    let id: ActivityId = super::path_id(&id)?;
+    let who = caller.require()?;
+    let lang = request_lang(None, &headers);
+    let lines = activities(&store).roster(who, id).await?;
+    Ok(Json(
+        lines
+            .into_iter()
+            .map(|l: RosterLine| RosterView {
+                person_id: l.person.get(),
+                name: l.name,
+                phone: l.phone,
+                signup: standing_view(&l.standing, lang),
+                signed_up_at: rfc3339(l.signed_up_at),
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CancelFields {
+    /// Told to everyone who signed up (at most 200 characters).
+    #[serde(default)]
+    reason: String,
+}
+
+/// Cancel an activity that has not started (its organizers); everyone signed up or
+/// waiting is told why.
+#[utoipa::path(post, path = "/api/v1/activities/{id}/cancel", tag = "activities",
+    params(("id" = i64, Path, minimum = 1)), request_body = CancelFields,
+    responses((status = 200, body = ActivityView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn cancel_activity(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<CancelFields>,
+) -> Result<Json<ActivityView>, ApiError> {
+    let id: ActivityId = super::path_id(&id)?;
+    let who = caller.require()?;
+    let use_case = activities(&store);
+    let activity = use_case.cancel_activity(who, id, &body.reason).await?;
+    Ok(Json(view(activity, None, request_lang(None, &headers), use_case.now)))
+}
+
+/// An organization's activities, latest start first, drafts included (its members).
+#[utoipa::path(get, path = "/api/v1/organizations/{id}/activities", tag = "activities",
+    params(("id" = i64, Path, minimum = 1)),
+    responses((status = 200, body = Vec<ActivityView>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
+pub async fn of_organization(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<ActivityView>>, ApiError> {
+    let organization: app::domain::ids::OrganizationId = super::path_id(&id)?;
+    let who = caller.require()?;
+    let lang = request_lang(None, &headers);
+    let use_case = activities(&store);
+    let list = use_case.of_organization(who, organization).await?;
+    Ok(Json(
+        list.into_iter().map(|a| view(a, None, lang, use_case.now)).collect(),
     ))
 }

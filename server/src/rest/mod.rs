@@ -106,6 +106,9 @@ pub fn routes() -> Router<SqlStore> {
             "/activities/{id}/signup",
             post(activities::sign_up).delete(activities::cancel),
         )
+        .route("/activities/{id}/signups", get(activities::roster))
+        .route("/activities/{id}/cancel", post(activities::cancel_activity))
+        .route("/organizations/{id}/activities", get(activities::of_organization))
         .route("/me/activities", get(activities::mine))
         .route("/notifications", get(notifications::list))
         .route("/notifications/read", post(notifications::read))

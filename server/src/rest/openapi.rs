@@ -33,7 +33,8 @@ use utoipa::OpenApi;
         reviews::hide_comment, follow_ups::list, follow_ups::close,
         dashboard::figures, dashboard::csv, notifications::list, notifications::read, notifications::set_sms,
         needs::name, needs::list, needs::support, needs::point, needs::unmet,
-        activities::list, activities::create, activities::get, activities::sign_up, activities::cancel, activities::mine
+        activities::list, activities::create, activities::get, activities::sign_up, activities::cancel, activities::mine,
+        activities::roster, activities::cancel_activity, activities::of_organization
     ),
     // Parameter schemas are not collected from the paths automatically: list them here.
     components(schemas(ErrorBody, ErrorDetail, FieldDetail, GroupParam, CostParam, SortParam, CategoryParam, Lang)),

@@ -144,6 +144,11 @@ const MIGRATIONS: &[Migration] = &[
             postgres: include_str!("../../migrations/0015_activities.postgres.sql"),
         },
     },
+    Migration {
+        version: 16,
+        name: "activity reminders",
+        sql: Sql::Portable(include_str!("../../migrations/0016_activity_reminders.sql")),
+    },
 ];
 
 /// The SQL for `engine`, with the portable tokens replaced.

@@ -27,6 +27,26 @@ pub struct MySignup {
     pub standing: Standing,
 }
 
+/// One person on an activity's list, as its organizers see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RosterLine {
+    pub person: PersonId,
+    pub name: String,
+    /// Their number, masked (138****0000): enough to tell two namesakes apart.
+    pub phone: Option<String>,
+    pub standing: Standing,
+    pub signed_up_at: Millis,
+}
+
+/// An activity starting soon whose volunteers have not been reminded yet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reminder {
+    pub activity: ActivityId,
+    pub title: Message,
+    pub starts_at: Millis,
+    pub place: Message,
+}
+
 /// A new activity, resolved: the community it lies in, its position and address.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewActivity<'a> {
@@ -62,6 +82,11 @@ pub trait ActivityStore: Send + Sync {
     async fn signups_of(&self, person: PersonId) -> Result<Vec<MySignup>, StoreError>;
     /// A grid unit's representative position (a place chosen as the search's origin).
     async fn grid_position(&self, unit: GridUnitId) -> Result<Option<Coordinates>, StoreError>;
+    /// Everyone who signed up, confirmed first, then the waitlist in order, then those
+    /// who cancelled.
+    async fn roster(&self, activity: ActivityId) -> Result<Vec<RosterLine>, StoreError>;
+    /// An organization's activities, or a community's own, latest start first.
+    async fn activities_of(&self, organizer: Organizer) -> Result<Vec<Activity>, StoreError>;
 }
 
 #[async_trait::async_trait]
@@ -99,6 +124,21 @@ pub trait ActivityUnit: Send {
     async fn cancel_signup(&mut self, activity: ActivityId, person: PersonId, now: Millis) -> Result<(), StoreError>;
     /// Gives the freed place to the lowest waitlist ticket; who was promoted.
     async fn promote_first(&mut self, activity: ActivityId, now: Millis) -> Result<Option<PersonId>, StoreError>;
+    /// Sets the status (and the reason for a cancellation) and counts a revision.
+    async fn set_status(
+        &mut self,
+        id: ActivityId,
+        status: super::ActivityStatus,
+        reason: Option<&str>,
+        now: Millis,
+    ) -> Result<(), StoreError>;
+    /// Who holds a place or a waitlist ticket.
+    async fn holders(&mut self, id: ActivityId) -> Result<Vec<PersonId>, StoreError>;
+    /// Who holds a place.
+    async fn confirmed(&mut self, id: ActivityId) -> Result<Vec<PersonId>, StoreError>;
+    /// Claims the published activities starting before `until` that have not been
+    /// reminded of (each once, whichever instance claims it first).
+    async fn claim_reminders(&mut self, until: Millis, now: Millis) -> Result<Vec<Reminder>, StoreError>;
     /// Tells these people, in the app and by text for those who asked.
     async fn notify(
         &mut self,

@@ -227,6 +227,102 @@ impl Activities<'_> {
     }
 }
 
+pub const CANCEL_REASON_MAX: usize = 200;
+/// Volunteers are reminded this long before an activity starts.
+pub const REMIND_BEFORE_MS: Millis = 24 * 3_600_000;
+
+impl Activities<'_> {
+    /// Everyone who signed up, for the activity's organizers.
+    pub async fn roster(&self, who: &Principal, id: ActivityId) -> Result<Vec<RosterLine>, AppError> {
+        let activity = self.get(Some(who), id).await?;
+        if !organizes(who, activity.organizer) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(self.store.roster(id).await?)
+    }
+
+    /// An organization's activities, for its members.
+    pub async fn of_organization(
+        &self,
+        who: &Principal,
+        organization: crate::ids::OrganizationId,
+    ) -> Result<Vec<Activity>, AppError> {
+        if who.role_in(organization).is_none() {
+            return Err(AppError::not_found("机构", "organization"));
+        }
+        Ok(self.store.activities_of(Organizer::Organization(organization)).await?)
+    }
+
+    /// The organizer cancels an activity that has not started; everyone who signed up
+    /// (or waits) is told why.
+    pub async fn cancel_activity(&self, who: &Principal, id: ActivityId, reason: &str) -> Result<Activity, AppError> {
+        let reason = crate::validation::paragraph("reason", reason, CANCEL_REASON_MAX)
+            .map_err(|e| AppError::Invalid(vec![e]))?;
+        let mut unit = self.store.begin_activities().await?;
+        let activity = unit.lock_activity(id).await?.ok_or_else(not_found)?;
+        if !organizes(who, activity.organizer) {
+            return Err(if activity.facts.status == ActivityStatus::Draft {
+                not_found()
+            } else {
+                AppError::Forbidden
+            });
+        }
+        match activity.facts.status {
+            ActivityStatus::Cancelled => {
+                return Err(AppError::conflict(
+                    "这个活动已经取消了",
+                    "this activity is already cancelled",
+                ))
+            }
+            ActivityStatus::Finished => {
+                return Err(AppError::conflict("这个活动已经结束了", "this activity has finished"))
+            }
+            _ if self.now >= activity.facts.starts_at => {
+                return Err(AppError::conflict(
+                    "活动已经开始，不能再取消",
+                    "this activity has started and can no longer be cancelled",
+                ))
+            }
+            _ => {}
+        }
+        unit.set_status(id, ActivityStatus::Cancelled, Some(&reason), self.now)
+            .await?;
+        let holders = unit.holders(id).await?;
+        let at = local_time(activity.facts.starts_at);
+        let text = Message::owned(
+            format!("「{}」（{at}）取消了：{reason}", activity.title.zh),
+            format!("“{}” ({at}) is cancelled: {reason}", activity.title.en),
+        );
+        unit.notify(&holders, "activity-cancelled", &text, &link(id), self.now)
+            .await?;
+        unit.commit().await?;
+        self.store.activity(id).await?.ok_or_else(not_found)
+    }
+
+    /// Reminds the confirmed volunteers of every activity starting within a day, once per
+    /// activity; how many activities were reminded of. Run now and then by each instance:
+    /// the claim is one conditional update, so two instances never remind twice.
+    pub async fn send_reminders(&self) -> Result<usize, AppError> {
+        let mut unit = self.store.begin_activities().await?;
+        let due = unit.claim_reminders(self.now + REMIND_BEFORE_MS, self.now).await?;
+        for r in &due {
+            let holders = unit.confirmed(r.activity).await?;
+            let at = local_time(r.starts_at);
+            let text = Message::owned(
+                format!("提醒：您报名的「{}」将于 {at} 在{}开始。去不了的话，请在活动页面取消，把名额让给候补的志愿者。", r.title.zh, r.place.zh),
+                format!(
+                    "Reminder: “{}” starts at {at} at {}. If you cannot come, cancel on its page so someone waiting gets the place.",
+                    r.title.en, r.place.en
+                ),
+            );
+            unit.notify(&holders, "activity-reminder", &text, &link(r.activity), self.now)
+                .await?;
+        }
+        unit.commit().await?;
+        Ok(due.len())
+    }
+}
+
 /// The answer to a sign-up as the API gives it.
 pub fn standing_words(standing: &Standing) -> Message {
     match (standing.status, standing.position) {

@@ -6,7 +6,10 @@
 use super::offering_fields::{OfferingInput, OfferingSelect, OfferingText, Shown};
 use super::requests::param_id;
 use super::PleaseSignIn;
-use crate::api::activities::{load_activity_form, load_my_activities, ActivityFormView, MyActivitiesView};
+use crate::api::activities::{
+    load_activity_form, load_my_activities, load_organization_activities, ActivityFormView, MyActivitiesView,
+    OrganizationActivitiesView,
+};
 use crate::components::form::{take_flash, FormNotice};
 use crate::components::status::{ErrorMessage, Loading};
 use crate::domain::activities::signup::SignupStatus;
@@ -209,5 +212,60 @@ fn activity_form(lang: Lang, v: ActivityFormView) -> impl IntoView {
             </div>
             <button type="submit" class="button">{say(lang, "发布活动", "Publish")}</button>
         </form>
+    }
+}
+
+/// `/account/organizations/:id/activities`: what an organization runs, for its members.
+#[component]
+pub fn OrganizationActivitiesPage() -> impl IntoView {
+    let lang = expect_context::<Prefs>().lang;
+    let organization = param_id("id");
+    let list = Resource::new(move || organization, load_organization_activities);
+    let title = say(lang, "本机构的志愿活动", "Our volunteer activities");
+    view! {
+        <Title text=title />
+        <h1 class="page-title">{title}</h1>
+        <SignedIn>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Err(error) => view! { <ErrorMessage error /> }.into_any(),
+                        Ok(v) => organization_activities(lang, v).into_any(),
+                    }
+                })}
+            </Suspense>
+        </SignedIn>
+    }
+}
+
+fn organization_activities(lang: Lang, v: OrganizationActivitiesView) -> impl IntoView {
+    let now = v.now;
+    view! {
+        <p class="lead"><strong>{v.organization_name.clone()}</strong></p>
+        <p><a class="button" href=format!("/account/organizations/{}/activities/new", v.organization)>
+            {say(lang, "发布志愿活动", "Publish an activity")}</a></p>
+        {if v.activities.is_empty() {
+            view! { <p>{say(lang, "还没有发布过活动。", "No activities yet.")}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="card-list">
+                    {v.activities.into_iter().map(|a| {
+                        let state = if a.status == crate::domain::activities::ActivityStatus::Published && a.ends_at <= now {
+                            say(lang, "已结束", "over").to_owned()
+                        } else {
+                            a.status.words().get(lang).to_owned()
+                        };
+                        view! {
+                            <li class="card activity-card">
+                                <h2 class="card-title"><a href=format!("/activities/{}", a.id)>{a.title.get(lang).to_owned()}</a></h2>
+                                <p class="card-meta"><span class="badge category">{state}</span>
+                                    <span class="badge places">{crate::pages::activities::places_words(lang, a.places_left(), a.waitlisted)}</span></p>
+                                <p>{when_words(a.starts_at, a.ends_at).get(lang).to_owned()} " · " {a.place_name.get(lang).to_owned()}</p>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
     }
 }

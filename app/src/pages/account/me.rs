@@ -107,7 +107,7 @@ fn Account(view: AccountView) -> impl IntoView {
                                     " "
                                     <a class="button secondary" href=format!("/account/organizations/{}/requests", o.id)>{t.inbox}</a>
                                     " "
-                                    <a class="button secondary" href=format!("/account/organizations/{}/activities/new", o.id)>{crate::i18n::say(lang, "发布志愿活动", "Publish an activity")}</a>
+                                    <a class="button secondary" href=format!("/account/organizations/{}/activities", o.id)>{crate::i18n::say(lang, "本机构的志愿活动", "Our volunteer activities")}</a>
                                     {owner.then(|| view! {
                                         <ul class="plain">
                                             {members.into_iter().map(|m| {

@@ -9,9 +9,10 @@ mod unit;
 
 use super::rows::corrupt;
 use super::{failed, SqlStore};
+use app::domain::accounts::values::mask;
 use app::domain::activities::search::{ActivityOrder, ActivitySearch};
 use app::domain::activities::signup::SignupStatus;
-use app::domain::activities::store::{ActivityStore, ActivityUnit, MySignup, Standing};
+use app::domain::activities::store::{ActivityStore, ActivityUnit, MySignup, RosterLine, Standing};
 use app::domain::activities::{Activity, ActivityHit, ActivityKind, ActivityStatus, Organizer, Skill};
 use app::domain::geo::{rounded_metres, Coordinates, LocalPlane};
 use app::domain::ids::{ActivityId, GridUnitId, OrganizationId, PersonId};
@@ -277,6 +278,45 @@ impl ActivityStore for SqlStore {
             })
             .collect::<Result<_, sqlx::Error>>()
             .map_err(failed)
+    }
+
+    async fn roster(&self, activity: ActivityId) -> Result<Vec<RosterLine>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT s.person_id, p.display_name, p.login, s.status, {POSITION} AS position, s.signed_up_at \
+             FROM activity_signups s JOIN people p ON p.id = s.person_id WHERE s.activity_id = $1 \
+             ORDER BY CASE s.status WHEN 'confirmed' THEN 0 WHEN 'waitlisted' THEN 1 ELSE 2 END, s.ticket, s.signed_up_at"
+        ))
+        .bind(activity.get())
+        .fetch_all(self.pool())
+        .await
+        .map_err(failed)?;
+        rows.iter()
+            .map(|r| {
+                Ok(RosterLine {
+                    person: PersonId::from_row(r.try_get("person_id")?),
+                    name: r.try_get("display_name")?,
+                    phone: r.try_get::<Option<String>, _>("login")?.map(|l| mask(&l)),
+                    standing: standing(&r.try_get::<String, _>("status")?, r.try_get("position")?)?,
+                    signed_up_at: r.try_get("signed_up_at")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(failed)
+    }
+
+    async fn activities_of(&self, organizer: Organizer) -> Result<Vec<Activity>, StoreError> {
+        let (condition, id) = match organizer {
+            Organizer::Organization(o) => ("a.organization_id = $1", o.get()),
+            Organizer::Community(c) => ("a.organization_id IS NULL AND a.community_id = $1", c.get()),
+        };
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM {JOINS} WHERE {condition} ORDER BY a.starts_at DESC, a.id DESC LIMIT 200"
+        ))
+        .bind(id)
+        .fetch_all(self.pool())
+        .await
+        .map_err(failed)?;
+        rows.iter().map(activity).collect::<Result<_, _>>().map_err(failed)
     }
 
     async fn grid_position(&self, unit: GridUnitId) -> Result<Option<Coordinates>, StoreError> {

@@ -8,7 +8,7 @@ use crate::store::accounts::SqlUnit;
 use crate::store::{failed, Engine};
 use app::domain::accounts::store::Millis;
 use app::domain::activities::signup::{Clash, SignupFacts, SignupStatus};
-use app::domain::activities::store::{ActivityUnit, LockedActivity, NewActivity, Standing};
+use app::domain::activities::store::{ActivityUnit, LockedActivity, NewActivity, Reminder, Standing};
 use app::domain::activities::{ActivityStatus, Organizer, Skill};
 use app::domain::ids::{ActivityId, GridUnitId, OrganizationId, PersonId};
 use app::domain::message::Message;
@@ -17,6 +17,18 @@ use app::domain::store::StoreError;
 use sqlx::Row;
 
 impl SqlUnit {
+    /// The people of an activity's sign-ups in these states (an SQL list of literals).
+    async fn signed_up(&mut self, id: ActivityId, states: &str) -> Result<Vec<PersonId>, StoreError> {
+        let people: Vec<i64> = sqlx::query_scalar(&format!(
+            "SELECT person_id FROM activity_signups WHERE activity_id = $1 AND status IN {states} ORDER BY person_id"
+        ))
+        .bind(id.get())
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(failed)?;
+        Ok(people.into_iter().map(PersonId::from_row).collect())
+    }
+
     /// ` FOR UPDATE` on PostgreSQL; SQLite's unit holds the writer lock already.
     fn for_update(&self) -> &'static str {
         match self.engine {
@@ -261,6 +273,73 @@ impl ActivityUnit for SqlUnit {
         .await
         .map_err(failed)?;
         Ok(Some(PersonId::from_row(first)))
+    }
+
+    async fn set_status(
+        &mut self,
+        id: ActivityId,
+        status: ActivityStatus,
+        reason: Option<&str>,
+        now: Millis,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE activities SET status = $2, cancel_reason = $3, updated_at = $4, revision = revision + 1 WHERE id = $1",
+        )
+        .bind(id.get())
+        .bind(status.slug())
+        .bind(reason)
+        .bind(now)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(failed)?;
+        Ok(())
+    }
+
+    async fn holders(&mut self, id: ActivityId) -> Result<Vec<PersonId>, StoreError> {
+        self.signed_up(id, "('confirmed', 'waitlisted')").await
+    }
+
+    async fn confirmed(&mut self, id: ActivityId) -> Result<Vec<PersonId>, StoreError> {
+        self.signed_up(id, "('confirmed')").await
+    }
+
+    async fn claim_reminders(&mut self, until: Millis, now: Millis) -> Result<Vec<Reminder>, StoreError> {
+        let claimed: Vec<i64> = sqlx::query_scalar(
+            "UPDATE activities SET reminded_at = $2 \
+             WHERE status = 'published' AND reminded_at IS NULL AND starts_at > $2 AND starts_at <= $1 RETURNING id",
+        )
+        .bind(until)
+        .bind(now)
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(failed)?;
+        let mut due = Vec::with_capacity(claimed.len());
+        for id in claimed {
+            let r = sqlx::query(
+                "SELECT a.title_zh, a.title_en, a.starts_at, a.address, g.name_zh, g.name_en \
+                 FROM activities a JOIN grid_units g ON g.id = a.grid_unit_id WHERE a.id = $1",
+            )
+            .bind(id)
+            .fetch_one(&mut *self.tx)
+            .await
+            .map_err(failed)?;
+            let read = || -> Result<Reminder, sqlx::Error> {
+                let zh: String = r.try_get("title_zh")?;
+                let en: Option<String> = r.try_get("title_en")?;
+                let address: String = r.try_get("address")?;
+                Ok(Reminder {
+                    activity: ActivityId::from_row(id),
+                    title: Message::owned(zh.clone(), en.unwrap_or(zh)),
+                    starts_at: r.try_get("starts_at")?,
+                    place: Message::owned(
+                        format!("{}（{address}）", r.try_get::<String, _>("name_zh")?),
+                        format!("{} ({address})", r.try_get::<String, _>("name_en")?),
+                    ),
+                })
+            };
+            due.push(read().map_err(failed)?);
+        }
+        Ok(due)
     }
 
     async fn notify(

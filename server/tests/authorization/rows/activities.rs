@@ -73,9 +73,28 @@ pub fn rows() -> Vec<Row> {
         ),
         row(
             Method::POST,
-            "/account/activities/{joined}/cancel",
+            "/account/activities/{joined}/signup/cancel",
             Form(|_| String::new()),
             [401, 403, 403, 303, 403, 403, 403, 403],
+        ),
+        // Its organizers call it off, saying why.
+        row(
+            Method::POST,
+            "/api/v1/activities/{activity}/cancel",
+            Json(|_| json!({"reason": "下雨，改期"})),
+            [401, 403, 403, 403, 403, 200, 403, 403],
+        ),
+        row(
+            Method::POST,
+            "/account/activities/{activity}/cancel",
+            Form(|_| "reason=%E4%B8%8B%E9%9B%A8".to_owned()),
+            [401, 403, 403, 403, 403, 303, 403, 403],
+        ),
+        row(
+            Method::POST,
+            "/api/fn/organization-activities",
+            Form(|w| format!("organization={}", w.organization)),
+            [401, 404, 404, 404, 404, 200, 404, 404],
         ),
         // The pages' reads: the list and a published activity for anyone; one's own
         // sign-ups for the signed in; the publishing form for the organization's members.
