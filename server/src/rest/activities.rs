@@ -10,10 +10,10 @@ use crate::store::SqlStore;
 use app::domain::activities::input::ActivityInput;
 use app::domain::activities::search::ActivityParams;
 use app::domain::activities::store::{MySignup, RosterLine, Standing};
-use app::domain::activities::use_cases::{standing_words, Activities};
+use app::domain::activities::use_cases::{standing_words, Activities, Mark};
 use app::domain::activities::{Activity, ActivityHit, Organizer};
 use app::domain::calendar::rfc3339;
-use app::domain::ids::ActivityId;
+use app::domain::ids::{ActivityId, PersonId};
 use app::domain::lang::Lang;
 use app::domain::validation::FieldError;
 use axum::extract::{Path, RawQuery, State};
@@ -354,6 +354,15 @@ pub struct RosterView {
     phone: Option<String>,
     signup: StandingView,
     signed_up_at: String,
+    checked_in_at: Option<String>,
+    checked_out_at: Option<String>,
+    no_show: bool,
+    /// Attended so far (to the scheduled end while there is no check-out).
+    attended_minutes: Option<u32>,
+    /// No check-out: the organizer confirms the time.
+    to_confirm: bool,
+    /// Approved minutes, once approved.
+    approved_minutes: Option<u32>,
 }
 
 /// Everyone who signed up, confirmed first, then the waitlist in order (the activity's
@@ -375,12 +384,21 @@ pub async fn roster(
     Ok(Json(
         lines
             .into_iter()
-            .map(|l: RosterLine| RosterView {
-                person_id: l.person.get(),
-                name: l.name,
-                phone: l.phone,
-                signup: standing_view(&l.standing, lang),
-                signed_up_at: rfc3339(l.signed_up_at),
+            .map(|l: RosterLine| {
+                let attended = l.attendance.attended();
+                RosterView {
+                    person_id: l.person.get(),
+                    name: l.name,
+                    phone: l.phone,
+                    signup: standing_view(&l.standing, lang),
+                    signed_up_at: rfc3339(l.signed_up_at),
+                    checked_in_at: l.attendance.checked_in_at.map(rfc3339),
+                    checked_out_at: l.attendance.checked_out_at.map(rfc3339),
+                    no_show: l.attendance.no_show,
+                    attended_minutes: attended.map(|a| a.minutes),
+                    to_confirm: attended.is_some_and(|a| a.to_confirm),
+                    approved_minutes: l.attendance.approved_minutes,
+                }
             })
             .collect(),
     ))
@@ -434,4 +452,182 @@ pub async fn of_organization(
     Ok(Json(
         list.into_iter().map(|a| view(a, None, lang, use_case.now)).collect(),
     ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CodeView {
+    /// Six digits volunteers enter to check in and out.
+    code: String,
+}
+
+/// The check-in code an organizer shows at the place (the activity's organizers).
+#[utoipa::path(get, path = "/api/v1/activities/{id}/code", tag = "activities",
+    params(("id" = i64, Path, minimum = 1)),
+    responses((status = 200, body = CodeView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn code(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<Json<CodeView>, ApiError> {
+    let id: ActivityId = super::path_id(&id)?;
+    let who = caller.require()?;
+    Ok(Json(CodeView {
+        code: activities(&store).checkin_code(who, id).await?,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CodeFields {
+    /// The six digits the organizer shows.
+    #[serde(default)]
+    code: String,
+}
+
+async fn use_code(store: &SqlStore, caller: &Caller, id: &str, code: &str, out: bool) -> Result<StatusCode, ApiError> {
+    let id: ActivityId = super::path_id(id)?;
+    let who = caller.require()?;
+    activities(store).use_code(who, id, code, out).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Check in with the organizer's code (a volunteer with a place; from an hour before the
+/// start to the end; wrong codes are limited).
+#[utoipa::path(post, path = "/api/v1/activities/{id}/check-in", tag = "activities",
+    params(("id" = i64, Path, minimum = 1)), request_body = CodeFields,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 429, body = ErrorBody)))]
+pub async fn check_in(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<CodeFields>,
+) -> Result<StatusCode, ApiError> {
+    use_code(&store, &caller, &id, &body.code, false).await
+}
+
+/// Check out with the same code; the attended time is clipped to the schedule.
+#[utoipa::path(post, path = "/api/v1/activities/{id}/check-out", tag = "activities",
+    params(("id" = i64, Path, minimum = 1)), request_body = CodeFields,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 429, body = ErrorBody)))]
+pub async fn check_out(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<CodeFields>,
+) -> Result<StatusCode, ApiError> {
+    use_code(&store, &caller, &id, &body.code, true).await
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MarkFields {
+    person_id: i64,
+    /// `arrived` or `no-show`.
+    mark: String,
+}
+
+/// Parses a mark as the API and the form send it.
+pub(crate) fn parse_mark(raw: &str) -> Result<Mark, ApiError> {
+    match raw.trim() {
+        "arrived" => Ok(Mark::Arrived),
+        "no-show" => Ok(Mark::NoShow),
+        _ => Err(FieldError::new(
+            "mark",
+            "须为 arrived（到了）或 no-show（没来）",
+            "must be arrived or no-show",
+        )
+        .into()),
+    }
+}
+
+/// Mark a volunteer arrived or absent (the activity's organizers).
+#[utoipa::path(post, path = "/api/v1/activities/{id}/attendance", tag = "activities",
+    params(("id" = i64, Path, minimum = 1)), request_body = MarkFields,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn mark(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<MarkFields>,
+) -> Result<StatusCode, ApiError> {
+    let id: ActivityId = super::path_id(&id)?;
+    let person = PersonId::checked("person_id", body.person_id)?;
+    let mark = parse_mark(&body.mark)?;
+    let who = caller.require()?;
+    activities(&store).mark(who, id, person, mark).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HoursFields {
+    person_id: i64,
+    /// A correction of the attended minutes (at most the activity's length), with `reason`.
+    minutes: Option<i64>,
+    reason: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ApprovedView {
+    minutes: u32,
+}
+
+/// Approve a volunteer's attended time, or a correction with a reason (audited; the
+/// activity's organizers).
+#[utoipa::path(post, path = "/api/v1/activities/{id}/hours", tag = "activities",
+    params(("id" = i64, Path, minimum = 1)), request_body = HoursFields,
+    responses((status = 200, body = ApprovedView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn approve_hours(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<HoursFields>,
+) -> Result<Json<ApprovedView>, ApiError> {
+    let id: ActivityId = super::path_id(&id)?;
+    let person = PersonId::checked("person_id", body.person_id)?;
+    let who = caller.require()?;
+    let correction = body.minutes.map(|m| (m, body.reason.unwrap_or_default()));
+    let minutes = activities(&store).approve_hours(who, id, person, correction).await?;
+    Ok(Json(ApprovedView { minutes }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HoursView {
+    /// Approved, all time.
+    total_minutes: u64,
+    /// Approved, of this year's activities.
+    year_minutes: u64,
+    /// 0 to 5: one star at 100 recorded hours, two at 300, three at 600, four at 1,000,
+    /// five at 1,500.
+    star: u8,
+    /// The hours at which the next star is reached.
+    next_star_hours: Option<u32>,
+    /// Attended activities waiting for the organizer's approval.
+    pending: u32,
+}
+
+/// The caller's recorded volunteer hours and star level.
+#[utoipa::path(get, path = "/api/v1/me/hours", tag = "activities",
+    responses((status = 200, body = HoursView), (status = 401, body = ErrorBody)))]
+pub async fn hours(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Json<HoursView>, ApiError> {
+    let who = caller.require()?;
+    let h = activities(&store).hours(who).await?;
+    Ok(Json(HoursView {
+        total_minutes: h.total_minutes,
+        year_minutes: h.year_minutes,
+        star: h.star(),
+        next_star_hours: app::domain::activities::hours::next_star_hours(h.total_minutes),
+        pending: h.pending,
+    }))
 }

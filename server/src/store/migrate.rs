@@ -149,6 +149,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "activity reminders",
         sql: Sql::Portable(include_str!("../../migrations/0016_activity_reminders.sql")),
     },
+    Migration {
+        version: 17,
+        name: "attendance",
+        sql: Sql::Portable(include_str!("../../migrations/0017_attendance.sql")),
+    },
 ];
 
 /// The SQL for `engine`, with the portable tokens replaced.

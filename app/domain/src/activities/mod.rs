@@ -7,6 +7,7 @@
 //! than places, whatever the concurrency, is the database's to guarantee (a row lock and a
 //! check), and what the rule *is* is tested here.
 
+pub mod attendance;
 pub mod hours;
 pub mod input;
 pub mod roster;

@@ -36,6 +36,7 @@ pub struct RosterLine {
     pub phone: Option<String>,
     pub standing: Standing,
     pub signed_up_at: Millis,
+    pub attendance: super::attendance::AttendanceFacts,
 }
 
 /// An activity starting soon whose volunteers have not been reminded yet.
@@ -87,6 +88,35 @@ pub trait ActivityStore: Send + Sync {
     async fn roster(&self, activity: ActivityId) -> Result<Vec<RosterLine>, StoreError>;
     /// An organization's activities, or a community's own, latest start first.
     async fn activities_of(&self, organizer: Organizer) -> Result<Vec<Activity>, StoreError>;
+    /// The activity's six-digit check-in code (made on first asking).
+    async fn checkin_code(&self, activity: ActivityId) -> Result<String, StoreError>;
+    /// A person's approved hours (all time, and of activities since `year_from`) and how
+    /// many attended activities wait for approval.
+    async fn hours_of(
+        &self,
+        person: PersonId,
+        year_from: Millis,
+    ) -> Result<super::attendance::HoursSummary, StoreError>;
+    /// Counts one attempt under `key` in a fixed window; the attempts so far (rate limits).
+    async fn hit(&self, key: &str, window_ms: i64, now: Millis) -> Result<u64, StoreError>;
+}
+
+/// A change of one sign-up's attendance.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AttendanceChange {
+    CheckIn {
+        at: Millis,
+    },
+    CheckOut {
+        at: Millis,
+        minutes: u32,
+    },
+    NoShow,
+    Approve {
+        minutes: u32,
+        note: Option<String>,
+        by: PersonId,
+    },
 }
 
 #[async_trait::async_trait]
@@ -139,6 +169,20 @@ pub trait ActivityUnit: Send {
     /// Claims the published activities starting before `until` that have not been
     /// reminded of (each once, whichever instance claims it first).
     async fn claim_reminders(&mut self, until: Millis, now: Millis) -> Result<Vec<Reminder>, StoreError>;
+    /// One sign-up's attendance (the activity's row is locked already).
+    async fn attendance(
+        &mut self,
+        activity: ActivityId,
+        person: PersonId,
+    ) -> Result<Option<super::attendance::AttendanceFacts>, StoreError>;
+    async fn record_attendance(
+        &mut self,
+        activity: ActivityId,
+        person: PersonId,
+        change: &AttendanceChange,
+        now: Millis,
+    ) -> Result<(), StoreError>;
+    async fn audit(&mut self, entry: &crate::accounts::store::AuditEntry) -> Result<(), StoreError>;
     /// Tells these people, in the app and by text for those who asked.
     async fn notify(
         &mut self,

@@ -376,3 +376,87 @@ fn times_are_said_as_people_read_them() {
     let overnight = when_words(at("2026-12-31T22:00:00+08:00"), at("2027-01-01T02:00:00+08:00"));
     assert_eq!(overnight.zh, "12月31日 周四 22:00 至 1月1日 周五 02:00");
 }
+
+mod attendance_rules {
+    use super::*;
+    use crate::activities::attendance::*;
+
+    fn facts() -> AttendanceFacts {
+        AttendanceFacts {
+            scheduled: (at("2026-12-20T09:00:00+08:00"), at("2026-12-20T11:30:00+08:00")),
+            status: SignupStatus::Confirmed,
+            checked_in_at: None,
+            checked_out_at: None,
+            no_show: false,
+            approved_minutes: None,
+        }
+    }
+
+    #[test]
+    fn check_in_opens_an_hour_before_and_closes_at_the_end() {
+        let f = facts();
+        assert!(check_in(&f, f.scheduled.0 - 61 * 60_000).is_err());
+        assert_eq!(check_in(&f, f.scheduled.0 - HOUR).unwrap(), f.scheduled.0 - HOUR);
+        assert!(check_in(&f, f.scheduled.1 + 1).is_err());
+        let waiting = AttendanceFacts {
+            status: SignupStatus::Waitlisted,
+            ..f
+        };
+        assert!(check_in(&waiting, f.scheduled.0).is_err(), "no place, no check-in");
+        let twice = AttendanceFacts {
+            checked_in_at: Some(f.scheduled.0),
+            ..f
+        };
+        assert!(check_in(&twice, f.scheduled.0 + 1).is_err());
+    }
+
+    #[test]
+    fn check_out_is_clipped_and_needs_a_check_in() {
+        let f = facts();
+        assert!(check_out(&f, f.scheduled.1).is_err(), "not checked in");
+        let inside = AttendanceFacts {
+            checked_in_at: Some(f.scheduled.0 - HOUR),
+            ..f
+        };
+        // Arrived an hour early, left an hour late: the scheduled 150 minutes.
+        assert_eq!(check_out(&inside, f.scheduled.1 + HOUR).unwrap().minutes, 150);
+        assert!(
+            check_out(&inside, f.scheduled.1 + 3 * HOUR).is_err(),
+            "closed: the organizer settles it"
+        );
+    }
+
+    #[test]
+    fn approval_takes_the_attended_time_or_a_bounded_correction_with_a_reason() {
+        let f = facts();
+        let end = f.scheduled.1;
+        assert!(approve(&f, None, end).is_err(), "never checked in");
+        let came = AttendanceFacts {
+            checked_in_at: Some(f.scheduled.0 + 30 * 60_000),
+            ..f
+        };
+        assert!(approve(&came, None, end - 1).is_err(), "not over yet and no check-out");
+        // No check-out: to the scheduled end.
+        assert_eq!(approve(&came, None, end).unwrap(), (120, None));
+        assert_eq!(
+            approve(&came, Some((90, "提前离开")), end).unwrap(),
+            (90, Some("提前离开".into()))
+        );
+        assert!(
+            approve(&came, Some((151, "多算")), end).is_err(),
+            "beyond the activity's length"
+        );
+        assert!(
+            approve(&came, Some((90, " ")), end).is_err(),
+            "a correction needs its reason"
+        );
+        let done = AttendanceFacts {
+            approved_minutes: Some(120),
+            ..came
+        };
+        assert!(approve(&done, None, end).is_err());
+        assert!(check_out(&done, end).is_err() && no_show(&done).is_err(), "settled");
+        assert!(no_show(&came).is_err(), "who checked in is no no-show");
+        assert!(no_show(&f).is_ok());
+    }
+}

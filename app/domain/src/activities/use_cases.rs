@@ -6,6 +6,7 @@
 //! work with the activity's row locked, so sign-ups queue on it and the count of
 //! confirmed places is never read stale.
 
+use super::attendance;
 use super::input::{ActivityDraft, ActivityInput};
 use super::search::ActivityParams;
 use super::signup::{self, SignupStatus};
@@ -16,7 +17,7 @@ use crate::accounts::store::Millis;
 use crate::calendar::local_time;
 use crate::error::AppError;
 use crate::geo::{haversine_m, Coordinates};
-use crate::ids::{ActivityId, GridUnitId};
+use crate::ids::{ActivityId, GridUnitId, PersonId};
 use crate::message::Message;
 use crate::offerings::use_cases::POSITION_SLACK_M;
 use crate::search::Origin;
@@ -320,6 +321,176 @@ impl Activities<'_> {
         }
         unit.commit().await?;
         Ok(due.len())
+    }
+}
+
+/// What an organizer records about one volunteer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// Came (recorded from the scheduled start; a correction says otherwise).
+    Arrived,
+    NoShow,
+}
+
+fn wrong_code() -> AppError {
+    AppError::Invalid(vec![FieldError::new(
+        "code",
+        "签到码不对，请看组织方出示的六位数字",
+        "is not this activity's code: the six digits the organizer shows",
+    )])
+}
+
+impl Activities<'_> {
+    /// The check-in code, for the activity's organizers to show.
+    pub async fn checkin_code(&self, who: &Principal, id: ActivityId) -> Result<String, AppError> {
+        let activity = self.get(Some(who), id).await?;
+        if !organizes(who, activity.organizer) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(self.store.checkin_code(id).await?)
+    }
+
+    /// A volunteer checks in or out with the code the organizer shows; wrong codes are
+    /// limited per person and activity, so six digits cannot be guessed.
+    pub async fn use_code(&self, who: &Principal, id: ActivityId, code: &str, out: bool) -> Result<(), AppError> {
+        let key = format!("activity-code:{id}:{}", who.person);
+        let tries = self.store.hit(&key, attendance::GUESS_WINDOW_MS, self.now).await?;
+        if tries > attendance::GUESSES {
+            return Err(AppError::RateLimited {
+                retry_after_s: (attendance::GUESS_WINDOW_MS / 1000) as u64,
+            });
+        }
+        let activity = self.get(Some(who), id).await?;
+        if activity.status != ActivityStatus::Published {
+            return Err(AppError::conflict(
+                "这个活动不能签到",
+                "this activity is not open for check-in",
+            ));
+        }
+        if code.trim() != self.store.checkin_code(id).await? {
+            return Err(wrong_code());
+        }
+        let mut unit = self.store.begin_activities().await?;
+        unit.lock_activity(id).await?.ok_or_else(not_found)?;
+        let facts = unit
+            .attendance(id, who.person)
+            .await?
+            .ok_or_else(|| AppError::conflict("您没有报名这个活动", "you have not signed up for this activity"))?;
+        let change = if out {
+            let attended = attendance::check_out(&facts, self.now)?;
+            AttendanceChange::CheckOut {
+                at: self.now,
+                minutes: attended.minutes,
+            }
+        } else {
+            AttendanceChange::CheckIn {
+                at: attendance::check_in(&facts, self.now)?,
+            }
+        };
+        unit.record_attendance(id, who.person, &change, self.now).await?;
+        unit.commit().await?;
+        Ok(())
+    }
+
+    /// The organizer marks a volunteer arrived or absent, from the list.
+    pub async fn mark(&self, who: &Principal, id: ActivityId, person: PersonId, mark: Mark) -> Result<(), AppError> {
+        let mut unit = self.store.begin_activities().await?;
+        let activity = self.organized(unit.as_mut(), who, id).await?;
+        let facts = unit
+            .attendance(id, person)
+            .await?
+            .ok_or_else(|| AppError::not_found("报名", "sign-up"))?;
+        let change = match mark {
+            Mark::Arrived => {
+                // Marked by the organizer: present from the start, and markable after the
+                // end too (the list is often settled afterwards).
+                attendance::check_in(&facts, self.now.min(activity.facts.ends_at))?;
+                AttendanceChange::CheckIn {
+                    at: activity.facts.starts_at,
+                }
+            }
+            Mark::NoShow => {
+                attendance::no_show(&facts)?;
+                AttendanceChange::NoShow
+            }
+        };
+        unit.record_attendance(id, person, &change, self.now).await?;
+        unit.commit().await?;
+        Ok(())
+    }
+
+    /// The organizer approves a volunteer's time, or a correction with a reason (audited).
+    pub async fn approve_hours(
+        &self,
+        who: &Principal,
+        id: ActivityId,
+        person: PersonId,
+        correction: Option<(i64, String)>,
+    ) -> Result<u32, AppError> {
+        let mut unit = self.store.begin_activities().await?;
+        self.organized(unit.as_mut(), who, id).await?;
+        let facts = unit
+            .attendance(id, person)
+            .await?
+            .ok_or_else(|| AppError::not_found("报名", "sign-up"))?;
+        let (minutes, note) =
+            attendance::approve(&facts, correction.as_ref().map(|(m, r)| (*m, r.as_str())), self.now)?;
+        if let Some(reason) = &note {
+            unit.audit(&crate::accounts::store::AuditEntry {
+                at: self.now,
+                actor: Some(who.person),
+                action: "activity-hours-corrected".into(),
+                subject_kind: "activity".into(),
+                subject_id: Some(id.get()),
+                on_behalf_of: Some(person),
+                request_id: None,
+                detail: Some(format!(
+                    "{} → {minutes} min: {reason}",
+                    facts.attended().map_or(0, |a| a.minutes)
+                )),
+            })
+            .await?;
+        }
+        unit.record_attendance(
+            id,
+            person,
+            &AttendanceChange::Approve {
+                minutes,
+                note,
+                by: who.person,
+            },
+            self.now,
+        )
+        .await?;
+        unit.commit().await?;
+        Ok(minutes)
+    }
+
+    /// The caller's recorded hours.
+    pub async fn hours(&self, who: &Principal) -> Result<attendance::HoursSummary, AppError> {
+        let (year, _, _) = crate::calendar::Day::of(self.now).ymd();
+        let year_from = crate::calendar::Day::from_ymd(year, 1, 1)
+            .map(crate::calendar::Day::start_millis)
+            .unwrap_or(0);
+        Ok(self.store.hours_of(who.person, year_from).await?)
+    }
+
+    /// The activity, locked, when the caller organizes it.
+    async fn organized(
+        &self,
+        unit: &mut dyn ActivityUnit,
+        who: &Principal,
+        id: ActivityId,
+    ) -> Result<LockedActivity, AppError> {
+        let activity = unit.lock_activity(id).await?.ok_or_else(not_found)?;
+        if !organizes(who, activity.organizer) {
+            return Err(if activity.facts.status == ActivityStatus::Draft {
+                not_found()
+            } else {
+                AppError::Forbidden
+            });
+        }
+        Ok(activity)
     }
 }
 

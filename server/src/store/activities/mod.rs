@@ -9,7 +9,9 @@ mod unit;
 
 use super::rows::corrupt;
 use super::{failed, SqlStore};
+use app::domain::accounts::store::Millis;
 use app::domain::accounts::values::mask;
+use app::domain::activities::attendance::{AttendanceFacts, HoursSummary};
 use app::domain::activities::search::{ActivityOrder, ActivitySearch};
 use app::domain::activities::signup::SignupStatus;
 use app::domain::activities::store::{ActivityStore, ActivityUnit, MySignup, RosterLine, Standing};
@@ -282,8 +284,10 @@ impl ActivityStore for SqlStore {
 
     async fn roster(&self, activity: ActivityId) -> Result<Vec<RosterLine>, StoreError> {
         let rows = sqlx::query(&format!(
-            "SELECT s.person_id, p.display_name, p.login, s.status, {POSITION} AS position, s.signed_up_at \
-             FROM activity_signups s JOIN people p ON p.id = s.person_id WHERE s.activity_id = $1 \
+            "SELECT s.person_id, p.display_name, p.login, s.status, {POSITION} AS position, s.signed_up_at, \
+                s.checked_in_at, s.checked_out_at, s.no_show, s.minutes, s.approved_at, a.starts_at, a.ends_at \
+             FROM activity_signups s JOIN people p ON p.id = s.person_id JOIN activities a ON a.id = s.activity_id \
+             WHERE s.activity_id = $1 \
              ORDER BY CASE s.status WHEN 'confirmed' THEN 0 WHEN 'waitlisted' THEN 1 ELSE 2 END, s.ticket, s.signed_up_at"
         ))
         .bind(activity.get())
@@ -292,12 +296,27 @@ impl ActivityStore for SqlStore {
         .map_err(failed)?;
         rows.iter()
             .map(|r| {
+                let standing = standing(&r.try_get::<String, _>("status")?, r.try_get("position")?)?;
+                let approved: Option<i64> = r.try_get("approved_at")?;
                 Ok(RosterLine {
                     person: PersonId::from_row(r.try_get("person_id")?),
                     name: r.try_get("display_name")?,
                     phone: r.try_get::<Option<String>, _>("login")?.map(|l| mask(&l)),
-                    standing: standing(&r.try_get::<String, _>("status")?, r.try_get("position")?)?,
+                    standing,
                     signed_up_at: r.try_get("signed_up_at")?,
+                    attendance: AttendanceFacts {
+                        scheduled: (r.try_get("starts_at")?, r.try_get("ends_at")?),
+                        status: standing.status,
+                        checked_in_at: r.try_get("checked_in_at")?,
+                        checked_out_at: r.try_get("checked_out_at")?,
+                        no_show: r.try_get::<i64, _>("no_show")? == 1,
+                        approved_minutes: match approved {
+                            Some(_) => r
+                                .try_get::<Option<i64>, _>("minutes")?
+                                .map(|m| m.clamp(0, i64::from(u32::MAX)) as u32),
+                            None => None,
+                        },
+                    },
                 })
             })
             .collect::<Result<_, sqlx::Error>>()
@@ -317,6 +336,61 @@ impl ActivityStore for SqlStore {
         .await
         .map_err(failed)?;
         rows.iter().map(activity).collect::<Result<_, _>>().map_err(failed)
+    }
+
+    async fn checkin_code(&self, activity: ActivityId) -> Result<String, StoreError> {
+        let read = || {
+            sqlx::query_scalar::<_, Option<String>>("SELECT checkin_code FROM activities WHERE id = $1")
+                .bind(activity.get())
+                .fetch_one(self.pool())
+        };
+        if let Some(code) = read().await.map_err(failed)? {
+            return Ok(code);
+        }
+        // Made on first asking (activities from before migration 0017, demo data); two
+        // instances asking at once keep whichever code was written first.
+        let mut bytes = [0u8; 4];
+        getrandom::fill(&mut bytes).map_err(|_| StoreError::Unavailable)?;
+        let code = format!("{:06}", u32::from_le_bytes(bytes) % 1_000_000);
+        sqlx::query("UPDATE activities SET checkin_code = $2 WHERE id = $1 AND checkin_code IS NULL")
+            .bind(activity.get())
+            .bind(&code)
+            .execute(self.pool())
+            .await
+            .map_err(failed)?;
+        read().await.map_err(failed)?.ok_or(StoreError::Unavailable)
+    }
+
+    async fn hours_of(&self, person: PersonId, year_from: Millis) -> Result<HoursSummary, StoreError> {
+        let row = sqlx::query(
+            // SUM of BIGINT is NUMERIC on PostgreSQL, which the Any driver does not map.
+            "SELECT CAST(COALESCE(SUM(s.minutes), 0) AS BIGINT) AS total, \
+                CAST(COALESCE(SUM(CASE WHEN a.starts_at >= $2 THEN s.minutes ELSE 0 END), 0) AS BIGINT) AS year \
+             FROM activity_signups s JOIN activities a ON a.id = s.activity_id \
+             WHERE s.person_id = $1 AND s.approved_at IS NOT NULL",
+        )
+        .bind(person.get())
+        .bind(year_from)
+        .fetch_one(self.pool())
+        .await
+        .map_err(failed)?;
+        let pending: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM activity_signups WHERE person_id = $1 AND checked_in_at IS NOT NULL AND approved_at IS NULL",
+        )
+        .bind(person.get())
+        .fetch_one(self.pool())
+        .await
+        .map_err(failed)?;
+        let minutes = |column: &str| -> Result<u64, sqlx::Error> { Ok(row.try_get::<i64, _>(column)?.max(0) as u64) };
+        Ok(HoursSummary {
+            total_minutes: minutes("total").map_err(failed)?,
+            year_minutes: minutes("year").map_err(failed)?,
+            pending: pending.clamp(0, i64::from(u32::MAX)) as u32,
+        })
+    }
+
+    async fn hit(&self, key: &str, window_ms: i64, now: Millis) -> Result<u64, StoreError> {
+        app::domain::accounts::store::AccountStore::hit(self, key, window_ms, now).await
     }
 
     async fn grid_position(&self, unit: GridUnitId) -> Result<Option<Coordinates>, StoreError> {

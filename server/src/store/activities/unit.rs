@@ -7,8 +7,9 @@ use super::POSITION;
 use crate::store::accounts::SqlUnit;
 use crate::store::{failed, Engine};
 use app::domain::accounts::store::Millis;
+use app::domain::activities::attendance::AttendanceFacts;
 use app::domain::activities::signup::{Clash, SignupFacts, SignupStatus};
-use app::domain::activities::store::{ActivityUnit, LockedActivity, NewActivity, Reminder, Standing};
+use app::domain::activities::store::{ActivityUnit, AttendanceChange, LockedActivity, NewActivity, Reminder, Standing};
 use app::domain::activities::{ActivityStatus, Organizer, Skill};
 use app::domain::ids::{ActivityId, GridUnitId, OrganizationId, PersonId};
 use app::domain::message::Message;
@@ -340,6 +341,72 @@ impl ActivityUnit for SqlUnit {
             due.push(read().map_err(failed)?);
         }
         Ok(due)
+    }
+
+    async fn attendance(
+        &mut self,
+        activity: ActivityId,
+        person: PersonId,
+    ) -> Result<Option<AttendanceFacts>, StoreError> {
+        let row = sqlx::query(
+            "SELECT a.starts_at, a.ends_at, s.status, s.checked_in_at, s.checked_out_at, s.no_show, s.minutes, \
+                s.approved_at FROM activity_signups s JOIN activities a ON a.id = s.activity_id \
+             WHERE s.activity_id = $1 AND s.person_id = $2",
+        )
+        .bind(activity.get())
+        .bind(person.get())
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(failed)?;
+        let read = |r: &sqlx::any::AnyRow| -> Result<AttendanceFacts, sqlx::Error> {
+            let status: String = r.try_get("status")?;
+            let approved: Option<i64> = r.try_get("approved_at")?;
+            Ok(AttendanceFacts {
+                scheduled: (r.try_get("starts_at")?, r.try_get("ends_at")?),
+                status: SignupStatus::parse(&status).ok_or_else(|| crate::store::rows::corrupt("status", &status))?,
+                checked_in_at: r.try_get("checked_in_at")?,
+                checked_out_at: r.try_get("checked_out_at")?,
+                no_show: r.try_get::<i64, _>("no_show")? == 1,
+                approved_minutes: approved
+                    .map(|_| r.try_get::<Option<i64>, _>("minutes"))
+                    .transpose()?
+                    .flatten()
+                    .map(|m| m.clamp(0, i64::from(u32::MAX)) as u32),
+            })
+        };
+        row.as_ref().map(read).transpose().map_err(failed)
+    }
+
+    async fn record_attendance(
+        &mut self,
+        activity: ActivityId,
+        person: PersonId,
+        change: &AttendanceChange,
+        now: Millis,
+    ) -> Result<(), StoreError> {
+        let (sql, values): (&str, Vec<Option<i64>>) = match change {
+            AttendanceChange::CheckIn { at } => ("checked_in_at = $3, no_show = 0", vec![Some(*at)]),
+            AttendanceChange::CheckOut { at, .. } => ("checked_out_at = $3", vec![Some(*at)]),
+            AttendanceChange::NoShow => ("no_show = 1", vec![]),
+            AttendanceChange::Approve { minutes, by, .. } => (
+                "minutes = $3, approved_by = $4, approved_at = $5, minutes_note = $6",
+                vec![Some(i64::from(*minutes)), Some(by.get()), Some(now)],
+            ),
+        };
+        let statement = format!("UPDATE activity_signups SET {sql} WHERE activity_id = $1 AND person_id = $2");
+        let mut query = sqlx::query(&statement).bind(activity.get()).bind(person.get());
+        for v in values {
+            query = query.bind(v);
+        }
+        if let AttendanceChange::Approve { note, .. } = change {
+            query = query.bind(note.clone());
+        }
+        query.execute(&mut *self.tx).await.map_err(failed)?;
+        Ok(())
+    }
+
+    async fn audit(&mut self, entry: &app::domain::accounts::store::AuditEntry) -> Result<(), StoreError> {
+        app::domain::requests::store::RequestUnit::audit(self, entry).await
     }
 
     async fn notify(
