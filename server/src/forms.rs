@@ -89,6 +89,10 @@ fn table() -> Vec<(&'static str, MethodRouter<SqlStore>)> {
         ("/account/activities/{id}/signup", post(activities::sign_up)),
         ("/account/activities/{id}/signup/cancel", post(activities::cancel)),
         ("/account/activities/{id}/cancel", post(activities::cancel_activity)),
+        ("/account/activities/{id}/check-in", post(activities::check_in)),
+        ("/account/activities/{id}/check-out", post(activities::check_out)),
+        ("/account/activities/{id}/attendance", post(activities::mark)),
+        ("/account/activities/{id}/hours", post(activities::approve_hours)),
         ("/account/organizations/{id}/activities", post(activities::publish)),
     ]
 }

@@ -143,4 +143,104 @@ async fn an_activity_is_published_found_and_signed_up_for_without_javascript(eng
     assert!(done.contains("活动已取消") && done.contains("下雨，改期"));
 }
 
-on_both_engines!(an_activity_is_published_found_and_signed_up_for_without_javascript);
+/// At the place, without JavaScript: the volunteer checks in with the code the organizer's
+/// page shows, the organizer marks the other one arrived and approves both (a correction
+/// refused without its reason), and the hours and star level show on the volunteer's page.
+async fn attendance_and_hours_without_javascript(engine: Engine) {
+    let app = spawn(engine).await;
+    let store = &app.db.store;
+    let fixture = fixtures::base(store).await;
+    let owner = people::person(store, "机构社工").await;
+    let org = publisher(store, &fixture, &owner).await;
+    let (_, made) = app
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/activities",
+            Some(&owner),
+            Some(common::activities::visit(&fixture, org, 7, 2)),
+        )
+        .await;
+    let id = made["id"].as_i64().unwrap();
+    let location = format!("/activities/{id}");
+    let (first, second) = (volunteer(store, "小王").await, volunteer(store, "小李").await);
+    for v in [&first, &second] {
+        post_form(&app, &format!("/account{location}/signup"), v, "").await;
+    }
+    // Under way.
+    let t = people::now();
+    people::exec(
+        store,
+        "UPDATE activities SET starts_at = $2, ends_at = $3, signup_deadline = $2 WHERE id = $1",
+        &[id, t - 30 * 60_000, t + 90 * 60_000],
+    )
+    .await;
+    let (_, organizer_view) = page(&app, &location, &owner, None).await;
+    let code: String = organizer_view
+        .split("class=\"checkin-code\"")
+        .nth(1)
+        .and_then(|rest| rest.split("<strong>").nth(1))
+        .map(|rest| rest.chars().take(6).collect())
+        .expect("the code is on the organizer's page");
+    assert!(code.chars().all(|c| c.is_ascii_digit()), "{code}");
+
+    let (_, volunteer_view) = page(&app, &location, &first, None).await;
+    assert!(volunteer_view.contains("签到码（组织方现场出示的六位数字）"));
+    let check_in = format!("/account{location}/check-in");
+    let (_, _, flash) = post_form(&app, &check_in, &first, "code=123").await;
+    let (_, refused) = page(&app, &location, &first, flash.as_deref()).await;
+    assert!(
+        refused.contains("id=\"activity-code-code-error\""),
+        "the refusal beside the code"
+    );
+    let (_, _, flash) = post_form(&app, &check_in, &first, &format!("code={code}")).await;
+    let (_, done) = page(&app, &location, &first, flash.as_deref()).await;
+    assert!(done.contains("签到成功"));
+
+    // Once it is over, the organizer marks the second arrived from the list (present from
+    // the start) and approves the time.
+    let t = people::now();
+    people::exec(
+        store,
+        "UPDATE activities SET starts_at = $2, ends_at = $3, signup_deadline = $2 WHERE id = $1",
+        &[id, t - 3 * 3_600_000, t - 3_600_000],
+    )
+    .await;
+    let (status, _, _) = post_form(
+        &app,
+        &format!("/account{location}/attendance"),
+        &owner,
+        &format!("person_id={}&mark=arrived", second.id),
+    )
+    .await;
+    assert_eq!(status, 303);
+    let hours = format!("/account{location}/hours");
+    let (_, _, flash) = post_form(
+        &app,
+        &hours,
+        &owner,
+        &format!("person_id={}&minutes=60&reason=", second.id),
+    )
+    .await;
+    let (_, refused) = page(&app, &location, &owner, flash.as_deref()).await;
+    assert!(refused.contains("必填"), "a correction needs its reason");
+    let (_, _, flash) = post_form(
+        &app,
+        &hours,
+        &owner,
+        &format!("person_id={}&minutes=&reason=", second.id),
+    )
+    .await;
+    let (_, approved) = page(&app, &location, &owner, flash.as_deref()).await;
+    assert!(
+        approved.contains("已确认 120 分钟"),
+        "the whole two hours: marked arrived, no check-out"
+    );
+    let (_, mine) = page(&app, "/account/activities", &second, None).await;
+    assert!(mine.contains("我的志愿服务时长") && mine.contains("2 小时") && mine.contains("0 星"));
+    assert!(mine.contains("累计满 100 小时可升一星"));
+}
+
+on_both_engines!(
+    an_activity_is_published_found_and_signed_up_for_without_javascript,
+    attendance_and_hours_without_javascript,
+);

@@ -36,6 +36,8 @@ pub struct ActivityView {
     pub organizes: bool,
     /// Who signed up, for its organizers (empty for anyone else).
     pub roster: Vec<RosterLine>,
+    /// The check-in code, for its organizers.
+    pub code: Option<String>,
     pub now: i64,
 }
 
@@ -52,6 +54,7 @@ pub struct OrganizationActivitiesView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MyActivitiesView {
     pub signups: Vec<MySignup>,
+    pub hours: crate::domain::activities::attendance::HoursSummary,
     pub volunteer: bool,
     pub now: i64,
 }
@@ -147,13 +150,17 @@ pub async fn load_activity(id: i64) -> Result<ActivityView, FnError> {
                 None => None,
             };
             let organizer = who.as_ref().filter(|p| organizes(p, activity.organizer));
-            let roster = match organizer {
-                Some(p) => use_case.roster(p, id).await?,
-                None => Vec::new(),
+            let (roster, code) = match organizer {
+                Some(p) if activity.status == crate::domain::activities::ActivityStatus::Published => {
+                    (use_case.roster(p, id).await?, Some(use_case.checkin_code(p, id).await?))
+                }
+                Some(p) => (use_case.roster(p, id).await?, None),
+                None => (Vec::new(), None),
             };
             Ok(ActivityView {
                 organizes: organizer.is_some(),
                 roster,
+                code,
                 volunteer: who.as_ref().is_some_and(|p| p.roles.volunteer),
                 signed_in: who.is_some(),
                 activity,
@@ -175,13 +182,13 @@ pub async fn load_my_activities() -> Result<MyActivitiesView, FnError> {
             let who = principal().ok_or(crate::domain::error::AppError::Unauthenticated)?;
             let activities = activity_store()?;
             let now = now();
-            let signups = Activities {
+            let use_case = Activities {
                 store: activities.as_ref(),
                 now,
-            }
-            .mine(&who)
-            .await?;
+            };
+            let signups = use_case.mine(&who).await?;
             Ok(MyActivitiesView {
+                hours: use_case.hours(&who).await?,
                 signups,
                 volunteer: who.roles.volunteer,
                 now,

@@ -144,6 +144,7 @@ fn sign_up_panel(lang: Lang, v: &ActivityView) -> impl IntoView {
     let body = match (holding, v.signed_in, v.volunteer) {
         (Some(s), _, _) if s.status == SignupStatus::Confirmed => view! {
             <p class="status-line"><strong>{say(lang, "✔ 您已报名，到时见！", "✔ You have a place. See you there!")}</strong></p>
+            {code_form(lang, v)}
             {(a.starts_at > v.now).then(|| cancel_form(say(lang, "去不了了，取消报名", "I cannot come: cancel")))}
         }
         .into_any(),
@@ -188,6 +189,37 @@ fn sign_up_panel(lang: Lang, v: &ActivityView) -> impl IntoView {
     view! { <section class="panel sign-up" aria-label=say(lang, "报名", "Sign up")>{body}</section> }
 }
 
+/// At the place: the organizer's six digits, to check in on arrival and out on leaving.
+fn code_form(lang: Lang, v: &ActivityView) -> Option<impl IntoView> {
+    use crate::domain::activities::attendance::{CLOSES_AFTER_MS, OPENS_BEFORE_MS};
+    let a = &v.activity;
+    let open = a.status == ActivityStatus::Published
+        && v.now >= a.starts_at - OPENS_BEFORE_MS
+        && v.now <= a.ends_at + CLOSES_AFTER_MS;
+    let id = a.id;
+    let flash = use_context::<crate::flash::Flash>().unwrap_or_default();
+    let error = flash.error("activity-code", "code", lang);
+    open.then(|| {
+        view! {
+            <crate::components::form::FormNotice form="activity-code" />
+            <form method="post" action=format!("/account/activities/{id}/check-in") class="stack">
+                <div class="field">
+                    <label for="activity-code-code">{say(lang, "签到码（组织方现场出示的六位数字）", "Check-in code (the six digits the organizer shows)")}</label>
+                    {error.clone().map(|e| view! { <p class="field-error" id="activity-code-code-error">{e}</p> })}
+                    <input id="activity-code-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
+                        maxlength="6" aria-invalid=error.is_some().then_some("true")
+                        aria-describedby=error.is_some().then_some("activity-code-code-error") />
+                </div>
+                <div class="actions">
+                    <button type="submit" class="button">{say(lang, "签到", "Check in")}</button>
+                    <button type="submit" class="button secondary" formaction=format!("/account/activities/{id}/check-out")>
+                        {say(lang, "签退", "Check out")}</button>
+                </div>
+            </form>
+        }
+    })
+}
+
 /// For its organizers: who signed up (confirmed, then the waitlist in order), and cancelling
 /// the activity with a reason everyone is told.
 fn organizer_panel(lang: Lang, v: &ActivityView) -> impl IntoView {
@@ -200,6 +232,12 @@ fn organizer_panel(lang: Lang, v: &ActivityView) -> impl IntoView {
         <section class="panel" aria-labelledby="roster-heading">
             <h2 id="roster-heading">{say(lang, "报名名单", "Who signed up")}</h2>
             <crate::components::form::FormNotice form="activity-cancel" />
+            <crate::components::form::FormNotice form="activity-roster" />
+            {v.code.clone().map(|code| view! {
+                <p class="checkin-code">{say(lang, "签到码：", "Check-in code: ")} <strong>{code}</strong></p>
+                <p class="hint">{say(lang, "到场后请出示给志愿者，他们输入后即签到；离开时再输入一次签退。",
+                    "Show it at the place: volunteers enter it to check in, and again to check out.")}</p>
+            })}
             {if v.roster.is_empty() {
                 view! { <p>{say(lang, "还没有人报名。", "Nobody yet.")}</p> }.into_any()
             } else {
@@ -220,6 +258,7 @@ fn organizer_panel(lang: Lang, v: &ActivityView) -> impl IntoView {
                                     <strong>{line.name.clone()}</strong>
                                     {line.phone.clone().map(|p| view! { " · " {p} })}
                                     " · " <span class=format!("badge signup-{}", line.standing.status.slug())>{standing}</span>
+                                    {attendance_controls(lang, id, line, v.now)}
                                 </li>
                             }
                         }).collect_view()}
@@ -240,4 +279,92 @@ fn organizer_panel(lang: Lang, v: &ActivityView) -> impl IntoView {
             })}
         </section>
     }
+}
+
+/// One volunteer's attendance on the organizer's list: large buttons to mark them arrived
+/// or absent, then what they attended and a form to approve it (or correct it, saying why).
+fn attendance_controls(
+    lang: Lang,
+    id: ActivityId,
+    line: &crate::domain::activities::store::RosterLine,
+    now: i64,
+) -> Option<impl IntoView> {
+    use crate::domain::activities::hours::hours_words;
+    let facts = line.attendance;
+    if line.standing.status != SignupStatus::Confirmed
+        || now < facts.scheduled.0 - crate::domain::activities::attendance::OPENS_BEFORE_MS
+    {
+        return None;
+    }
+    let person = line.person.get();
+    let action = |what: &str| format!("/account/activities/{id}/{what}");
+    let state = if let Some(m) = facts.approved_minutes {
+        format!(
+            "{}{}",
+            say(lang, "已确认：", "Approved: "),
+            hours_words(u64::from(m)).get(lang)
+        )
+    } else if facts.no_show {
+        say(lang, "没来", "Did not come").to_owned()
+    } else if let Some(a) = facts.attended() {
+        let flag = if a.to_confirm {
+            say(lang, "（未签退，按结束时间计）", " (no check-out: counted to the end)")
+        } else {
+            ""
+        };
+        format!(
+            "{}{}{flag}",
+            say(lang, "在场：", "Attended: "),
+            hours_words(u64::from(a.minutes)).get(lang)
+        )
+    } else {
+        say(lang, "还没签到", "Not checked in").to_owned()
+    };
+    let minutes_id = format!("minutes-{person}");
+    let reason_id = format!("reason-{person}");
+    // A refused approval comes back to its own line, with what is wrong beside each field.
+    let flash = use_context::<crate::flash::Flash>().unwrap_or_default();
+    let mine = flash.value("activity-roster", "person_id") == person.to_string();
+    let error = |field: &str| mine.then(|| flash.error("activity-roster", field, lang)).flatten();
+    let (minutes_error, reason_error) = (error("minutes"), error("reason"));
+    let (minutes_error_id, reason_error_id) = (format!("{minutes_id}-error"), format!("{reason_id}-error"));
+    Some(view! {
+        <p class="attendance">{state}</p>
+        {(facts.checked_in_at.is_none() && facts.approved_minutes.is_none()).then(|| view! {
+            <div class="actions">
+                <form method="post" action=action("attendance") class="inline-form">
+                    <input type="hidden" name="person_id" value=person.to_string() />
+                    <input type="hidden" name="mark" value="arrived" />
+                    <button type="submit" class="button">{say(lang, "到了", "Arrived")}</button>
+                </form>
+                {(!facts.no_show).then(|| view! {
+                    <form method="post" action=action("attendance") class="inline-form">
+                        <input type="hidden" name="person_id" value=person.to_string() />
+                        <input type="hidden" name="mark" value="no-show" />
+                        <button type="submit" class="button secondary">{say(lang, "没来", "Did not come")}</button>
+                    </form>
+                })}
+            </div>
+        })}
+        {(facts.checked_in_at.is_some() && facts.approved_minutes.is_none()).then(|| view! {
+            <form method="post" action=action("hours") class="stack">
+                <input type="hidden" name="person_id" value=person.to_string() />
+                <div class="field">
+                    <label for=minutes_id.clone()>{say(lang, "更正时长（分钟，可不填）", "Correct the minutes (optional)")}</label>
+                    {minutes_error.clone().map(|e| view! { <p class="field-error" id=minutes_error_id.clone()>{e}</p> })}
+                    <input id=minutes_id name="minutes" type="number" inputmode="numeric"
+                        aria-invalid=minutes_error.is_some().then_some("true")
+                        aria-describedby=minutes_error.is_some().then_some(minutes_error_id.clone()) />
+                </div>
+                <div class="field">
+                    <label for=reason_id.clone()>{say(lang, "更正的原因", "Why it is corrected")}</label>
+                    {reason_error.clone().map(|e| view! { <p class="field-error" id=reason_error_id.clone()>{e}</p> })}
+                    <input id=reason_id name="reason" type="text"
+                        aria-invalid=reason_error.is_some().then_some("true")
+                        aria-describedby=reason_error.is_some().then_some(reason_error_id.clone()) />
+                </div>
+                <button type="submit" class="button">{say(lang, "确认时长", "Approve the time")}</button>
+            </form>
+        })}
+    })
 }

@@ -98,6 +98,96 @@ pub(super) async fn cancel_activity(
     )
 }
 
+/// `POST /account/activities/{id}/check-in` and `/check-out`: with the organizer's code.
+async fn use_code(
+    (State(store), Extension(caller), _, _): Ctx,
+    id: String,
+    body: axum::body::Bytes,
+    out: bool,
+) -> Result<Response, ApiError> {
+    let f = Fields::parse(&body)?;
+    let who = signed_in_or_return!(caller);
+    let id: ActivityId = crate::rest::path_id(&id)?;
+    Ok(match activities(&store).use_code(who, id, &f.get("code"), out).await {
+        Ok(()) => with_flash(
+            &page(id),
+            &Flash::done(
+                "activity-code",
+                if out {
+                    Message::fixed(
+                        "已签退，谢谢您的付出！时长由组织方确认后记入。",
+                        "Checked out. Thank you! The time counts once the organizer approves it.",
+                    )
+                } else {
+                    Message::fixed(
+                        "签到成功。结束时请用同一个签到码签退。",
+                        "Checked in. When you leave, check out with the same code.",
+                    )
+                },
+            ),
+        ),
+        Err(e) => refused("activity-code", &f, e, &page(id)),
+    })
+}
+
+pub(super) async fn check_in(ctx: Ctx, Path(id): Path<String>, body: axum::body::Bytes) -> Result<Response, ApiError> {
+    use_code(ctx, id, body, false).await
+}
+
+pub(super) async fn check_out(ctx: Ctx, Path(id): Path<String>, body: axum::body::Bytes) -> Result<Response, ApiError> {
+    use_code(ctx, id, body, true).await
+}
+
+/// `POST /account/activities/{id}/attendance`: the organizer marks one volunteer.
+pub(super) async fn mark(
+    (State(store), Extension(caller), _, _): Ctx,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let f = Fields::parse(&body)?;
+    let who = signed_in_or_return!(caller);
+    let id: ActivityId = crate::rest::path_id(&id)?;
+    let person = app::domain::ids::PersonId::parse("person_id", &f.get("person_id")).map_err(AppError::from)?;
+    let mark = crate::rest::activities::parse_mark(&f.get("mark"))?;
+    Ok(match activities(&store).mark(who, id, person, mark).await {
+        Ok(()) => with_flash(
+            &page(id),
+            &Flash::done("activity-roster", Message::fixed("已记下。", "Recorded.")),
+        ),
+        Err(e) => refused("activity-roster", &f, e, &page(id)),
+    })
+}
+
+/// `POST /account/activities/{id}/hours`: the organizer approves one volunteer's time.
+pub(super) async fn approve_hours(
+    (State(store), Extension(caller), _, _): Ctx,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let f = Fields::parse(&body)?;
+    let who = signed_in_or_return!(caller);
+    let id: ActivityId = crate::rest::path_id(&id)?;
+    let person = app::domain::ids::PersonId::parse("person_id", &f.get("person_id")).map_err(AppError::from)?;
+    // A correction is a number and its reason; blank minutes mean "as attended".
+    let minutes = f.get("minutes");
+    let correction = match minutes.trim() {
+        "" => None,
+        m => Some((m.parse::<i64>().unwrap_or(-1), f.get("reason"))),
+    };
+    Ok(
+        match activities(&store).approve_hours(who, id, person, correction).await {
+            Ok(minutes) => with_flash(
+                &page(id),
+                &Flash::done(
+                    "activity-roster",
+                    Message::owned(format!("已确认 {minutes} 分钟。"), format!("Approved: {minutes} min.")),
+                ),
+            ),
+            Err(e) => refused("activity-roster", &f, e, &page(id)),
+        },
+    )
+}
+
 /// The input the publication form describes.
 fn input_of(organization: OrganizationId, f: &Fields) -> ActivityInput {
     let optional = |name: &str| Some(f.get(name)).filter(|v| !v.trim().is_empty());

@@ -12,6 +12,7 @@ use crate::api::activities::{
 };
 use crate::components::form::{take_flash, FormNotice};
 use crate::components::status::{ErrorMessage, Loading};
+use crate::domain::activities::hours::hours_words;
 use crate::domain::activities::signup::SignupStatus;
 use crate::domain::activities::store::MySignup;
 use crate::domain::activities::{when_words, ActivityKind, Skill};
@@ -70,7 +71,31 @@ fn my_activities(lang: Lang, v: MyActivitiesView) -> impl IntoView {
         .into_iter()
         .filter(|s| s.standing.status == SignupStatus::Confirmed)
         .collect();
+    let h = v.hours;
+    let star = h.star();
+    let stars = format!("{}{}", "★".repeat(usize::from(star)), "☆".repeat(5 - usize::from(star)));
+    let next = crate::domain::activities::hours::next_star_hours(h.total_minutes);
     view! {
+        <section class="panel hours" aria-labelledby="hours-heading">
+            <h2 id="hours-heading">{say(lang, "我的志愿服务时长", "My volunteer hours")}</h2>
+            <dl class="facts">
+                <div class="fact"><dt>{say(lang, "累计", "In all")}</dt>
+                    <dd>{hours_words(h.total_minutes).get(lang).to_owned()}</dd></div>
+                <div class="fact"><dt>{say(lang, "今年", "This year")}</dt>
+                    <dd>{hours_words(h.year_minutes).get(lang).to_owned()}</dd></div>
+                <div class="fact"><dt>{say(lang, "星级", "Star level")}</dt>
+                    <dd><span aria-hidden="true" class="stars">{stars}</span> " "
+                        {match lang { Lang::Zh => format!("{star} 星"), Lang::En => format!("{star} of 5 stars") }}</dd></div>
+            </dl>
+            {next.map(|n| view! { <p class="hint">{match lang {
+                Lang::Zh => format!("累计满 {n} 小时可升一星。"),
+                Lang::En => format!("The next star comes at {n} hours."),
+            }}</p> })}
+            {(h.pending > 0).then(|| view! { <p class="hint">{match lang {
+                Lang::Zh => format!("还有 {} 次活动的时长等组织方确认。", h.pending),
+                Lang::En => format!("{} activities wait for the organizer to approve the time.", h.pending),
+            }}</p> })}
+        </section>
         {(!v.volunteer).then(|| view! {
             <p class="notice">{say(lang, "您还没有登记成为志愿者。", "You have not opted in to volunteering yet.")}
                 " " <a href="/account#volunteer-heading">{say(lang, "现在登记", "Opt in now")}</a></p>

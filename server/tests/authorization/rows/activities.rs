@@ -96,6 +96,57 @@ pub fn rows() -> Vec<Row> {
             Form(|w| format!("organization={}", w.organization)),
             [401, 404, 404, 404, 404, 200, 404, 404],
         ),
+        // At the place: a wrong code is refused for everyone (the right one is the
+        // organizer's to show); marks and approvals are the organizers'.
+        row(
+            Method::POST,
+            "/api/v1/activities/{joined}/check-in",
+            Json(|_| json!({"code": "not-it"})),
+            [401, 422, 422, 422, 422, 422, 422, 422],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/activities/{joined}/check-out",
+            Json(|_| json!({"code": "not-it"})),
+            [401, 422, 422, 422, 422, 422, 422, 422],
+        ),
+        row(
+            Method::POST,
+            "/account/activities/{joined}/check-in",
+            Form(|_| "code=not-it".to_owned()),
+            [401, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::POST,
+            "/account/activities/{joined}/check-out",
+            Form(|_| "code=not-it".to_owned()),
+            [401, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/activities/{joined}/attendance",
+            Json(|w| json!({"person_id": w.volunteer.id, "mark": "no-show"})),
+            [401, 403, 403, 403, 403, 204, 403, 403],
+        ),
+        row(
+            Method::POST,
+            "/account/activities/{joined}/attendance",
+            Form(|w| format!("person_id={}&mark=no-show", w.volunteer.id)),
+            [401, 403, 403, 403, 403, 303, 403, 403],
+        ),
+        // Nobody checked in yet: the organizer is told there is no time to approve.
+        row(
+            Method::POST,
+            "/api/v1/activities/{joined}/hours",
+            Json(|w| json!({"person_id": w.volunteer.id})),
+            [401, 403, 403, 403, 403, 409, 403, 403],
+        ),
+        row(
+            Method::POST,
+            "/account/activities/{joined}/hours",
+            Form(|w| format!("person_id={}", w.volunteer.id)),
+            [401, 403, 403, 403, 403, 403, 403, 403],
+        ),
         // The pages' reads: the list and a published activity for anyone; one's own
         // sign-ups for the signed in; the publishing form for the organization's members.
         row(
