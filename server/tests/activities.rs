@@ -547,6 +547,21 @@ mod attendance {
         assert_eq!(status, 200, "{code}");
         let code = code["code"].as_str().unwrap().to_owned();
         assert_eq!(code.len(), 6);
+        // The same code as a QR code for the organizer to show.
+        let qr = app
+            .request(Method::GET, &path("code.svg"), Some(&owner))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(qr.status(), 200);
+        assert_eq!(qr.headers()["content-type"], "image/svg+xml");
+        assert!(qr.text().await.unwrap().contains("<svg"));
+        let not_theirs = app
+            .request(Method::GET, &path("code.svg"), Some(&first))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(not_theirs.status(), 403);
         let wrong = if code == "000000" { "111111" } else { "000000" };
 
         // A week ahead: too early to check in.

@@ -185,6 +185,13 @@ async fn attendance_and_hours_without_javascript(engine: Engine) {
 
     let (_, volunteer_view) = page(&app, &location, &first, None).await;
     assert!(volunteer_view.contains("签到码（组织方现场出示的六位数字）"));
+    assert!(
+        organizer_view.contains(&format!("src=\"/api/v1/activities/{id}/code.svg\"")),
+        "the QR code"
+    );
+    // Scanning the QR code opens the page with the code filled in.
+    let (_, scanned) = page(&app, &format!("{location}?code={code}"), &first, None).await;
+    assert!(scanned.contains(&format!("value=\"{code}\"")), "prefilled");
     let check_in = format!("/account{location}/check-in");
     let (_, _, flash) = post_form(&app, &check_in, &first, "code=123").await;
     let (_, refused) = page(&app, &location, &first, flash.as_deref()).await;

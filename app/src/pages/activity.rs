@@ -18,10 +18,19 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+/// The code a scanned QR code brought in the address.
+#[derive(Clone)]
+struct ScannedCode(Option<String>);
+
 #[component]
 pub fn ActivityPage() -> impl IntoView {
     let lang = expect_context::<Prefs>().lang;
     provide_context(take_flash());
+    provide_context(ScannedCode(
+        leptos_router::hooks::use_query_map()
+            .with_untracked(|q| q.get("code"))
+            .filter(|c| c.len() <= 6 && c.chars().all(|ch| ch.is_ascii_digit())),
+    ));
     let params = use_params_map();
     let activity = Resource::new(
         move || path_id::<ActivityId>(params.get().get("id")),
@@ -191,6 +200,8 @@ fn sign_up_panel(lang: Lang, v: &ActivityView) -> impl IntoView {
 
 /// At the place: the organizer's six digits, to check in on arrival and out on leaving.
 fn code_form(lang: Lang, v: &ActivityView) -> Option<impl IntoView> {
+    // Scanning the organizer's QR code opens this page with `?code=` filled in.
+    let prefill = use_context::<ScannedCode>().and_then(|c| c.0).unwrap_or_default();
     use crate::domain::activities::attendance::{CLOSES_AFTER_MS, OPENS_BEFORE_MS};
     let a = &v.activity;
     let open = a.status == ActivityStatus::Published
@@ -207,7 +218,7 @@ fn code_form(lang: Lang, v: &ActivityView) -> Option<impl IntoView> {
                     <label for="activity-code-code">{say(lang, "签到码（组织方现场出示的六位数字）", "Check-in code (the six digits the organizer shows)")}</label>
                     {error.clone().map(|e| view! { <p class="field-error" id="activity-code-code-error">{e}</p> })}
                     <input id="activity-code-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
-                        maxlength="6" aria-invalid=error.is_some().then_some("true")
+                        maxlength="6" value=prefill aria-invalid=error.is_some().then_some("true")
                         aria-describedby=error.is_some().then_some("activity-code-code-error") />
                 </div>
                 <div class="actions">
@@ -235,8 +246,10 @@ fn organizer_panel(lang: Lang, v: &ActivityView) -> impl IntoView {
             <crate::components::form::FormNotice form="activity-roster" />
             {v.code.clone().map(|code| view! {
                 <p class="checkin-code">{say(lang, "签到码：", "Check-in code: ")} <strong>{code}</strong></p>
-                <p class="hint">{say(lang, "到场后请出示给志愿者，他们输入后即签到；离开时再输入一次签退。",
-                    "Show it at the place: volunteers enter it to check in, and again to check out.")}</p>
+                <p class="hint">{say(lang, "到场后请出示给志愿者，他们输入或扫码后即签到；离开时再输入一次签退。",
+                    "Show it at the place: volunteers enter or scan it to check in, and again to check out.")}</p>
+                <img class="checkin-qr" src=format!("/api/v1/activities/{id}/code.svg") width="240" height="240"
+                    alt=say(lang, "签到二维码：扫码打开本活动页面，签到码已填好", "Check-in QR code: opens this page with the code filled in") />
             })}
             {if v.roster.is_empty() {
                 view! { <p>{say(lang, "还没有人报名。", "Nobody yet.")}</p> }.into_any()

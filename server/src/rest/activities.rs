@@ -631,3 +631,43 @@ pub async fn hours(
         pending: h.pending,
     }))
 }
+
+/// The check-in code as a QR code (SVG) for the organizer to show: it opens the activity's
+/// page with the code filled in, so a volunteer scans it and taps "check in" (the
+/// activity's organizers).
+#[utoipa::path(get, path = "/api/v1/activities/{id}/code.svg", tag = "activities",
+    params(("id" = i64, Path, minimum = 1)),
+    responses((status = 200, content_type = "image/svg+xml", body = String), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn code_svg(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+    Extension(cookie): Extension<crate::auth::SessionCookie>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id: ActivityId = super::path_id(&id)?;
+    let who = caller.require()?;
+    let code = activities(&store).checkin_code(who, id).await?;
+    // The address the organizer reached us by is the one volunteers' phones will use.
+    let host = headers
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = if cookie.https { "https" } else { "http" };
+    let svg = qrcode::QrCode::new(format!("{scheme}://{host}/activities/{id}?code={code}"))
+        .map_err(|_| ApiError(app::domain::error::AppError::Internal { reference: "qr".into() }))?
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(240, 240)
+        .dark_color(qrcode::render::svg::Color("#000000"))
+        .light_color(qrcode::render::svg::Color("#ffffff"))
+        .build();
+    Ok((
+        [
+            (http::header::CONTENT_TYPE, "image/svg+xml"),
+            (http::header::CACHE_CONTROL, "private, no-store"),
+        ],
+        svg,
+    )
+        .into_response())
+}

@@ -109,6 +109,7 @@ pub fn routes() -> Router<SqlStore> {
         .route("/activities/{id}/signups", get(activities::roster))
         .route("/activities/{id}/cancel", post(activities::cancel_activity))
         .route("/activities/{id}/code", get(activities::code))
+        .route("/activities/{id}/code.svg", get(activities::code_svg))
         .route("/activities/{id}/check-in", post(activities::check_in))
         .route("/activities/{id}/check-out", post(activities::check_out))
         .route("/activities/{id}/attendance", post(activities::mark))
