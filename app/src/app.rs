@@ -18,8 +18,9 @@ use crate::pages::account::{
     sign_up::SignUpPage,
 };
 use crate::pages::{
-    activities::ActivitiesPage, activity::ActivityPage, home::HomePage, needs::NeedsPage, not_found::NotFound,
-    organization::OrganizationPage, places::PlacesPage, service::ServicePage, settings::SettingsPage,
+    activities::ActivitiesPage, activity::ActivityPage, certificate::CertificatePage, home::HomePage, needs::NeedsPage,
+    not_found::NotFound, organization::OrganizationPage, places::PlacesPage, service::ServicePage,
+    settings::SettingsPage,
 };
 use crate::prefs::Prefs;
 use leptos::nonce::use_nonce;
@@ -117,6 +118,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/activities") view=ActivitiesPage ssr=SsrMode::Async />
                     <Route path=path!("/activities/:id") view=ActivityPage ssr=SsrMode::Async />
                     <Route path=path!("/account/activities") view=MyActivitiesPage ssr=SsrMode::Async />
+                    <Route path=path!("/certificates/:code") view=CertificatePage ssr=SsrMode::Async />
                     <Route path=path!("/account/organizations/:id/activities") view=OrganizationActivitiesPage ssr=SsrMode::Async />
                     <Route path=path!("/account/organizations/:id/activities/new") view=NewActivityPage ssr=SsrMode::Async />
                     <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />

@@ -93,6 +93,7 @@ fn table() -> Vec<(&'static str, MethodRouter<SqlStore>)> {
         ("/account/activities/{id}/check-out", post(activities::check_out)),
         ("/account/activities/{id}/attendance", post(activities::mark)),
         ("/account/activities/{id}/hours", post(activities::approve_hours)),
+        ("/account/certificates", post(activities::issue_certificate)),
         ("/account/organizations/{id}/activities", post(activities::publish)),
     ]
 }

@@ -245,6 +245,20 @@ async fn attendance_and_hours_without_javascript(engine: Engine) {
     let (_, mine) = page(&app, "/account/activities", &second, None).await;
     assert!(mine.contains("我的志愿服务时长") && mine.contains("2 小时") && mine.contains("0 星"));
     assert!(mine.contains("累计满 100 小时可升一星"));
+
+    // A certificate to print, checked by anyone with its code.
+    let (status, certificate, _) = post_form(&app, "/account/certificates", &second, "").await;
+    assert_eq!(status, 303);
+    assert!(certificate.starts_with("/certificates/DS-"), "{certificate}");
+    let checked = app.get(&certificate).await.text().await.unwrap();
+    assert!(checked.contains("本证明真实有效") && checked.contains("小李") && checked.contains("2 小时"));
+    let forged = app.get("/certificates/DS-0000-0000").await;
+    assert_eq!(forged.status(), 404);
+    let nobody = volunteer(store, "新志愿者").await;
+    let (_, back, flash) = post_form(&app, "/account/certificates", &nobody, "").await;
+    assert_eq!(back, "/account/activities");
+    let (_, refused) = page(&app, &back, &nobody, flash.as_deref()).await;
+    assert!(refused.contains("还没有经组织方确认的服务时长"));
 }
 
 on_both_engines!(

@@ -276,3 +276,22 @@ pub async fn load_organization_activities(organization: i64) -> Result<Organizat
         .await,
     )
 }
+
+/// A certificate, for its public page (anyone with the code).
+#[server(prefix = "/api/fn", endpoint = "certificate")]
+pub async fn load_certificate(code: String) -> Result<crate::domain::activities::certificate::Certificate, FnError> {
+    use super::context::{now, with_status};
+    use crate::domain::activities::use_cases::Activities;
+    with_status(
+        async {
+            let activities = activity_store()?;
+            Ok(Activities {
+                store: activities.as_ref(),
+                now: now(),
+            }
+            .verify_certificate(&code)
+            .await?)
+        }
+        .await,
+    )
+}

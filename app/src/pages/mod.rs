@@ -3,6 +3,7 @@
 pub mod account;
 pub mod activities;
 pub mod activity;
+pub mod certificate;
 pub mod home;
 mod home_forms;
 pub mod needs;

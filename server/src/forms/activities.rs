@@ -188,6 +188,24 @@ pub(super) async fn approve_hours(
     )
 }
 
+/// `POST /account/certificates`: issue a certificate and show it, ready to print.
+pub(super) async fn issue_certificate(
+    (State(store), Extension(caller), _, _): Ctx,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let f = Fields::parse(&body)?;
+    let who = signed_in_or_return!(caller);
+    Ok(
+        match activities(&store)
+            .issue_certificate(who, crate::rest::activities::random_bits)
+            .await
+        {
+            Ok(c) => see_other(&format!("/certificates/{}", c.code)),
+            Err(e) => refused("certificate", &f, e, "/account/activities"),
+        },
+    )
+}
+
 /// The input the publication form describes.
 fn input_of(organization: OrganizationId, f: &Fields) -> ActivityInput {
     let optional = |name: &str| Some(f.get(name)).filter(|v| !v.trim().is_empty());

@@ -671,3 +671,62 @@ pub async fn code_svg(
     )
         .into_response())
 }
+
+/// 40 random bits for a certificate's code.
+pub(crate) fn random_bits() -> [u8; 5] {
+    let mut bytes = [0u8; 5];
+    getrandom::fill(&mut bytes).expect("the operating system's random source");
+    bytes
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CertificateView {
+    /// Printed on the certificate; anyone checks it at `/certificates/{code}`.
+    code: String,
+    name: String,
+    total_minutes: u64,
+    year_minutes: u64,
+    activities: u32,
+    star: u8,
+    issued_at: String,
+    /// The public page that verifies it.
+    link: String,
+}
+
+fn certificate_view(c: app::domain::activities::certificate::Certificate) -> CertificateView {
+    CertificateView {
+        star: c.star(),
+        link: format!("/certificates/{}", c.code),
+        issued_at: rfc3339(c.issued_at),
+        code: c.code,
+        name: c.name,
+        total_minutes: c.total_minutes,
+        year_minutes: c.year_minutes,
+        activities: c.activities,
+    }
+}
+
+/// Issue a certificate of the caller's recorded volunteer hours (409 with none yet).
+#[utoipa::path(post, path = "/api/v1/me/certificates", tag = "activities",
+    responses((status = 201, body = CertificateView), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn issue_certificate(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Response, ApiError> {
+    let who = caller.require()?;
+    let certificate = activities(&store).issue_certificate(who, random_bits).await?;
+    Ok((StatusCode::CREATED, Json(certificate_view(certificate))).into_response())
+}
+
+/// Check a certificate by its code (anyone).
+#[utoipa::path(get, path = "/api/v1/certificates/{code}", tag = "activities",
+    params(("code" = String, Path, description = "As printed, e.g. DS-7K2M-9QXA")),
+    responses((status = 200, body = CertificateView), (status = 404, body = ErrorBody)))]
+pub async fn verify_certificate(
+    State(store): State<SqlStore>,
+    Path(code): Path<String>,
+) -> Result<Json<CertificateView>, ApiError> {
+    Ok(Json(certificate_view(
+        activities(&store).verify_certificate(&code).await?,
+    )))
+}

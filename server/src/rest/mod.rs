@@ -115,6 +115,8 @@ pub fn routes() -> Router<SqlStore> {
         .route("/activities/{id}/attendance", post(activities::mark))
         .route("/activities/{id}/hours", post(activities::approve_hours))
         .route("/me/hours", get(activities::hours))
+        .route("/me/certificates", post(activities::issue_certificate))
+        .route("/certificates/{code}", get(activities::verify_certificate))
         .route("/organizations/{id}/activities", get(activities::of_organization))
         .route("/me/activities", get(activities::mine))
         .route("/notifications", get(notifications::list))

@@ -35,7 +35,8 @@ use utoipa::OpenApi;
         needs::name, needs::list, needs::support, needs::point, needs::unmet,
         activities::list, activities::create, activities::get, activities::sign_up, activities::cancel, activities::mine,
         activities::roster, activities::cancel_activity, activities::of_organization, activities::code, activities::code_svg, activities::check_in,
-        activities::check_out, activities::mark, activities::approve_hours, activities::hours
+        activities::check_out, activities::mark, activities::approve_hours, activities::hours, activities::issue_certificate,
+        activities::verify_certificate
     ),
     // Parameter schemas are not collected from the paths automatically: list them here.
     components(schemas(ErrorBody, ErrorDetail, FieldDetail, GroupParam, CostParam, SortParam, CategoryParam, Lang)),

@@ -154,6 +154,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "attendance",
         sql: Sql::Portable(include_str!("../../migrations/0017_attendance.sql")),
     },
+    Migration {
+        version: 18,
+        name: "certificates",
+        sql: Sql::Portable(include_str!("../../migrations/0018_certificates.sql")),
+    },
 ];
 
 /// The SQL for `engine`, with the portable tokens replaced.

@@ -151,6 +151,8 @@ pub struct HoursSummary {
     pub year_minutes: u64,
     /// Attended activities whose time the organizer has not approved yet.
     pub pending: u32,
+    /// Activities whose time was approved.
+    pub activities: u32,
 }
 
 impl HoursSummary {

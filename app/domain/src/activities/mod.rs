@@ -8,6 +8,7 @@
 //! check), and what the rule *is* is tested here.
 
 pub mod attendance;
+pub mod certificate;
 pub mod hours;
 pub mod input;
 pub mod roster;

@@ -97,6 +97,15 @@ pub trait ActivityStore: Send + Sync {
         person: PersonId,
         year_from: Millis,
     ) -> Result<super::attendance::HoursSummary, StoreError>;
+    /// The person's name as they call themselves.
+    async fn display_name(&self, person: PersonId) -> Result<Option<String>, StoreError>;
+    /// Keeps a certificate under its code; false when the code is taken (try another).
+    async fn insert_certificate(
+        &self,
+        person: PersonId,
+        certificate: &super::certificate::Certificate,
+    ) -> Result<bool, StoreError>;
+    async fn certificate(&self, code: &str) -> Result<Option<super::certificate::Certificate>, StoreError>;
     /// Counts one attempt under `key` in a fixed window; the attempts so far (rate limits).
     async fn hit(&self, key: &str, window_ms: i64, now: Millis) -> Result<u64, StoreError>;
 }

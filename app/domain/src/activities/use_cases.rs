@@ -475,6 +475,47 @@ impl Activities<'_> {
         Ok(self.store.hours_of(who.person, year_from).await?)
     }
 
+    /// Issues a certificate of the caller's recorded hours under a new random code
+    /// (`random` gives 40 bits per call).
+    pub async fn issue_certificate(
+        &self,
+        who: &Principal,
+        mut random: impl FnMut() -> [u8; 5],
+    ) -> Result<super::certificate::Certificate, AppError> {
+        let hours = self.hours(who).await?;
+        if hours.total_minutes == 0 {
+            return Err(AppError::conflict(
+                "还没有经组织方确认的服务时长，暂时不能开具证明",
+                "there are no approved hours yet to certify",
+            ));
+        }
+        let name = self
+            .store
+            .display_name(who.person)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        // 40 random bits: a collision is a once-in-a-trillion event, but cheap to survive.
+        for _ in 0..3 {
+            let certificate = super::certificate::Certificate::new(
+                super::certificate::code_from(random()),
+                name.clone(),
+                &hours,
+                self.now,
+            );
+            if self.store.insert_certificate(who.person, &certificate).await? {
+                return Ok(certificate);
+            }
+        }
+        Err(AppError::Unavailable)
+    }
+
+    /// Anyone checks a certificate by its code.
+    pub async fn verify_certificate(&self, code: &str) -> Result<super::certificate::Certificate, AppError> {
+        let missing = || AppError::not_found("证明", "certificate");
+        let code = super::certificate::normalize_code(code).ok_or_else(missing)?;
+        self.store.certificate(&code).await?.ok_or_else(missing)
+    }
+
     /// The activity, locked, when the caller organizes it.
     async fn organized(
         &self,

@@ -95,6 +95,12 @@ fn my_activities(lang: Lang, v: MyActivitiesView) -> impl IntoView {
                 Lang::Zh => format!("还有 {} 次活动的时长等组织方确认。", h.pending),
                 Lang::En => format!("{} activities wait for the organizer to approve the time.", h.pending),
             }}</p> })}
+            <FormNotice form="certificate" />
+            {(h.total_minutes > 0).then(|| view! {
+                <form method="post" action="/account/certificates" class="actions">
+                    <button type="submit" class="button secondary">{say(lang, "开具服务时长证明（可打印）", "Get a certificate of my hours (to print)")}</button>
+                </form>
+            })}
         </section>
         {(!v.volunteer).then(|| view! {
             <p class="notice">{say(lang, "您还没有登记成为志愿者。", "You have not opted in to volunteering yet.")}

@@ -12,6 +12,7 @@ use super::{failed, SqlStore};
 use app::domain::accounts::store::Millis;
 use app::domain::accounts::values::mask;
 use app::domain::activities::attendance::{AttendanceFacts, HoursSummary};
+use app::domain::activities::certificate::Certificate;
 use app::domain::activities::search::{ActivityOrder, ActivitySearch};
 use app::domain::activities::signup::SignupStatus;
 use app::domain::activities::store::{ActivityStore, ActivityUnit, MySignup, RosterLine, Standing};
@@ -364,7 +365,7 @@ impl ActivityStore for SqlStore {
     async fn hours_of(&self, person: PersonId, year_from: Millis) -> Result<HoursSummary, StoreError> {
         let row = sqlx::query(
             // SUM of BIGINT is NUMERIC on PostgreSQL, which the Any driver does not map.
-            "SELECT CAST(COALESCE(SUM(s.minutes), 0) AS BIGINT) AS total, \
+            "SELECT CAST(COALESCE(SUM(s.minutes), 0) AS BIGINT) AS total, COUNT(*) AS activities, \
                 CAST(COALESCE(SUM(CASE WHEN a.starts_at >= $2 THEN s.minutes ELSE 0 END), 0) AS BIGINT) AS year \
              FROM activity_signups s JOIN activities a ON a.id = s.activity_id \
              WHERE s.person_id = $1 AND s.approved_at IS NOT NULL",
@@ -386,7 +387,56 @@ impl ActivityStore for SqlStore {
             total_minutes: minutes("total").map_err(failed)?,
             year_minutes: minutes("year").map_err(failed)?,
             pending: pending.clamp(0, i64::from(u32::MAX)) as u32,
+            activities: minutes("activities").map_err(failed)?.min(u64::from(u32::MAX)) as u32,
         })
+    }
+
+    async fn display_name(&self, person: PersonId) -> Result<Option<String>, StoreError> {
+        sqlx::query_scalar("SELECT display_name FROM people WHERE id = $1 AND deleted_at IS NULL")
+            .bind(person.get())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(failed)
+    }
+
+    async fn insert_certificate(&self, person: PersonId, c: &Certificate) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "INSERT INTO certificates (code, person_id, name, total_minutes, year_minutes, activities, issued_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (code) DO NOTHING",
+        )
+        .bind(&c.code)
+        .bind(person.get())
+        .bind(&c.name)
+        .bind(c.total_minutes as i64)
+        .bind(c.year_minutes as i64)
+        .bind(i64::from(c.activities))
+        .bind(c.issued_at)
+        .execute(self.pool())
+        .await
+        .map_err(failed)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn certificate(&self, code: &str) -> Result<Option<Certificate>, StoreError> {
+        let row = sqlx::query(
+            "SELECT code, name, total_minutes, year_minutes, activities, issued_at FROM certificates WHERE code = $1",
+        )
+        .bind(code)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(failed)?;
+        row.map(|r| {
+            Ok(Certificate {
+                code: r.try_get("code")?,
+                name: r.try_get("name")?,
+                total_minutes: r.try_get::<i64, _>("total_minutes")?.max(0) as u64,
+                year_minutes: r.try_get::<i64, _>("year_minutes")?.max(0) as u64,
+                activities: r.try_get::<i64, _>("activities")?.clamp(0, i64::from(u32::MAX)) as u32,
+                issued_at: r.try_get("issued_at")?,
+            })
+        })
+        .transpose()
+        .map_err(failed)
     }
 
     async fn hit(&self, key: &str, window_ms: i64, now: Millis) -> Result<u64, StoreError> {

@@ -147,6 +147,25 @@ pub fn rows() -> Vec<Row> {
             Form(|w| format!("person_id={}", w.volunteer.id)),
             [401, 403, 403, 403, 403, 403, 403, 403],
         ),
+        // Certificates need approved hours, which nobody in the world has yet.
+        row(
+            Method::POST,
+            "/api/v1/me/certificates",
+            None,
+            [401, 409, 409, 409, 409, 409, 409, 409],
+        ),
+        row(
+            Method::POST,
+            "/account/certificates",
+            Form(|_| String::new()),
+            [401, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::POST,
+            "/api/fn/certificate",
+            Form(|_| "code=DS-0000-0000".to_owned()),
+            [404; 8],
+        ),
         // The pages' reads: the list and a published activity for anyone; one's own
         // sign-ups for the signed in; the publishing form for the organization's members.
         row(
