@@ -13,10 +13,9 @@ function find(units: Unit[], kind: string): Unit | undefined {
   }
 }
 
-/** "2026-12-20T09:00" in Chengdu, `days` from today, as a datetime-local input takes it. */
-function chengdu(days: number, hour: number): string {
-  const at = new Date(Date.now() + 8 * 3600_000 + days * 86400_000);
-  return `${at.toISOString().slice(0, 10)}T${String(hour).padStart(2, '0')}:00`;
+/** Chengdu wall-clock time `minutes` from now, as a datetime-local input takes it. */
+function chengduIn(minutes: number): string {
+  return new Date(Date.now() + 8 * 3600_000 + minutes * 60_000).toISOString().slice(0, 16);
 }
 
 async function volunteer(page: Page) {
@@ -24,7 +23,7 @@ async function volunteer(page: Page) {
   expect(opted.status()).toBe(204);
 }
 
-test('an organization publishes an activity, two volunteers race for the last place, the one who lost is promoted when the other cancels and is told', async ({ page, browser }, info) => {
+test('an organization publishes an activity, two volunteers race for the last place, the one waiting is promoted and told, checks in with the code, and sees the approved hours', async ({ page, browser }, info) => {
   test.setTimeout(150_000);
   // Both projects run this at once against one server: names must not collide.
   const tag = `${randomInt(100000, 1000000)}`;
@@ -48,7 +47,8 @@ test('an organization publishes an activity, two volunteers race for the last pl
   expect((await desk.request.post('/api/v1/auth/login', { data: { login: staffPhone, password: 'desk-password-2026' } })).status()).toBe(200);
   expect((await desk.request.post(`/api/v1/organizations/${organization}/verify`)).status()).toBe(200);
 
-  // She publishes from her account page: one place, next week.
+  // She publishes from her account page: one place, starting in forty minutes (check-in
+  // opens an hour before), two hours long.
   await page.goto('/account');
   await page.getByRole('link', { name: '本机构的志愿活动' }).first().click();
   await expect(page).toHaveURL(new RegExp(`/account/organizations/${organization}/activities$`));
@@ -58,8 +58,8 @@ test('an organization publishes an activity, two volunteers race for the last pl
   await expectAccessible(page, 'publishing an activity', info);
   await page.getByLabel('活动名称（中文）').fill(title);
   await page.getByLabel('做什么（中文）').fill('陪老人聊天，看看家里有什么需要帮忙的。');
-  await page.getByLabel('开始时间').fill(chengdu(7, 9));
-  await page.getByLabel('结束时间').fill(chengdu(7, 11));
+  await page.getByLabel('开始时间').fill(chengduIn(40));
+  await page.getByLabel('结束时间').fill(chengduIn(160));
   await page.getByLabel('需要几位志愿者').fill('1');
   await page.getByLabel('陪伴聊天').check();
   await page.getByRole('button', { name: '发布活动' }).click();
@@ -113,4 +113,27 @@ test('an organization publishes an activity, two volunteers race for the last pl
   const line = loser.locator('li.activity-card', { hasText: title });
   await expect(line).toContainText('已报名');
   await expectAccessible(loser, 'my volunteering', info);
+
+  // At the place: the organizer shows the code, the volunteer checks in and out with it,
+  // and the organizer approves the two hours (corrected, with the reason, since the
+  // volunteer checked out before the start in this compressed afternoon).
+  await page.goto(activityUrl);
+  const code = (await page.locator('.checkin-code strong').textContent())!.trim();
+  expect(code).toMatch(/^\d{6}$/);
+  await loser.goto(activityUrl);
+  await loser.getByLabel('签到码（组织方现场出示的六位数字）').fill(code);
+  await loser.getByRole('button', { name: '签到', exact: true }).click();
+  await expect(loser.getByText('签到成功')).toBeVisible();
+  await loser.getByLabel('签到码（组织方现场出示的六位数字）').fill(code);
+  await loser.getByRole('button', { name: '签退', exact: true }).click();
+  await expect(loser.getByText('已签退，谢谢您的付出')).toBeVisible();
+  await page.goto(activityUrl);
+  const entry = page.locator('ol.roster li', { hasText: '已报名' });
+  await entry.getByLabel('更正时长（分钟，可不填）').fill('120');
+  await entry.getByLabel('更正的原因').fill('全程参加，提前签退');
+  await entry.getByRole('button', { name: '确认时长' }).click();
+  await expect(page.getByText('已确认 120 分钟')).toBeVisible();
+  await loser.goto('/account/activities');
+  await expect(loser.locator('section.hours')).toContainText('2 小时');
+  await expectAccessible(loser, 'my hours', info);
 });
