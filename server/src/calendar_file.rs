@@ -69,11 +69,11 @@ pub fn ics(activity: &Activity, lang: Lang) -> String {
         Lang::Zh => "家门口志愿活动",
         Lang::En => "Doorstep volunteering",
     });
-    calendar.push(CalendarComponent::from(
+    calendar.push(
         VTIMEZONE
             .parse::<CalendarComponent>()
             .expect("a fixed, valid VTIMEZONE"),
-    ));
+    );
     calendar.push(event.done());
     calendar.done().to_string()
 }

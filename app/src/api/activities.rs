@@ -109,7 +109,7 @@ pub async fn find_activities(query: String) -> Result<ActivitiesView, FnError> {
             };
             let (total, hits) = match use_case.search(&params).await {
                 // A remembered place that no longer exists: search without it.
-                Err(e) if matches!(e, crate::domain::error::AppError::NotFound { .. }) => {
+                Err(crate::domain::error::AppError::NotFound { .. }) => {
                     params.origin = None;
                     use_case.search(&params).await?
                 }

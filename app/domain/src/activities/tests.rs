@@ -62,7 +62,7 @@ fn a_good_activity_checks_and_takes_both_time_forms() {
     );
     assert_eq!(draft.skills, vec![Skill::Companionship, Skill::FirstAid]);
     assert!(draft.publish);
-    assert!(ActivityInput { draft: true, ..input() }.check(at(NOW)).unwrap().publish == false);
+    assert!(!ActivityInput { draft: true, ..input() }.check(at(NOW)).unwrap().publish);
 }
 
 #[test]
