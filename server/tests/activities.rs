@@ -542,14 +542,17 @@ mod attendance {
             assert_eq!(app.send(Method::POST, &path, Some(v), None).await.0, 200);
         }
         let path = |what: &str| format!("/api/v1/activities/{id}/{what}");
-        assert_eq!(app.send(Method::GET, &path("code"), Some(&first), None).await.0, 403);
-        let (status, code) = app.send(Method::GET, &path("code"), Some(&owner), None).await;
+        assert_eq!(
+            app.send(Method::GET, &path("checkin-code"), Some(&first), None).await.0,
+            403
+        );
+        let (status, code) = app.send(Method::GET, &path("checkin-code"), Some(&owner), None).await;
         assert_eq!(status, 200, "{code}");
         let code = code["code"].as_str().unwrap().to_owned();
         assert_eq!(code.len(), 6);
         // The same code as a QR code for the organizer to show.
         let qr = app
-            .request(Method::GET, &path("code.svg"), Some(&owner))
+            .request(Method::GET, &path("checkin-code.svg"), Some(&owner))
             .send()
             .await
             .unwrap();
@@ -557,7 +560,7 @@ mod attendance {
         assert_eq!(qr.headers()["content-type"], "image/svg+xml");
         assert!(qr.text().await.unwrap().contains("<svg"));
         let not_theirs = app
-            .request(Method::GET, &path("code.svg"), Some(&first))
+            .request(Method::GET, &path("checkin-code.svg"), Some(&first))
             .send()
             .await
             .unwrap();

@@ -186,7 +186,7 @@ async fn attendance_and_hours_without_javascript(engine: Engine) {
     let (_, volunteer_view) = page(&app, &location, &first, None).await;
     assert!(volunteer_view.contains("签到码（组织方现场出示的六位数字）"));
     assert!(
-        organizer_view.contains(&format!("src=\"/api/v1/activities/{id}/code.svg\"")),
+        organizer_view.contains(&format!("src=\"/api/v1/activities/{id}/checkin-code.svg\"")),
         "the QR code"
     );
     // Scanning the QR code opens the page with the code filled in.

@@ -248,7 +248,7 @@ fn organizer_panel(lang: Lang, v: &ActivityView) -> impl IntoView {
                 <p class="checkin-code">{say(lang, "签到码：", "Check-in code: ")} <strong>{code}</strong></p>
                 <p class="hint">{say(lang, "到场后请出示给志愿者，他们输入或扫码后即签到；离开时再输入一次签退。",
                     "Show it at the place: volunteers enter or scan it to check in, and again to check out.")}</p>
-                <img class="checkin-qr" src=format!("/api/v1/activities/{id}/code.svg") width="240" height="240"
+                <img class="checkin-qr" src=format!("/api/v1/activities/{id}/checkin-code.svg") width="240" height="240"
                     alt=say(lang, "签到二维码：扫码打开本活动页面，签到码已填好", "Check-in QR code: opens this page with the code filled in") />
             })}
             {if v.roster.is_empty() {

@@ -461,7 +461,7 @@ pub struct CodeView {
 }
 
 /// The check-in code an organizer shows at the place (the activity's organizers).
-#[utoipa::path(get, path = "/api/v1/activities/{id}/code", tag = "activities",
+#[utoipa::path(get, path = "/api/v1/activities/{id}/checkin-code", tag = "activities",
     params(("id" = i64, Path, minimum = 1)),
     responses((status = 200, body = CodeView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
@@ -635,7 +635,7 @@ pub async fn hours(
 /// The check-in code as a QR code (SVG) for the organizer to show: it opens the activity's
 /// page with the code filled in, so a volunteer scans it and taps "check in" (the
 /// activity's organizers).
-#[utoipa::path(get, path = "/api/v1/activities/{id}/code.svg", tag = "activities",
+#[utoipa::path(get, path = "/api/v1/activities/{id}/checkin-code.svg", tag = "activities",
     params(("id" = i64, Path, minimum = 1)),
     responses((status = 200, content_type = "image/svg+xml", body = String), (status = 400, body = ErrorBody),
               (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
