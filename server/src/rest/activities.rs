@@ -71,11 +71,10 @@ pub struct ActivityView {
     /// Whether sign-ups are open now.
     signups_open: bool,
     cancel_reason: Option<String>,
-    /// From the search's origin, when it had one.
+    /// From the search's origin, when it had one. (Its page is `/activities/{id}`, its
+    /// calendar file `GET /api/v1/activities/{id}.ics`: no URLs in the body, which
+    /// schemathesis' stateful phase would read as links and mismatch.)
     distance_m: Option<u32>,
-    /// Its page, and its calendar file.
-    link: String,
-    calendar: String,
 }
 
 pub(crate) fn view(a: Activity, distance_m: Option<u32>, lang: Lang, now: i64) -> ActivityView {
@@ -114,8 +113,6 @@ pub(crate) fn view(a: Activity, distance_m: Option<u32>, lang: Lang, now: i64) -
         signups_open: a.open_at(now),
         cancel_reason: a.cancel_reason.clone(),
         distance_m,
-        link: format!("/activities/{}", a.id),
-        calendar: format!("/api/v1/activities/{}.ics", a.id),
     }
 }
 
