@@ -31,3 +31,11 @@ pub fn visit(fixture: &Fixture, organization: i64, days: i64, places: i64) -> Va
         "skills": ["companionship"]
     })
 }
+
+/// The fields an error body refuses, in order.
+pub fn fields(body: &Value) -> Vec<String> {
+    body["error"]["fields"]
+        .as_array()
+        .map(|a| a.iter().map(|f| f["field"].as_str().unwrap().to_owned()).collect())
+        .unwrap_or_default()
+}
