@@ -2,7 +2,9 @@
 
 use crate::components::layout::Layout;
 use crate::pages::account::{
-    activities::{MyActivitiesPage, NewActivityPage, OrganizationActivitiesPage},
+    activities::{
+        EditActivityPage, MyActivitiesPage, NewActivityPage, NewCommunityActivityPage, OrganizationActivitiesPage,
+    },
     dashboard::DashboardPage,
     desk::DeskPage,
     follow_ups::FollowUpsPage,
@@ -121,6 +123,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/certificates/:code") view=CertificatePage ssr=SsrMode::Async />
                     <Route path=path!("/account/organizations/:id/activities") view=OrganizationActivitiesPage ssr=SsrMode::Async />
                     <Route path=path!("/account/organizations/:id/activities/new") view=NewActivityPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/communities/:id/activities/new") view=NewCommunityActivityPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/activities/:id/edit") view=EditActivityPage ssr=SsrMode::Async />
                     <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/sign-up") view=SignUpPage ssr=SsrMode::Async />
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />

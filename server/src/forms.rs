@@ -95,6 +95,11 @@ fn table() -> Vec<(&'static str, MethodRouter<SqlStore>)> {
         ("/account/activities/{id}/hours", post(activities::approve_hours)),
         ("/account/certificates", post(activities::issue_certificate)),
         ("/account/organizations/{id}/activities", post(activities::publish)),
+        (
+            "/account/communities/{id}/activities",
+            post(activities::publish_for_community),
+        ),
+        ("/account/activities/{id}/edit", post(activities::edit)),
     ]
 }
 

@@ -20,6 +20,8 @@ fn size() -> CitySize {
         residents: 400,
         requests: 3_000,
         needs: 120,
+        activities: 400,
+        signups: 4_000,
     }
 }
 
@@ -245,8 +247,88 @@ async fn a_generated_year_hangs_together(engine: Engine) {
 
     // Once per seed.
     let again = generate(store, size()).await.unwrap();
-    assert_eq!((again.city, again.activity), (None, None));
+    assert_eq!((again.city, again.activity, again.volunteering), (None, None, None));
     assert_eq!(count(store, "SELECT COUNT(*) FROM requests").await, made.requests);
 }
 
-on_both_engines!(a_generated_year_hangs_together);
+/// Activities and sign-ups as the app would have left them: places never overbooked, the
+/// waitlist only behind a full list and in ticket order, nobody in two places at once,
+/// attendance only for places of activities that ended, organizers who may organize.
+async fn a_generated_year_of_volunteering_keeps_the_apps_rules(engine: Engine) {
+    let db = common::fresh_db(engine).await;
+    let store = &db.store;
+    let made = generate(store, size())
+        .await
+        .unwrap()
+        .volunteering
+        .expect("the first run makes activities");
+    assert_eq!(made.activities, 400);
+    assert_eq!(count(store, "SELECT COUNT(*) FROM activities").await, made.activities);
+    assert_eq!(
+        count(store, "SELECT COUNT(*) FROM activity_signups").await,
+        made.signups
+    );
+    assert!(
+        (3_000..5_000).contains(&made.signups),
+        "about the sign-ups asked for: {made:?}"
+    );
+    assert!(
+        made.upcoming > 0 && made.waitlisted > 0 && made.approved > 0,
+        "{made:?}"
+    );
+    let zero = |sql: &'static str| async move { assert_eq!(count(store, sql).await, 0, "{sql}") };
+    // The counts the triggers keep are the rows'; confirmed never over the places.
+    assert_eq!(
+        count(
+            store,
+            "SELECT CAST(COALESCE(SUM(confirmed), 0) AS BIGINT) FROM activities"
+        )
+        .await,
+        made.confirmed
+    );
+    assert_eq!(
+        count(
+            store,
+            "SELECT CAST(COALESCE(SUM(waitlisted), 0) AS BIGINT) FROM activities"
+        )
+        .await,
+        made.waitlisted
+    );
+    zero("SELECT COUNT(*) FROM activities WHERE confirmed > places OR (waitlisted > 0 AND confirmed < places)").await;
+    // Tickets 1, 2, … with the activity's last ticket kept.
+    zero(
+        "SELECT COUNT(*) FROM activities a WHERE a.tickets <> a.waitlisted OR a.waitlisted <> \
+         COALESCE((SELECT MAX(s.ticket) FROM activity_signups s WHERE s.activity_id = a.id), 0)",
+    )
+    .await;
+    zero(
+        "SELECT COUNT(*) FROM activity_signups s1 JOIN activities a1 ON a1.id = s1.activity_id \
+         JOIN activity_signups s2 ON s2.person_id = s1.person_id AND s2.activity_id > s1.activity_id \
+         JOIN activities a2 ON a2.id = s2.activity_id \
+         WHERE s1.status <> 'cancelled' AND s2.status <> 'cancelled' \
+           AND a1.starts_at < a2.ends_at AND a2.starts_at < a1.ends_at",
+    )
+    .await;
+    zero("SELECT COUNT(*) FROM activity_signups s JOIN people p ON p.id = s.person_id WHERE p.volunteer = 0").await;
+    zero(
+        "SELECT COUNT(*) FROM activity_signups s JOIN activities a ON a.id = s.activity_id \
+         WHERE (s.checked_in_at IS NOT NULL OR s.no_show = 1 OR s.minutes IS NOT NULL) \
+           AND (s.status <> 'confirmed' OR a.status <> 'published' OR a.ends_at > s.approved_at \
+                OR (s.no_show = 1 AND s.checked_in_at IS NOT NULL) \
+                OR s.minutes > (a.ends_at - a.starts_at) / 60000)",
+    )
+    .await;
+    zero(
+        "SELECT COUNT(*) FROM activities a WHERE (a.organization_id IS NOT NULL AND NOT EXISTS \
+            (SELECT 1 FROM organization_members m WHERE m.organization_id = a.organization_id AND m.person_id = a.created_by)) \
+         OR (a.organization_id IS NULL AND NOT EXISTS \
+            (SELECT 1 FROM community_staff c WHERE c.community_id = a.community_id AND c.person_id = a.created_by))",
+    )
+    .await;
+    assert!(count(store, "SELECT COUNT(*) FROM activities WHERE organization_id IS NULL").await > 0);
+}
+
+on_both_engines!(
+    a_generated_year_hangs_together,
+    a_generated_year_of_volunteering_keeps_the_apps_rules,
+);

@@ -277,6 +277,11 @@ pub fn local_time(millis: i64) -> String {
     format!("{day} {:02}:{:02}", minutes / 60, minutes % 60)
 }
 
+/// "2026-12-01T09:30", in Chengdu: what a form's `datetime-local` field shows.
+pub fn datetime_local(millis: i64) -> String {
+    local_time(millis).replacen(' ', "T", 1)
+}
+
 /// The same instant as RFC 3339 in Chengdu's offset: "2026-12-01T09:30:00+08:00".
 pub fn rfc3339(millis: i64) -> String {
     let day = Day::of(millis);
@@ -345,6 +350,7 @@ mod tests {
         assert_eq!(parse_rfc3339("tomorrow"), None);
         assert_eq!(parse_local_datetime("2026-12-01T09:30"), Some(nine_thirty));
         assert_eq!(local_time(nine_thirty), "2026-12-01 09:30");
+        assert_eq!(datetime_local(nine_thirty), "2026-12-01T09:30");
         assert_eq!(rfc3339(nine_thirty), "2026-12-01T09:30:00+08:00");
     }
 

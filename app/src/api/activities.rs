@@ -59,14 +59,54 @@ pub struct MyActivitiesView {
     pub now: i64,
 }
 
-/// The form to publish an activity for an organization.
+/// The form to publish an activity (for an organization or a community), or to change one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActivityFormView {
-    pub organization: i64,
-    pub organization_name: String,
-    /// A refused post's values.
+    /// Where the form posts.
+    pub action: String,
+    /// Who runs it: the organization's name, or the community's.
+    pub organizer_name: String,
+    /// The activity being changed, when it is an edit.
+    pub editing: Option<EditingActivity>,
+    /// What the form shows: a refused post's values, or the activity's.
     pub values: FormValues,
     pub places: Vec<PlaceOption>,
+}
+
+/// An activity being changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EditingActivity {
+    pub id: i64,
+    /// The revision the change is made from: a change made meanwhile is not overwritten.
+    pub revision: i64,
+    /// Published already: it cannot go back to a draft.
+    pub published: bool,
+}
+
+/// What a form shows for `input`: every field as typed, times as `datetime-local`.
+pub fn form_values(input: &crate::domain::activities::input::ActivityInput) -> FormValues {
+    use crate::domain::calendar::{datetime_local, parse_rfc3339};
+    let local = |raw: &str| parse_rfc3339(raw).map(datetime_local).unwrap_or_else(|| raw.to_owned());
+    let mut values = FormValues::new();
+    let mut put = |name: &str, value: Option<String>| {
+        if let Some(v) = value {
+            values.insert(name.to_owned(), v);
+        }
+    };
+    put("title_zh", Some(input.title_zh.clone()));
+    put("title_en", input.title_en.clone());
+    put("description_zh", Some(input.description_zh.clone()));
+    put("description_en", input.description_en.clone());
+    put("kind", Some(input.kind.clone()));
+    put("place_id", input.place_id.map(|p| p.to_string()));
+    put("address", input.address.clone());
+    put("starts_at", Some(local(&input.starts_at)));
+    put("ends_at", Some(local(&input.ends_at)));
+    put("signup_deadline", input.signup_deadline.as_deref().map(local));
+    put("places", input.places.map(|p| p.to_string()));
+    put("min_age", input.min_age.map(|a| a.to_string()));
+    put("skills", Some(input.skills.join(",")).filter(|s| !s.is_empty()));
+    values
 }
 
 #[cfg(feature = "ssr")]
@@ -198,6 +238,31 @@ pub async fn load_my_activities() -> Result<MyActivitiesView, FnError> {
     )
 }
 
+#[cfg(feature = "ssr")]
+fn offering_store() -> Result<std::sync::Arc<dyn crate::domain::offerings::store::OfferingStore>, FnError> {
+    use_context::<std::sync::Arc<dyn crate::domain::offerings::store::OfferingStore>>().ok_or_else(|| {
+        FnError::App(crate::domain::error::AppError::Internal {
+            reference: "no-offering-store".into(),
+        })
+    })
+}
+
+/// What a refused post left under `draft` (its key), or `otherwise`.
+#[cfg(feature = "ssr")]
+async fn kept_or(
+    who: &crate::domain::accounts::principal::Principal,
+    draft: Option<String>,
+    otherwise: FormValues,
+) -> Result<FormValues, FnError> {
+    if let Some(key) = draft.filter(|k| !k.is_empty()) {
+        let hash = super::offerings::draft_key_hash(&key);
+        if let Some(kept) = offering_store()?.take_form_draft(&hash, who.person).await? {
+            return Ok(serde_json::from_str(&kept).unwrap_or(otherwise));
+        }
+    }
+    Ok(otherwise)
+}
+
 /// The form to publish an activity for `organization` (its members); `draft` is the key
 /// a refused post left for what was typed.
 #[server(prefix = "/api/fn", endpoint = "activity-form")]
@@ -205,33 +270,98 @@ pub async fn load_activity_form(organization: i64, draft: Option<String>) -> Res
     use super::context::{principal, with_status};
     use crate::domain::error::AppError;
     use crate::domain::ids::OrganizationId;
-    use crate::domain::offerings::store::OfferingStore;
     with_status(
         async {
             let who = principal().ok_or(AppError::Unauthenticated)?;
             let organization = OrganizationId::new(organization)
                 .filter(|o| who.role_in(*o).is_some())
                 .ok_or_else(|| AppError::not_found("机构", "organization"))?;
-            let offerings = use_context::<std::sync::Arc<dyn OfferingStore>>().ok_or_else(|| AppError::Internal {
-                reference: "no-offering-store".into(),
-            })?;
-            let mut values = FormValues::from([("places".to_owned(), "5".to_owned())]);
-            if let Some(key) = draft.filter(|k| !k.is_empty()) {
-                let hash = super::offerings::draft_key_hash(&key);
-                if let Some(kept) = offerings.take_form_draft(&hash, who.person).await? {
-                    values = serde_json::from_str(&kept).unwrap_or(values);
-                }
-            }
+            let offerings = offering_store()?;
+            let values = kept_or(&who, draft, FormValues::from([("places".to_owned(), "5".to_owned())])).await?;
             let (zh, en) = offerings
                 .organization_name(organization)
                 .await?
                 .ok_or_else(|| AppError::not_found("机构", "organization"))?;
             let lang = crate::prefs::Prefs::current().lang;
             Ok(ActivityFormView {
-                organization: organization.get(),
-                organization_name: if lang == crate::domain::lang::Lang::Zh { zh } else { en },
+                action: format!("/account/organizations/{organization}/activities"),
+                organizer_name: if lang == crate::domain::lang::Lang::Zh { zh } else { en },
+                editing: None,
                 values,
                 places: offerings.places_of(organization).await?,
+            })
+        }
+        .await,
+    )
+}
+
+/// The form for a community's staff to publish an activity their community runs.
+#[server(prefix = "/api/fn", endpoint = "community-activity-form")]
+pub async fn load_community_activity_form(community: i64, draft: Option<String>) -> Result<ActivityFormView, FnError> {
+    use super::context::{principal, store, with_status};
+    use crate::domain::error::AppError;
+    use crate::domain::ids::GridUnitId;
+    with_status(
+        async {
+            let who = principal().ok_or(AppError::Unauthenticated)?;
+            let community = GridUnitId::new(community)
+                .filter(|c| who.is_staff_of(*c))
+                .ok_or_else(|| AppError::not_found("社区", "community"))?;
+            let values = kept_or(&who, draft, FormValues::from([("places".to_owned(), "5".to_owned())])).await?;
+            let lang = crate::prefs::Prefs::current().lang;
+            let name = crate::domain::use_cases::place_name(store()?.as_ref(), community, lang)
+                .await?
+                .ok_or_else(|| AppError::not_found("社区", "community"))?;
+            Ok(ActivityFormView {
+                action: format!("/account/communities/{community}/activities"),
+                organizer_name: name,
+                editing: None,
+                values,
+                places: offering_store()?.places_in(community).await?,
+            })
+        }
+        .await,
+    )
+}
+
+/// The form to change an activity (its organizers), filled in with it, or with what a
+/// refused change left under `draft`.
+#[server(prefix = "/api/fn", endpoint = "activity-edit-form")]
+pub async fn load_activity_edit_form(id: i64, draft: Option<String>) -> Result<ActivityFormView, FnError> {
+    use super::context::{now, principal, with_status};
+    use crate::domain::activities::use_cases::{organizes, Activities};
+    use crate::domain::activities::{ActivityStatus, Organizer};
+    use crate::domain::error::AppError;
+    use crate::domain::ids::ActivityId;
+    with_status(
+        async {
+            let who = principal().ok_or(AppError::Unauthenticated)?;
+            let id = ActivityId::new(id).ok_or_else(|| AppError::not_found("活动", "activity"))?;
+            let activities = activity_store()?;
+            let use_case = Activities {
+                store: activities.as_ref(),
+                now: now(),
+            };
+            let activity = use_case.get(Some(&who), id).await?;
+            if !organizes(&who, activity.organizer) {
+                return Err(AppError::Forbidden.into());
+            }
+            let values = kept_or(&who, draft, form_values(&activity.to_input())).await?;
+            let offerings = offering_store()?;
+            let lang = crate::prefs::Prefs::current().lang;
+            Ok(ActivityFormView {
+                action: format!("/account/activities/{id}/edit"),
+                organizer_name: activity.organizer_name.get(lang).to_owned(),
+                editing: Some(EditingActivity {
+                    id: id.get(),
+                    revision: activity.revision,
+                    published: activity.status != ActivityStatus::Draft,
+                }),
+                values,
+                places: match activity.organizer {
+                    Organizer::Organization(o) => offerings.places_of(o).await?,
+                    Organizer::Community(c) => offerings.places_in(c).await?,
+                },
             })
         }
         .await,

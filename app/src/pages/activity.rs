@@ -244,6 +244,10 @@ fn organizer_panel(lang: Lang, v: &ActivityView) -> impl IntoView {
             <h2 id="roster-heading">{say(lang, "报名名单", "Who signed up")}</h2>
             <crate::components::form::FormNotice form="activity-cancel" />
             <crate::components::form::FormNotice form="activity-roster" />
+            {cancellable.then(|| view! {
+                <p><a class="button secondary" href=format!("/account/activities/{id}/edit")>
+                    {say(lang, "修改时间、地点或名额", "Change the time, place or places")}</a></p>
+            })}
             {v.code.clone().map(|code| view! {
                 <p class="checkin-code">{say(lang, "签到码：", "Check-in code: ")} <strong>{code}</strong></p>
                 <p class="hint">{say(lang, "到场后请出示给志愿者，他们输入或扫码后即签到；离开时再输入一次签退。",

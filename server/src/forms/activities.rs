@@ -1,4 +1,4 @@
-//! The activity pages' form posts: sign up, cancel, and publish. Each calls the use case
+//! The activity pages' form posts: sign up, cancel, publish and change. Each calls the use case
 //! its JSON twin (`rest::activities`) calls. Signing up and cancelling return to the
 //! activity's page with a notice; a refused publication goes back to its form with what
 //! was typed (kept in `form_drafts`, as the offering form's are) and every refusal.
@@ -9,8 +9,9 @@ use crate::rest::activities::activities;
 use crate::rest::error::ApiError;
 use app::domain::activities::input::ActivityInput;
 use app::domain::activities::signup::SignupStatus;
+use app::domain::activities::{Activity, ActivityStatus, Organizer};
 use app::domain::error::AppError;
-use app::domain::ids::{ActivityId, OrganizationId};
+use app::domain::ids::{ActivityId, GridUnitId, OrganizationId};
 use app::domain::message::Message;
 use app::domain::offerings::form::DRAFT_FIELD;
 use app::flash::Flash;
@@ -206,13 +207,13 @@ pub(super) async fn issue_certificate(
     )
 }
 
-/// The input the publication form describes.
-fn input_of(organization: OrganizationId, f: &Fields) -> ActivityInput {
+/// The input the activity form describes, for `organization` (none: a community runs it).
+fn input_of(organization: Option<OrganizationId>, f: &Fields) -> ActivityInput {
     let optional = |name: &str| Some(f.get(name)).filter(|v| !v.trim().is_empty());
     // A number that is not one is kept as 0, which the checks refuse with the range.
     let number = |name: &str| optional(name).map(|v| v.trim().parse::<i64>().unwrap_or(0));
     ActivityInput {
-        organization_id: Some(organization.get()),
+        organization_id: organization.map(OrganizationId::get),
         title_zh: f.get("title_zh"),
         title_en: optional("title_en"),
         description_zh: f.get("description_zh"),
@@ -247,30 +248,94 @@ pub(super) async fn publish(
     let who = signed_in_or_return!(caller);
     let organization: OrganizationId = crate::rest::path_id(&id)?;
     let back = format!("/account/organizations/{organization}/activities/new");
-    match activities(&store).publish(who, &input_of(organization, &f)).await {
+    let outcome = activities(&store).publish(who, &input_of(Some(organization), &f)).await;
+    answer(&store, who, &f, outcome, &back, published).await
+}
+
+/// `POST /account/communities/{id}/activities`: a community's staff publish one their
+/// community runs (the place chosen says which of their communities).
+pub(super) async fn publish_for_community(
+    (State(store), Extension(caller), _, _): Ctx,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let f = Fields::parse(&body)?;
+    let who = signed_in_or_return!(caller);
+    let community: GridUnitId = crate::rest::path_id(&id)?;
+    if !who.is_staff_of(community) {
+        return Err(ApiError(AppError::Forbidden));
+    }
+    let back = format!("/account/communities/{community}/activities/new");
+    let outcome = activities(&store).publish(who, &input_of(None, &f)).await;
+    answer(&store, who, &f, outcome, &back, published).await
+}
+
+/// `POST /account/activities/{id}/edit`: its organizers change it (the form carries the
+/// revision it was opened at, so a change made meanwhile is not overwritten).
+pub(super) async fn edit(
+    (State(store), Extension(caller), _, _): Ctx,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let f = Fields::parse(&body)?;
+    let who = signed_in_or_return!(caller);
+    let id: ActivityId = crate::rest::path_id(&id)?;
+    let use_case = activities(&store);
+    let current = match use_case.get(Some(who), id).await {
+        Ok(current) => current,
+        Err(e) => return Ok(refused("activity", &f, e, &page(id))),
+    };
+    let organization = match current.organizer {
+        Organizer::Organization(o) => Some(o),
+        Organizer::Community(_) => None,
+    };
+    let revision = f.get("revision").trim().parse::<i64>().ok();
+    let outcome = use_case.edit(who, id, &input_of(organization, &f), revision).await;
+    let back = format!("/account/activities/{id}/edit");
+    answer(&store, who, &f, outcome, &back, |_| {
+        Message::fixed(
+            "已保存修改。改了时间或地点的，已通知报名和候补的志愿者。",
+            "Saved. If the time or place changed, everyone signed up or waiting has been told.",
+        )
+    })
+    .await
+}
+
+fn published(activity: &Activity) -> Message {
+    if activity.status == ActivityStatus::Draft {
+        Message::fixed(
+            "已存为草稿，只有举办方能看到。",
+            "Kept as a draft: only the organizers see it.",
+        )
+    } else {
+        Message::fixed(
+            "已发布。附近的志愿者现在可以报名了。",
+            "Published. Volunteers nearby can sign up now.",
+        )
+    }
+}
+
+/// The activity's page with `done`'s notice; or the form again with what was typed and
+/// every refusal beside its field.
+async fn answer(
+    store: &crate::store::SqlStore,
+    who: &app::domain::accounts::principal::Principal,
+    f: &Fields,
+    outcome: Result<Activity, AppError>,
+    back: &str,
+    done: impl Fn(&Activity) -> Message,
+) -> Result<Response, ApiError> {
+    match outcome {
         Ok(activity) => Ok(with_flash(
             &page(activity.id),
-            &Flash::done(
-                "activity",
-                if activity.status == app::domain::activities::ActivityStatus::Draft {
-                    Message::fixed(
-                        "已存为草稿，只有机构成员能看到。",
-                        "Kept as a draft: only your organization sees it.",
-                    )
-                } else {
-                    Message::fixed(
-                        "已发布。附近的志愿者现在可以报名了。",
-                        "Published. Volunteers nearby can sign up now.",
-                    )
-                },
-            ),
+            &Flash::done("activity", done(&activity)),
         )),
         Err(AppError::Invalid(errors)) | Err(AppError::BadRequest(errors)) => {
-            let key = keep_values(&store, who, &f).await?;
+            let key = keep_values(store, who, f).await?;
             let flash = Flash::refused("activity-form", &[(DRAFT_FIELD.to_owned(), key)], errors, None);
-            Ok(with_flash(&back, &flash))
+            Ok(with_flash(back, &flash))
         }
         Err(AppError::Unauthenticated) => Ok(see_other("/sign-in")),
-        Err(other) => Ok(refused("activity-form", &Fields(Vec::new()), other, &back)),
+        Err(other) => Ok(refused("activity-form", &Fields(Vec::new()), other, back)),
     }
 }

@@ -9,10 +9,12 @@
 //! - Rows go in multi-row INSERTs inside one transaction per table, guarded by a
 //!   `data_loads` row, so a run is all or nothing and a second run changes nothing.
 //! - Later issues add their own tables as further steps with their own guard and stream:
-//!   `activity` (issue 10) adds a year of requests, ratings, follow-ups and needs.
+//!   `activity` (issue 10) adds a year of requests, ratings, follow-ups and needs;
+//!   `volunteering` (issue 11) a year of activities and sign-ups.
 
 mod activity;
 mod rng;
+mod volunteering;
 mod words;
 
 use crate::demo::catalog::{CATEGORIES, TEMPLATES};
@@ -35,7 +37,8 @@ pub struct CitySize {
     pub organizations: u32,
     #[arg(long, default_value_t = 100_000)]
     pub services: u32,
-    /// Residents with an account (every tenth with a family member acting for them).
+    /// Residents with an account (every tenth with a family member acting for them);
+    /// 0 gives the city alone.
     #[arg(long, default_value_t = 200_000)]
     pub residents: u32,
     /// Requests over the year before the day of generation, with their timelines,
@@ -45,6 +48,12 @@ pub struct CitySize {
     /// Needs named by residents, with their supporters.
     #[arg(long, default_value_t = 50_000)]
     pub needs: u32,
+    /// Volunteer activities, eleven months past and one ahead (0: none).
+    #[arg(long, default_value_t = 50_000)]
+    pub activities: u32,
+    /// Sign-ups to them, by the residents who volunteer (one in four).
+    #[arg(long, default_value_t = 500_000)]
+    pub signups: u32,
 }
 
 impl CitySize {
@@ -58,6 +67,8 @@ impl CitySize {
             residents: 0,
             requests: 0,
             needs: 0,
+            activities: 0,
+            signups: 0,
         }
     }
 }
@@ -70,12 +81,14 @@ const SUBDISTRICTS: u32 = 20;
 const BATCH: usize = 200;
 
 pub use activity::ActivityCounts;
+pub use volunteering::VolunteeringCounts;
 
 /// What a run wrote: `None` for a step a earlier run had done.
 #[derive(Debug, PartialEq, Eq)]
 pub struct GenerateOutcome {
     pub city: Option<CityCounts>,
     pub activity: Option<ActivityCounts>,
+    pub volunteering: Option<VolunteeringCounts>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -201,7 +214,8 @@ pub async fn generate(store: &SqlStore, size: CitySize) -> anyhow::Result<Genera
     let city = generate_city(store, &size, &prefix).await?;
     let today = app::domain::calendar::Day::of(crate::store::migrate::now_millis()).start_millis();
     let activity = activity::generate_activity(store, &size, &prefix, today).await?;
-    if city.is_some() || activity.is_some() {
+    let volunteering = volunteering::generate_volunteering(store, &size, &prefix, today).await?;
+    if city.is_some() || activity.is_some() || volunteering.is_some() {
         // Fresh statistics for the planner, and (PostgreSQL) a visibility map so the
         // position index can answer radius queries without visiting the table.
         let maintenance = match store.engine() {
@@ -210,7 +224,11 @@ pub async fn generate(store: &SqlStore, size: CitySize) -> anyhow::Result<Genera
         };
         sqlx::raw_sql(maintenance).execute(store.pool()).await?;
     }
-    Ok(GenerateOutcome { city, activity })
+    Ok(GenerateOutcome {
+        city,
+        activity,
+        volunteering,
+    })
 }
 
 async fn generate_city(store: &SqlStore, size: &CitySize, prefix: &str) -> anyhow::Result<Option<CityCounts>> {

@@ -21,7 +21,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
             .headers()
             .get(http::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json"));
+            // JSON, or a JSON merge patch (RFC 7396), which the PATCH endpoints document.
+            .is_some_and(|v| v.starts_with("application/json") || v.starts_with("application/merge-patch+json"));
         if !is_json {
             return Err(FieldError::new(
                 "body",

@@ -18,6 +18,7 @@ pub(crate) mod offerings;
 pub mod openapi;
 mod organizations;
 mod params;
+mod patching;
 mod reference;
 pub(crate) mod requests;
 pub(crate) mod reviews;
@@ -101,7 +102,7 @@ pub fn routes() -> Router<SqlStore> {
         .route("/needs/{id}/point", post(needs::point))
         .route("/needs/{id}/unmet", post(needs::unmet))
         .route("/activities", get(activities::list).post(activities::create))
-        .route("/activities/{id}", get(activities::get))
+        .route("/activities/{id}", get(activities::get).patch(activities::edit))
         .route(
             "/activities/{id}/signup",
             post(activities::sign_up).delete(activities::cancel),

@@ -10,16 +10,15 @@
 
 use super::body::JsonBody;
 use super::error::{ApiError, ErrorBody};
+use super::patching::{if_match, merged};
 use super::{path_id, request_lang};
 use crate::auth::Caller;
 use crate::store::SqlStore;
 use app::domain::error::AppError;
 use app::domain::ids::{OrganizationId, ServiceId};
-use app::domain::message::Message;
 use app::domain::offerings::draft::OfferingInput;
 use app::domain::offerings::store::{Offering, OfferingLine, Revision};
 use app::domain::offerings::use_cases::{Offerings, Transition};
-use app::domain::validation::FieldError;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -224,27 +223,6 @@ async fn answer(
     Ok(response)
 }
 
-/// The revision an `If-Match` names (`"3"` or `3`); absent means "whatever is current".
-fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
-    let Some(value) = headers.get(http::header::IF_MATCH) else {
-        return Ok(None);
-    };
-    value
-        .to_str()
-        .ok()
-        .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
-        .and_then(|v| v.parse::<i64>().ok())
-        .map(Some)
-        .ok_or_else(|| {
-            FieldError::new(
-                "If-Match",
-                "应为这项服务的版本号（ETag）",
-                "must be the offering's ETag, e.g. \"3\"",
-            )
-            .into()
-        })
-}
-
 /// Publish an offering for an organization (its members; the organization verified
 /// and not suspended).
 #[utoipa::path(post, path = "/api/v1/organizations/{id}/offerings", tag = "offerings",
@@ -332,47 +310,15 @@ pub async fn patch(
     let id: ServiceId = path_id(&id)?;
     let who = caller.require()?;
     let from_revision = if_match(&headers)?;
-    if !patch.is_object() {
-        return Err(FieldError::new(
-            "body",
-            "应为一个 JSON 对象",
-            "must be a JSON object of the fields to change",
-        )
-        .into());
-    }
     let use_cases = offerings(&store);
     let current = use_cases.get(who, id).await?;
-    let mut merged = serde_json::to_value(&current.input).expect("an input serializes");
-    merge_patch(&mut merged, patch);
-    let input: OfferingInput = serde_json::from_value(merged).map_err(|e| {
-        let detail = e.to_string();
-        ApiError::from(FieldError::with(
-            "body",
-            Message::owned(format!("内容格式不对：{detail}"), format!("is not valid: {detail}")),
-        ))
-    })?;
+    let input: OfferingInput = merged(&current.input, patch)?;
     // The revision read above stands in for a missing If-Match: a change that lands
     // between that read and the edit is refused, not silently overwritten.
     let offering = use_cases
         .edit(who, id, &input, Some(from_revision.unwrap_or(current.revision)))
         .await?;
     answer(&store, &headers, offering, StatusCode::OK).await
-}
-
-/// RFC 7396: objects merge key by key, `null` removes, anything else replaces.
-fn merge_patch(target: &mut serde_json::Value, patch: serde_json::Value) {
-    match (target, patch) {
-        (serde_json::Value::Object(t), serde_json::Value::Object(p)) => {
-            for (key, value) in p {
-                if value.is_null() {
-                    t.remove(&key);
-                } else {
-                    merge_patch(t.entry(key).or_insert(serde_json::Value::Null), value);
-                }
-            }
-        }
-        (t, p) => *t = p,
-    }
 }
 
 async fn transition(
@@ -555,18 +501,5 @@ fn revision_view(r: Revision) -> RevisionView {
             })
             .collect(),
         reason: r.reason,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::merge_patch;
-    use serde_json::json;
-
-    #[test]
-    fn merge_patch_follows_rfc_7396() {
-        let mut doc = json!({"a": "b", "c": {"d": "e", "f": "g"}, "k": [1]});
-        merge_patch(&mut doc, json!({"a": "z", "c": {"f": null}, "k": [2, 3], "n": 1}));
-        assert_eq!(doc, json!({"a": "z", "c": {"d": "e"}, "k": [2, 3], "n": 1}));
     }
 }

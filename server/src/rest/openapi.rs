@@ -33,7 +33,7 @@ use utoipa::OpenApi;
         reviews::hide_comment, follow_ups::list, follow_ups::close,
         dashboard::figures, dashboard::csv, notifications::list, notifications::read, notifications::set_sms,
         needs::name, needs::list, needs::support, needs::point, needs::unmet,
-        activities::list, activities::create, activities::get, activities::sign_up, activities::cancel, activities::mine,
+        activities::list, activities::create, activities::get, activities::edit, activities::sign_up, activities::cancel, activities::mine,
         activities::roster, activities::cancel_activity, activities::of_organization, activities::code, activities::code_svg, activities::check_in,
         activities::check_out, activities::mark, activities::approve_hours, activities::hours, activities::issue_certificate,
         activities::verify_certificate

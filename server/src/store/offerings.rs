@@ -196,6 +196,10 @@ impl OfferingStore for SqlStore {
             .map_err(failed)
     }
 
+    async fn places_in(&self, community: GridUnitId) -> Result<Vec<PlaceOption>, StoreError> {
+        self.places_under(community.get()).await.map_err(failed)
+    }
+
     async fn organization_name(&self, organization: OrganizationId) -> Result<Option<(String, String)>, StoreError> {
         let row = sqlx::query("SELECT name_zh, name_en FROM organizations WHERE id = $1")
             .bind(organization.get())

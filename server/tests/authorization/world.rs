@@ -126,6 +126,7 @@ impl World {
             .replace("{need}", &self.need.to_string())
             .replace("{activity}", &self.activity.to_string())
             .replace("{joined}", &self.joined_activity.to_string())
+            .replace("{community}", &self.community.to_string())
     }
 }
 

@@ -9,6 +9,7 @@
 
 pub mod attendance;
 pub mod certificate;
+pub mod editing;
 pub mod hours;
 pub mod input;
 pub mod roster;

@@ -67,6 +67,10 @@ pub struct LockedActivity {
     pub organizer: Organizer,
     pub community: GridUnitId,
     pub title: Message,
+    pub place: GridUnitId,
+    pub position: Coordinates,
+    pub address: String,
+    pub revision: i64,
 }
 
 #[async_trait::async_trait]
@@ -134,6 +138,9 @@ pub trait ActivityUnit: Send {
     async fn publisher(&mut self, organization: OrganizationId) -> Result<Option<PublisherFacts>, StoreError>;
     async fn place(&mut self, id: GridUnitId) -> Result<Option<PlaceFacts>, StoreError>;
     async fn insert_activity(&mut self, new: &NewActivity<'_>) -> Result<ActivityId, StoreError>;
+    /// Replaces an edited activity's fields (its organizer stays), counts a revision, and
+    /// re-arms the day-before reminder when the start moves.
+    async fn update_activity(&mut self, id: ActivityId, edit: &NewActivity<'_>) -> Result<(), StoreError>;
     /// The activity, its row locked until commit (every sign-up of it queues here).
     async fn lock_activity(&mut self, id: ActivityId) -> Result<Option<LockedActivity>, StoreError>;
     /// The person's row locked until commit, so their own sign-ups to two activities at

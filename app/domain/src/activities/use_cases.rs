@@ -28,7 +28,7 @@ pub struct Activities<'a> {
     pub now: Millis,
 }
 
-fn not_found() -> AppError {
+pub(super) fn not_found() -> AppError {
     AppError::not_found("活动", "activity")
 }
 
@@ -62,25 +62,7 @@ impl Activities<'_> {
         let draft = input.check(self.now)?;
         let mut unit = self.store.begin_activities().await?;
         let communities = match draft.organization {
-            Some(organization) => {
-                let facts = unit
-                    .publisher(organization)
-                    .await?
-                    .ok_or_else(|| AppError::not_found("机构", "organization"))?;
-                if facts.suspended {
-                    return Err(AppError::conflict(
-                        "机构已被社区暂停，暂时不能发布活动",
-                        "the organization is suspended and cannot publish activities",
-                    ));
-                }
-                if !facts.verified {
-                    return Err(AppError::conflict(
-                        "机构还没有通过社区审核，审核通过后才能发布活动",
-                        "the organization is not verified yet; it can publish once community staff verify it",
-                    ));
-                }
-                facts.communities
-            }
+            Some(organization) => self.publishing(unit.as_mut(), organization).await?,
             None => who.roles.communities.clone(),
         };
         let (community, position, address) = self.resolve_place(unit.as_mut(), &draft, &communities).await?;
@@ -103,9 +85,35 @@ impl Activities<'_> {
         self.store.activity(id).await?.ok_or_else(not_found)
     }
 
+    /// The communities a verified, unsuspended organization may publish in (its row
+    /// locked against a concurrent suspension).
+    pub(super) async fn publishing(
+        &self,
+        unit: &mut dyn ActivityUnit,
+        organization: crate::ids::OrganizationId,
+    ) -> Result<Vec<GridUnitId>, AppError> {
+        let facts = unit
+            .publisher(organization)
+            .await?
+            .ok_or_else(|| AppError::not_found("机构", "organization"))?;
+        if facts.suspended {
+            return Err(AppError::conflict(
+                "机构已被社区暂停，暂时不能发布活动",
+                "the organization is suspended and cannot publish activities",
+            ));
+        }
+        if !facts.verified {
+            return Err(AppError::conflict(
+                "机构还没有通过社区审核，审核通过后才能发布活动",
+                "the organization is not verified yet; it can publish once community staff verify it",
+            ));
+        }
+        Ok(facts.communities)
+    }
+
     /// The place must be a grid unit in one of `communities`; a given position must lie
     /// near it. Answers the community, the position and the address.
-    async fn resolve_place(
+    pub(super) async fn resolve_place(
         &self,
         unit: &mut dyn ActivityUnit,
         draft: &ActivityDraft,
@@ -208,17 +216,7 @@ impl Activities<'_> {
         unit.cancel_signup(id, who.person, self.now).await?;
         if cancellation.promote {
             if let Some(promoted) = unit.promote_first(id, self.now).await? {
-                let at = local_time(activity.facts.starts_at);
-                let text = Message::owned(
-                    format!(
-                        "有人取消了报名，您已从候补转为正式参加「{}」（{at}）。",
-                        activity.title.zh
-                    ),
-                    format!(
-                        "A place came free: you now have a place in “{}” ({at}).",
-                        activity.title.en
-                    ),
-                );
+                let text = promoted_notice(&activity.title, activity.facts.starts_at);
                 unit.notify(&[promoted], "activity-promoted", &text, &link(id), self.now)
                     .await?;
             }
@@ -226,6 +224,15 @@ impl Activities<'_> {
         unit.commit().await?;
         Ok(())
     }
+}
+
+/// What someone moved up from the waitlist is told.
+pub(super) fn promoted_notice(title: &Message, starts_at: Millis) -> Message {
+    let at = local_time(starts_at);
+    Message::owned(
+        format!("有名额空出来了，您已从候补转为正式参加「{}」（{at}）。", title.zh),
+        format!("A place came free: you now have a place in “{}” ({at}).", title.en),
+    )
 }
 
 pub const CANCEL_REASON_MAX: usize = 200;
@@ -332,6 +339,21 @@ pub enum Mark {
     NoShow,
 }
 
+/// Attendance and hours are only for an activity that took place (or is taking place).
+fn held(activity: &LockedActivity) -> Result<(), AppError> {
+    match activity.facts.status {
+        ActivityStatus::Cancelled => Err(AppError::conflict(
+            "这个活动已经取消了，没有签到和时长",
+            "this activity was cancelled: there is no attendance or hours to record",
+        )),
+        ActivityStatus::Draft => Err(AppError::conflict(
+            "这个活动还没有发布",
+            "this activity is not published",
+        )),
+        _ => Ok(()),
+    }
+}
+
 fn wrong_code() -> AppError {
     AppError::Invalid(vec![FieldError::new(
         "code",
@@ -396,6 +418,7 @@ impl Activities<'_> {
     pub async fn mark(&self, who: &Principal, id: ActivityId, person: PersonId, mark: Mark) -> Result<(), AppError> {
         let mut unit = self.store.begin_activities().await?;
         let activity = self.organized(unit.as_mut(), who, id).await?;
+        held(&activity)?;
         let facts = unit
             .attendance(id, person)
             .await?
@@ -428,7 +451,7 @@ impl Activities<'_> {
         correction: Option<(i64, String)>,
     ) -> Result<u32, AppError> {
         let mut unit = self.store.begin_activities().await?;
-        self.organized(unit.as_mut(), who, id).await?;
+        held(&self.organized(unit.as_mut(), who, id).await?)?;
         let facts = unit
             .attendance(id, person)
             .await?
@@ -517,7 +540,7 @@ impl Activities<'_> {
     }
 
     /// The activity, locked, when the caller organizes it.
-    async fn organized(
+    pub(super) async fn organized(
         &self,
         unit: &mut dyn ActivityUnit,
         who: &Principal,

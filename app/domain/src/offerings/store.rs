@@ -143,6 +143,9 @@ pub trait OfferingStore: Send + Sync {
     /// Every grid unit in the communities an organization serves, named by its path
     /// ("南桥社区 › 一片区 › 12号院"), in grid order: where its offerings may be.
     async fn places_of(&self, organization: OrganizationId) -> Result<Vec<PlaceOption>, StoreError>;
+    /// A community and every grid unit in it, named by its path: where its staff may hold
+    /// an activity.
+    async fn places_in(&self, community: GridUnitId) -> Result<Vec<PlaceOption>, StoreError>;
     /// The organization's name, whatever its state.
     async fn organization_name(&self, organization: OrganizationId) -> Result<Option<(String, String)>, StoreError>;
     /// Keeps what a refused form had typed (too long for a cookie) under a key's hash.

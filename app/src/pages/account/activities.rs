@@ -1,15 +1,18 @@
-//! A volunteer's sign-ups (`/account/activities`), and the form an organization's members
-//! publish an activity with (`/account/organizations/:id/activities/new`). The form posts
-//! to `/account/organizations/{id}/activities`; a refused post comes back with what was
-//! typed (kept in `form_drafts`, as the offering form's) and every refusal beside its field.
+//! A volunteer's sign-ups (`/account/activities`), and the one activity form, three ways:
+//! an organization's members publish (`/account/organizations/:id/activities/new`), a
+//! community's staff publish (`/account/communities/:id/activities/new`), organizers change
+//! one (`/account/activities/:id/edit`). The form posts where its loader says; a refused
+//! post comes back with what was typed (kept in `form_drafts`, as the offering form's) and
+//! every refusal beside its field.
 
 use super::offering_fields::{OfferingInput, OfferingSelect, OfferingText, Shown};
 use super::requests::param_id;
 use super::PleaseSignIn;
 use crate::api::activities::{
-    load_activity_form, load_my_activities, load_organization_activities, ActivityFormView, MyActivitiesView,
-    OrganizationActivitiesView,
+    load_activity_edit_form, load_activity_form, load_community_activity_form, load_my_activities,
+    load_organization_activities, ActivityFormView, MyActivitiesView, OrganizationActivitiesView,
 };
+use crate::api::error::FnError;
 use crate::components::form::{take_flash, FormNotice};
 use crate::components::status::{ErrorMessage, Loading};
 use crate::domain::activities::hours::hours_words;
@@ -151,15 +154,59 @@ fn signup_line(lang: Lang, s: MySignup) -> impl IntoView {
 
 #[component]
 pub fn NewActivityPage() -> impl IntoView {
+    let organization = param_id("id");
+    activity_form_page(
+        say(
+            expect_context::<Prefs>().lang,
+            "发布志愿活动",
+            "Publish a volunteer activity",
+        ),
+        move |draft| load_activity_form(organization, draft),
+    )
+}
+
+/// `/account/communities/:id/activities/new`: a community's staff publish an activity the
+/// community runs itself.
+#[component]
+pub fn NewCommunityActivityPage() -> impl IntoView {
+    let community = param_id("id");
+    activity_form_page(
+        say(
+            expect_context::<Prefs>().lang,
+            "发布社区志愿活动",
+            "Publish a community volunteer activity",
+        ),
+        move |draft| load_community_activity_form(community, draft),
+    )
+}
+
+/// `/account/activities/:id/edit`: its organizers change an activity until it starts.
+#[component]
+pub fn EditActivityPage() -> impl IntoView {
+    let id = param_id("id");
+    activity_form_page(
+        say(
+            expect_context::<Prefs>().lang,
+            "修改志愿活动",
+            "Change a volunteer activity",
+        ),
+        move |draft| load_activity_edit_form(id, draft),
+    )
+}
+
+/// A page holding the activity form that `load` fills, with what a refused post left.
+fn activity_form_page<F, Fut>(title: &'static str, load: F) -> impl IntoView
+where
+    F: Fn(Option<String>) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<ActivityFormView, FnError>> + Send + 'static,
+{
     let lang = expect_context::<Prefs>().lang;
     let flash = take_flash();
     provide_context(flash.clone());
-    let organization = param_id("id");
     let draft = use_query_map()
         .with_untracked(|q| q.get("draft"))
         .or_else(|| flash.values.get(crate::domain::offerings::form::DRAFT_FIELD).cloned());
-    let form = Resource::new(move || (), move |_| load_activity_form(organization, draft.clone()));
-    let title = say(lang, "发布志愿活动", "Publish a volunteer activity");
+    let form = Resource::new(move || (), move |_| load(draft.clone()));
     view! {
         <Title text=title />
         <h1 class="page-title">{title}</h1>
@@ -205,11 +252,30 @@ fn activity_form(lang: Lang, v: ActivityFormView) -> impl IntoView {
         })
         .collect();
     let skills_error = flash.error("activity-form", "skills", lang);
+    let editing = v.editing.clone();
+    let lead = match &editing {
+        None => view! {
+            <p class="lead">{say(lang, "为", "For ")} <strong>{v.organizer_name.clone()}</strong>
+                {say(lang, "发布。发布后，附近的志愿者就能看到并报名。", ". Once published, volunteers nearby can find it and sign up.")}</p>
+        }.into_any(),
+        Some(_) => view! {
+            <p class="lead"><strong>{v.organizer_name.clone()}</strong> " · "
+                {say(lang, "改了时间或地点，会通知所有报名和候补的志愿者；增加名额时，候补的志愿者按顺序递补。",
+                    "A new time or place is told to everyone signed up or waiting; more places move the waitlist up in order.")}</p>
+        }.into_any(),
+    };
+    let show_draft_box = !editing.as_ref().is_some_and(|e| e.published);
+    let submit = match &editing {
+        None => say(lang, "发布活动", "Publish"),
+        Some(e) if e.published => say(lang, "保存修改", "Save changes"),
+        Some(_) => say(lang, "保存（不勾选草稿即发布）", "Save (unticked: publish)"),
+    };
+    let draft_checked = editing.as_ref().is_some_and(|e| !e.published);
     view! {
-        <p class="lead">{say(lang, "为", "For ")} <strong>{v.organization_name.clone()}</strong>
-            {say(lang, "发布。发布后，附近的志愿者就能看到并报名。", ". Once published, volunteers nearby can find it and sign up.")}</p>
+        {lead}
         <FormNotice form="activity-form" />
-        <form method="post" action=format!("/account/organizations/{}/activities", v.organization) class="stack" novalidate>
+        <form method="post" action=v.action.clone() class="stack" novalidate>
+            {editing.as_ref().map(|e| view! { <input type="hidden" name="revision" value=e.revision.to_string() /> })}
             <OfferingInput name="title_zh" label=say(lang, "活动名称（中文）", "Title (Chinese)") required=true />
             <OfferingInput name="title_en" label=say(lang, "活动名称（英文，可不填）", "Title (English, optional)") />
             <OfferingText name="description_zh" label=say(lang, "做什么（中文）", "What volunteers do (Chinese)") required=true />
@@ -237,11 +303,13 @@ fn activity_form(lang: Lang, v: ActivityFormView) -> impl IntoView {
                     }
                 }).collect_view()}
             </fieldset>
-            <div class="choice">
-                <input type="checkbox" id="activity-form-draft" name="draft" value="1" />
-                <label for="activity-form-draft">{say(lang, "先存为草稿，不发布", "Keep as a draft; do not publish yet")}</label>
-            </div>
-            <button type="submit" class="button">{say(lang, "发布活动", "Publish")}</button>
+            {show_draft_box.then(|| view! {
+                <div class="choice">
+                    <input type="checkbox" id="activity-form-draft" name="draft" value="1" checked=draft_checked />
+                    <label for="activity-form-draft">{say(lang, "先存为草稿，不发布", "Keep as a draft; do not publish yet")}</label>
+                </div>
+            })}
+            <button type="submit" class="button">{submit}</button>
         </form>
     }
 }

@@ -12,7 +12,8 @@ use leptos_meta::Title;
 
 #[component]
 pub fn DeskPage() -> impl IntoView {
-    let t = account_text(expect_context::<Prefs>().lang);
+    let lang = expect_context::<Prefs>().lang;
+    let t = account_text(lang);
     provide_context(take_flash());
     let desk = Resource::new(|| (), |_| load_staff());
     let signed_in = super::organization_new::signed_in();
@@ -36,6 +37,10 @@ pub fn DeskPage() -> impl IntoView {
                         <p class="actions">
                             <a class="button" href="/staff/dashboard">{t.dashboard}</a>
                             <a class="button" href="/staff/follow-ups">{t.follow_ups}</a>
+                            {view.communities.iter().map(|c| view! {
+                                <a class="button secondary" href=format!("/account/communities/{c}/activities/new")>
+                                    {crate::i18n::say(lang, "发布社区志愿活动", "Publish a community volunteer activity")}</a>
+                            }).collect_view()}
                         </p>
                         <FormNotice form="desk" />
                         <ul class="link-list">

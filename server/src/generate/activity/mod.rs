@@ -58,7 +58,7 @@ struct Resident {
 }
 
 /// The first id after the table's largest.
-async fn next_id(tx: &mut sqlx::Transaction<'_, sqlx::Any>, table: &str) -> anyhow::Result<i64> {
+pub(super) async fn next_id(tx: &mut sqlx::Transaction<'_, sqlx::Any>, table: &str) -> anyhow::Result<i64> {
     let max: Option<i64> = sqlx::query_scalar(&format!("SELECT MAX(id) FROM {table}"))
         .fetch_one(&mut **tx)
         .await?;
@@ -102,7 +102,7 @@ pub async fn generate_activity(
     prefix: &str,
     until: i64,
 ) -> anyhow::Result<Option<ActivityCounts>> {
-    if size.requests == 0 && size.needs == 0 {
+    if size.residents == 0 {
         return Ok(None);
     }
     let mut tx = store.pool().begin().await?;

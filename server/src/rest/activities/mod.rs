@@ -77,6 +77,8 @@ pub struct ActivityView {
     /// Whether sign-ups are open now.
     signups_open: bool,
     cancel_reason: Option<String>,
+    /// Counts edits; send it back as `If-Match` so an edit made from a stale read is refused.
+    revision: i64,
     /// From the search's origin, when it had one. (Its page is `/activities/{id}`, its
     /// calendar file `GET /api/v1/activities/{id}.ics`: no URLs in the body, which
     /// schemathesis' stateful phase would read as links and mismatch.)
@@ -118,6 +120,7 @@ pub(crate) fn view(a: Activity, distance_m: Option<u32>, lang: Lang, now: i64) -
         status: a.status.slug(),
         signups_open: a.open_at(now),
         cancel_reason: a.cancel_reason.clone(),
+        revision: a.revision,
         distance_m,
     }
 }

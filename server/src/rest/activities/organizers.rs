@@ -1,7 +1,45 @@
-//! What an activity's organizers do over JSON: see who signed up, call it off, list an
-//! organization's activities.
+//! What an activity's organizers do over JSON: change it, see who signed up, call it
+//! off, list an organization's activities.
 
 use super::*;
+use crate::rest::patching::{if_match, merged};
+
+/// Change an activity until it starts (its organizers), with a JSON merge patch of the
+/// fields it was published with (`null` clears an optional one); the result is checked
+/// whole. A new time or place is told to everyone signed up or waiting; more places move
+/// the waitlist up in order. `If-Match` with its `revision` refuses an edit made from a
+/// stale read.
+#[utoipa::path(patch, path = "/api/v1/activities/{id}", tag = "activities",
+    params(("id" = i64, Path, minimum = 1), ("If-Match" = Option<String>, Header, description = "the revision the edit was made from")),
+    request_body(content = Object, content_type = "application/merge-patch+json",
+                 description = "Any of the fields of ActivityFields except organization_id; the result must be a valid activity"),
+    responses((status = 200, body = ActivityView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn edit(
+    State(store): State<SqlStore>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    JsonBody(patch): JsonBody<serde_json::Value>,
+) -> Result<Json<ActivityView>, ApiError> {
+    let id: ActivityId = crate::rest::path_id(&id)?;
+    let who = caller.require()?;
+    let from_revision = if_match(&headers)?;
+    let use_case = activities(&store);
+    let current = use_case.get(Some(who), id).await?;
+    if !app::domain::activities::use_cases::organizes(who, current.organizer) {
+        // Refused before the body is read, so nobody learns what would be valid.
+        return Err(ApiError(app::domain::error::AppError::Forbidden));
+    }
+    let input = merged(&current.to_input(), patch)?;
+    // The revision read above stands in for a missing If-Match: a change landing between
+    // that read and the edit is refused, not silently overwritten.
+    let activity = use_case
+        .edit(who, id, &input, Some(from_revision.unwrap_or(current.revision)))
+        .await?;
+    Ok(Json(view(activity, None, request_lang(None, &headers), use_case.now)))
+}
 
 #[derive(Serialize, ToSchema)]
 pub struct RosterView {

@@ -11,6 +11,7 @@ use app::domain::activities::attendance::AttendanceFacts;
 use app::domain::activities::signup::{Clash, SignupFacts, SignupStatus};
 use app::domain::activities::store::{ActivityUnit, AttendanceChange, LockedActivity, NewActivity, Reminder, Standing};
 use app::domain::activities::{ActivityStatus, Organizer, Skill};
+use app::domain::geo::Coordinates;
 use app::domain::ids::{ActivityId, GridUnitId, OrganizationId, PersonId};
 use app::domain::message::Message;
 use app::domain::offerings::store::{OfferingUnit, PlaceFacts, PublisherFacts};
@@ -93,10 +94,51 @@ impl ActivityUnit for SqlUnit {
         Ok(ActivityId::from_row(id))
     }
 
+    async fn update_activity(&mut self, id: ActivityId, edit: &NewActivity<'_>) -> Result<(), StoreError> {
+        let d = edit.draft;
+        let status = if d.publish {
+            ActivityStatus::Published
+        } else {
+            ActivityStatus::Draft
+        };
+        // SET expressions read the row as it was, so the CASE compares with the old start.
+        sqlx::query(
+            "UPDATE activities SET community_id = $2, grid_unit_id = $3, kind = $4, title_zh = $5, title_en = $6, \
+                description_zh = $7, description_en = $8, address = $9, latitude = $10, longitude = $11, \
+                reminded_at = CASE WHEN starts_at = $12 THEN reminded_at ELSE NULL END, \
+                starts_at = $12, ends_at = $13, signup_deadline = $14, places = $15, skills = $16, min_age = $17, \
+                status = $18, updated_at = $19, revision = revision + 1 \
+             WHERE id = $1",
+        )
+        .bind(id.get())
+        .bind(edit.community.get())
+        .bind(d.place.get())
+        .bind(d.kind.slug())
+        .bind(&d.title_zh)
+        .bind(d.title_en.as_deref())
+        .bind(&d.description_zh)
+        .bind(d.description_en.as_deref())
+        .bind(&edit.address)
+        .bind(edit.position.latitude())
+        .bind(edit.position.longitude())
+        .bind(d.starts_at)
+        .bind(d.ends_at)
+        .bind(d.signup_deadline)
+        .bind(i64::from(d.places))
+        .bind(Skill::join(&d.skills))
+        .bind(d.min_age.map(i64::from))
+        .bind(status.slug())
+        .bind(edit.now)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(failed)?;
+        Ok(())
+    }
+
     async fn lock_activity(&mut self, id: ActivityId) -> Result<Option<LockedActivity>, StoreError> {
         let row = sqlx::query(&format!(
             "SELECT status, starts_at, ends_at, signup_deadline, places, confirmed, organization_id, community_id, \
-                title_zh, title_en FROM activities WHERE id = $1{}",
+                title_zh, title_en, grid_unit_id, latitude, longitude, address, revision FROM activities WHERE id = $1{}",
             self.for_update()
         ))
         .bind(id.get())
@@ -124,6 +166,11 @@ impl ActivityUnit for SqlUnit {
                 },
                 community,
                 title: Message::owned(title_zh.clone(), title_en.unwrap_or(title_zh)),
+                place: GridUnitId::from_row(r.try_get("grid_unit_id")?),
+                position: Coordinates::new(r.try_get("latitude")?, r.try_get("longitude")?)
+                    .map_err(|_| crate::store::rows::corrupt("latitude", "out of range"))?,
+                address: r.try_get("address")?,
+                revision: r.try_get("revision")?,
             })
         };
         row.as_ref().map(read).transpose().map_err(failed)

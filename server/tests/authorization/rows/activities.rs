@@ -77,6 +77,38 @@ pub fn rows() -> Vec<Row> {
             Form(|_| String::new()),
             [401, 403, 403, 303, 403, 403, 403, 403],
         ),
+        // Its organizers change it; to anyone else it is not theirs to change.
+        row(
+            Method::PATCH,
+            "/api/v1/activities/{activity}",
+            Json(|_| json!({"places": 4})),
+            [401, 403, 403, 403, 403, 200, 403, 403],
+        ),
+        row(
+            Method::POST,
+            "/account/activities/{activity}/edit",
+            Form(activity_form),
+            [401, 403, 403, 403, 403, 303, 403, 403],
+        ),
+        row(
+            Method::POST,
+            "/api/fn/activity-edit-form",
+            Form(|w| format!("id={}", w.activity)),
+            [401, 403, 403, 403, 403, 200, 403, 403],
+        ),
+        // A community's own staff publish what the community runs.
+        row(
+            Method::POST,
+            "/account/communities/{community}/activities",
+            Form(activity_form),
+            [401, 403, 403, 403, 403, 403, 403, 303],
+        ),
+        row(
+            Method::POST,
+            "/api/fn/community-activity-form",
+            Form(|w| format!("community={}", w.community)),
+            [401, 404, 404, 404, 404, 404, 404, 200],
+        ),
         // Its organizers call it off, saying why.
         row(
             Method::POST,
