@@ -21,6 +21,7 @@ pub mod needs;
 pub mod notifications;
 pub mod offerings;
 pub mod oversight;
+pub mod participation;
 pub mod place_picker;
 pub mod requests;
 pub mod search;

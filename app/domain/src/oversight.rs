@@ -180,6 +180,8 @@ pub struct Dashboard {
     pub by_grid_unit: Vec<Satisfaction>,
     pub follow_ups: FollowUpFigures,
     pub demand: Vec<Demand>,
+    /// Volunteering: activities of the period, places, waitlists, attendance, hours.
+    pub participation: crate::participation::ParticipationFigures,
 }
 
 impl Dashboard {
@@ -224,6 +226,10 @@ pub struct DashboardRows {
     /// Where active offerings reach: (a coverage unit of an at-home offering, or the
     /// place of an on-site one; its category; whether at home).
     pub reach: Vec<(GridUnitId, String, bool)>,
+    /// Activities starting in the period, counted per community, grid unit and organizer.
+    pub participation: Vec<crate::participation::ParticipationRow>,
+    /// Everyone with a place in one of them, counted once.
+    pub volunteers: u32,
 }
 
 #[async_trait::async_trait]
@@ -398,6 +404,12 @@ pub fn dashboard(period: Period, rows: DashboardRows) -> Dashboard {
             .then(a.grid_unit.cmp(&b.grid_unit))
             .then(a.category.cmp(&b.category))
     });
+    let participation = crate::participation::participation(&rows.participation, rows.volunteers, level3, |u| {
+        names
+            .get(&u)
+            .map(|(zh, en)| ((*zh).to_owned(), (*en).to_owned()))
+            .unwrap_or_default()
+    });
     let mut by_status = rows.by_status;
     by_status.sort_by_key(|(s, _)| Status::ALL.iter().position(|x| x == s));
     Dashboard {
@@ -411,6 +423,7 @@ pub fn dashboard(period: Period, rows: DashboardRows) -> Dashboard {
         by_grid_unit: worst_first(units.into_values().collect()),
         follow_ups: rows.follow_ups,
         demand,
+        participation,
     }
 }
 

@@ -43,7 +43,8 @@ async fn load(
 }
 
 /// The dashboard of the caller's communities (community staff): requests by status,
-/// medians, satisfaction by organization, category and grid unit, follow-ups, unmet demand.
+/// medians, satisfaction by organization, category and grid unit, follow-ups, unmet demand,
+/// and volunteering (activities, places, waitlists, attendance, hours).
 #[utoipa::path(get, path = "/api/v1/dashboard", tag = "requests",
     params(("from" = Option<String>, Query, description = "first day, 2026-01-01 (default: 29 days before `to`)"),
            ("to" = Option<String>, Query, description = "last day (default: today); at most a year in all")),
@@ -59,9 +60,10 @@ pub async fn figures(
 
 /// One table of the dashboard as CSV (UTF-8 with a byte-order mark, so spreadsheet
 /// programs read Chinese correctly): `status`, `organizations`, `categories`,
-/// `grid-units`, `follow-ups` or `demand`.
+/// `grid-units`, `follow-ups`, `demand` or `participation` (volunteering per community,
+/// grid unit and organizer).
 #[utoipa::path(get, path = "/api/v1/dashboard/csv", tag = "requests",
-    params(("table" = String, Query, description = "status, organizations, categories, grid-units, follow-ups or demand"),
+    params(("table" = String, Query, description = "status, organizations, categories, grid-units, follow-ups, demand or participation"),
            ("from" = Option<String>, Query), ("to" = Option<String>, Query)),
     responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ErrorBody),
               (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
@@ -77,8 +79,8 @@ pub async fn csv(
     let text = table_csv(&dashboard, &table, lang).ok_or_else(|| {
         ApiError(AppError::BadRequest(vec![FieldError::new(
             "table",
-            "应为 status、organizations、categories、grid-units、follow-ups 或 demand",
-            "must be status, organizations, categories, grid-units, follow-ups or demand",
+            "应为 status、organizations、categories、grid-units、follow-ups、demand 或 participation",
+            "must be status, organizations, categories, grid-units, follow-ups, demand or participation",
         )]))
     })?;
     let mut response = format!("\u{feff}{text}").into_response();
@@ -216,6 +218,51 @@ pub fn table_csv(d: &Dashboard, table: &str, lang: Lang) -> Option<String> {
                     r.needs_open.to_string(),
                     if r.covered { "1" } else { "0" }.into(),
                 ]));
+            }
+            out
+        }
+        "participation" => {
+            let mut out = line(&[
+                "level".into(),
+                "key".into(),
+                if zh { "名称" } else { "name" }.into(),
+                if zh { "举办" } else { "held" }.into(),
+                if zh { "取消" } else { "cancelled" }.into(),
+                if zh { "名额" } else { "places" }.into(),
+                if zh { "已报名" } else { "confirmed" }.into(),
+                if zh { "候补" } else { "waitlisted" }.into(),
+                if zh { "到场" } else { "attended" }.into(),
+                if zh { "缺席" } else { "no-shows" }.into(),
+                if zh {
+                    "确认时长（小时）"
+                } else {
+                    "approved hours"
+                }
+                .into(),
+            ]);
+            let p = &d.participation;
+            let levels = [
+                ("community", &p.by_community),
+                ("grid_unit", &p.by_grid_unit),
+                ("organizer", &p.by_organizer),
+            ];
+            for (level, rows) in levels {
+                for r in rows.iter() {
+                    let c = r.counts;
+                    out.push_str(&line(&[
+                        level.to_owned(),
+                        r.key.clone(),
+                        if zh { r.name_zh.clone() } else { r.name_en.clone() },
+                        c.held.to_string(),
+                        c.cancelled.to_string(),
+                        c.places.to_string(),
+                        c.confirmed.to_string(),
+                        c.waitlisted.to_string(),
+                        c.attended.to_string(),
+                        c.no_shows.to_string(),
+                        c.hours(),
+                    ]));
+                }
             }
             out
         }

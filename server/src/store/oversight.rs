@@ -10,6 +10,7 @@ use app::domain::accounts::store::Millis;
 use app::domain::grid::GridKind;
 use app::domain::ids::GridUnitId;
 use app::domain::oversight::{DashboardRows, FollowUpFigures, OversightStore, UnitFacts};
+use app::domain::participation::{ParticipationCounts, ParticipationRow};
 use app::domain::requests::lifecycle::Status;
 use app::domain::store::StoreError;
 use sqlx::any::AnyRow;
@@ -347,7 +348,11 @@ impl SqlStore {
                 .collect::<Result<Vec<_>, sqlx::Error>>()?;
         }
 
+        let (participation, volunteers) = self.participation(communities, from, to).await?;
+
         Ok(DashboardRows {
+            participation,
+            volunteers,
             communities: names,
             units,
             by_status,
@@ -367,5 +372,87 @@ impl SqlStore {
             needs,
             reach,
         })
+    }
+}
+
+impl SqlStore {
+    /// Activities starting in the period, per community, grid unit and organizer: what
+    /// was held or called off, places, waitlists (from the activity's kept counts), and
+    /// attendance and approved minutes of those with a place; and the volunteers, once.
+    async fn participation(
+        &self,
+        communities: &[GridUnitId],
+        from: Millis,
+        to: Millis,
+    ) -> Result<(Vec<ParticipationRow>, u32), sqlx::Error> {
+        type Key = (i64, i64, Option<i64>);
+        let key = |r: &AnyRow| -> Result<Key, sqlx::Error> {
+            Ok((
+                r.try_get("community_id")?,
+                r.try_get("grid_unit_id")?,
+                r.try_get("organization_id")?,
+            ))
+        };
+        let mut p = Params::default();
+        let sql = format!(
+            "SELECT a.community_id, a.grid_unit_id, a.organization_id, o.name_zh, o.name_en, \
+                COUNT(CASE WHEN a.status <> 'cancelled' THEN 1 END) AS held, \
+                COUNT(CASE WHEN a.status = 'cancelled' THEN 1 END) AS cancelled, \
+                CAST(SUM(CASE WHEN a.status <> 'cancelled' THEN a.places ELSE 0 END) AS BIGINT) AS places, \
+                CAST(SUM(CASE WHEN a.status <> 'cancelled' THEN a.confirmed ELSE 0 END) AS BIGINT) AS confirmed, \
+                CAST(SUM(CASE WHEN a.status <> 'cancelled' THEN a.waitlisted ELSE 0 END) AS BIGINT) AS waitlisted \
+             FROM activities a LEFT JOIN organizations o ON o.id = a.organization_id \
+             WHERE {} AND a.status <> 'draft' \
+             GROUP BY a.community_id, a.grid_unit_id, a.organization_id, o.name_zh, o.name_en",
+            scope(&mut p, communities, "a", "starts_at", from, to)
+        );
+        let mut rows = std::collections::BTreeMap::new();
+        for r in self.rows_with(&sql, p).await? {
+            let k = key(&r)?;
+            let organization = match k.2 {
+                Some(id) => Some((id, r.try_get("name_zh")?, r.try_get("name_en")?)),
+                None => None,
+            };
+            rows.insert(
+                k,
+                ParticipationRow {
+                    community: GridUnitId::from_row(k.0),
+                    grid_unit: GridUnitId::from_row(k.1),
+                    organization,
+                    counts: ParticipationCounts {
+                        held: count(&r, "held")?,
+                        cancelled: count(&r, "cancelled")?,
+                        places: count(&r, "places")?,
+                        confirmed: count(&r, "confirmed")?,
+                        waitlisted: count(&r, "waitlisted")?,
+                        ..ParticipationCounts::default()
+                    },
+                },
+            );
+        }
+        let mut p = Params::default();
+        let scoped = scope(&mut p, communities, "a", "starts_at", from, to);
+        let held = "a.status NOT IN ('draft', 'cancelled') AND s.status = 'confirmed'";
+        let sql = format!(
+            "SELECT a.community_id, a.grid_unit_id, a.organization_id, COUNT(s.checked_in_at) AS attended, \
+                CAST(SUM(s.no_show) AS BIGINT) AS no_shows, CAST(COALESCE(SUM(s.minutes), 0) AS BIGINT) AS minutes \
+             FROM activities a JOIN activity_signups s ON s.activity_id = a.id \
+             WHERE {scoped} AND {held} GROUP BY a.community_id, a.grid_unit_id, a.organization_id"
+        );
+        for r in self.rows_with(&sql, p).await? {
+            if let Some(row) = rows.get_mut(&key(&r)?) {
+                row.counts.attended = count(&r, "attended")?;
+                row.counts.no_shows = count(&r, "no_shows")?;
+                row.counts.approved_minutes = r.try_get::<i64, _>("minutes")?.max(0) as u64;
+            }
+        }
+        let mut p = Params::default();
+        let scoped = scope(&mut p, communities, "a", "starts_at", from, to);
+        let sql = format!(
+            "SELECT COUNT(DISTINCT s.person_id) AS n FROM activities a JOIN activity_signups s ON s.activity_id = a.id \
+             WHERE {scoped} AND {held}"
+        );
+        let volunteers = count(&self.rows_with(&sql, p).await?[0], "n")?;
+        Ok((rows.into_values().collect(), volunteers))
     }
 }

@@ -9,6 +9,7 @@ use crate::api::requests::load_dashboard;
 use crate::components::status::{ErrorMessage, Loading};
 use crate::domain::lang::Lang;
 use crate::domain::oversight::{days, hours, Dashboard, Satisfaction};
+use crate::domain::participation::Participation;
 use crate::i18n::say;
 use crate::prefs::Prefs;
 use leptos::prelude::*;
@@ -224,6 +225,71 @@ fn dashboard_view(lang: Lang, d: Dashboard) -> impl IntoView {
                 }.into_any()
             }}
             {csv_link(lang, &d, "demand")}
+        </section>
+        {participation_section(lang, &d)}
+    }
+}
+
+/// Volunteering in the period: the totals, then per community, grid unit and organizer.
+fn participation_section(lang: Lang, d: &Dashboard) -> impl IntoView {
+    let p = &d.participation;
+    let t = p.total;
+    let percent = |v: Option<u32>| v.map(|p| format!("{p}%")).unwrap_or_else(|| "—".into());
+    let table = |caption: &'static str, first: &'static str, rows: &[Participation]| {
+        let zh = lang == Lang::Zh;
+        view! {
+            <div class="table-wrap">
+                <table>
+                    <caption>{caption}</caption>
+                    <thead><tr>
+                        <th scope="col">{first}</th>
+                        <th scope="col">{say(lang, "活动（取消）", "Activities (called off)")}</th>
+                        <th scope="col">{say(lang, "名额 / 报满", "Places / filled")}</th>
+                        <th scope="col">{say(lang, "候补", "Waitlisted")}</th>
+                        <th scope="col">{say(lang, "到场率", "Came")}</th>
+                        <th scope="col">{say(lang, "确认时长（小时）", "Approved hours")}</th>
+                    </tr></thead>
+                    <tbody>
+                        {rows.iter().map(|r| {
+                            let c = r.counts;
+                            view! {
+                                <tr>
+                                    <th scope="row">{if zh { r.name_zh.clone() } else { r.name_en.clone() }}</th>
+                                    <td>{c.held} {(c.cancelled > 0).then(|| format!("（{}）", c.cancelled))}</td>
+                                    <td>{c.places} " / " {percent(c.filled_percent())}</td>
+                                    <td>{c.waitlisted}</td>
+                                    <td>{percent(c.came_percent())}</td>
+                                    <td>{c.hours()}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }
+    };
+    view! {
+        <section class="panel" aria-labelledby="participation-heading">
+            <h2 id="participation-heading">{say(lang, "志愿参与", "Volunteering")}</h2>
+            <p class="hint">{say(lang, "这段时间开始的志愿活动：名额报满多少、候补多少人（想参加但没有名额）、报名的人来了多少、经组织方确认的服务时长。",
+                "Activities starting in this period: how full they were, how many waited for a place (wanted to help but could not), how many with a place came, and the hours organizers approved.")}</p>
+            {if t.held + t.cancelled == 0 {
+                view! { <p>{say(lang, "这段时间没有志愿活动。", "No volunteer activities in this period.")}</p> }.into_any()
+            } else {
+                view! {
+                    <dl class="facts figures">
+                        <div class="fact"><dt>{say(lang, "志愿者", "Volunteers")}</dt><dd>{p.volunteers}</dd></div>
+                        <div class="fact"><dt>{say(lang, "活动", "Activities")}</dt><dd>{t.held}</dd></div>
+                        <div class="fact"><dt>{say(lang, "名额报满", "Places filled")}</dt><dd>{percent(t.filled_percent())}</dd></div>
+                        <div class="fact"><dt>{say(lang, "到场率", "Came")}</dt><dd>{percent(t.came_percent())}</dd></div>
+                        <div class="fact"><dt>{say(lang, "确认时长（小时）", "Approved hours")}</dt><dd>{t.hours()}</dd></div>
+                    </dl>
+                    {table(say(lang, "各社区", "By community"), say(lang, "社区", "Community"), &p.by_community)}
+                    {table(say(lang, "各院落", "By grid unit"), say(lang, "院落", "Grid unit"), &p.by_grid_unit)}
+                    {table(say(lang, "各举办方", "By organizer"), say(lang, "举办方", "Organizer"), &p.by_organizer)}
+                }.into_any()
+            }}
+            {csv_link(lang, d, "participation")}
         </section>
     }
 }
