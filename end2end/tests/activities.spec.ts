@@ -153,3 +153,62 @@ test('an organization publishes an activity, two volunteers race for the last pl
   await expect(loser.locator('section.hours')).toContainText('2 小时');
   await expectAccessible(loser, 'my hours', info);
 });
+
+test('community staff publish an activity from their desk, change its time with a volunteer signed up, who is told, and the dashboard counts volunteering', async ({ page, browser }, info) => {
+  test.setTimeout(120_000);
+  const tag = `${randomInt(100000, 1000000)}`;
+  const title = `院落大扫除${tag}`;
+  const grid: Unit[] = await (await page.request.get('/api/v1/grid')).json();
+  const community = find(grid, 'community')!;
+  const staffPhone = freshPhone();
+  execFileSync(bin, ['create-staff', '--login', staffPhone, '--community', String(community.id), '--name', '吴书记'], {
+    input: 'desk-password-2026\n',
+  });
+  expect((await page.request.post('/api/v1/auth/login', { data: { login: staffPhone, password: 'desk-password-2026' } })).status()).toBe(200);
+
+  await page.goto('/staff');
+  await page.getByRole('link', { name: '发布社区志愿活动' }).first().click();
+  await expect(page).toHaveURL(/\/account\/communities\/\d+\/activities\/new$/);
+  await ready(page, info);
+  await expectAccessible(page, 'community staff publishing an activity', info);
+  await page.getByLabel('活动名称（中文）').fill(title);
+  await page.getByLabel('做什么（中文）').fill('清理楼道杂物，打扫院落公共区域。');
+  await page.getByLabel('活动类型').selectOption('cleanup');
+  await page.getByLabel('开始时间').fill(chengduIn(3 * 24 * 60));
+  await page.getByLabel('结束时间').fill(chengduIn(3 * 24 * 60 + 120));
+  await page.getByLabel('需要几位志愿者').fill('2');
+  await page.getByRole('button', { name: '发布活动' }).click();
+  await expect(page.getByText('已发布。附近的志愿者现在可以报名了。')).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+  const activityUrl = page.url();
+  const id = activityUrl.split('/').pop();
+
+  const helper = await newPage(browser, info);
+  await signUp(helper, '小赵');
+  await volunteer(helper);
+  expect((await helper.request.post(`/api/v1/activities/${id}/signup`)).status()).toBe(200);
+
+  // A refused change keeps what was typed and says why; a good one is saved and told.
+  await page.getByRole('link', { name: '修改时间、地点或名额' }).click();
+  await expect(page).toHaveURL(new RegExp(`/account/activities/${id}/edit$`));
+  await ready(page, info);
+  await expectAccessible(page, 'changing an activity', info);
+  await expect(page.getByLabel('活动名称（中文）')).toHaveValue(title);
+  await page.getByLabel('需要几位志愿者').fill('0');
+  await page.getByRole('button', { name: '保存修改' }).click();
+  await expect(page.getByText('志愿者名额须在 1 到 500 之间')).toBeVisible();
+  await expect(page.getByLabel('活动名称（中文）')).toHaveValue(title);
+  await page.getByLabel('需要几位志愿者').fill('3');
+  await page.getByLabel('开始时间').fill(chengduIn(4 * 24 * 60));
+  await page.getByLabel('结束时间').fill(chengduIn(4 * 24 * 60 + 120));
+  await page.getByRole('button', { name: '保存修改' }).click();
+  await expect(page.getByText('已保存修改')).toBeVisible();
+  await expect(page.getByText('还剩 2 个名额')).toBeVisible();
+  await helper.goto('/account/notifications');
+  await expect(helper.getByText(`「${title}」改了时间`)).toBeVisible();
+
+  await page.goto('/staff/dashboard');
+  await ready(page, info);
+  await expect(page.getByRole('heading', { name: '志愿参与' })).toBeVisible();
+  await expectAccessible(page, 'the dashboard with volunteering', info);
+});

@@ -261,7 +261,106 @@ async fn attendance_and_hours_without_javascript(engine: Engine) {
     assert!(refused.contains("还没有经组织方确认的服务时长"));
 }
 
+/// Changing an activity without JavaScript: the form comes filled in, a refusal keeps what
+/// was typed and changes nothing, a change from a stale page is refused, a good one is
+/// saved and told to the volunteer; and a community's staff publish from their own form.
+async fn an_activity_is_changed_and_a_community_publishes_without_javascript(engine: Engine) {
+    let app = spawn(engine).await;
+    let store = &app.db.store;
+    let fixture = fixtures::base(store).await;
+    let owner = people::person(store, "机构社工").await;
+    let org = publisher(store, &fixture, &owner).await;
+    let (_, made) = app
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/activities",
+            Some(&owner),
+            Some(common::activities::visit(&fixture, org, 5, 2)),
+        )
+        .await;
+    let id = made["id"].as_i64().unwrap();
+    let helper = volunteer(store, "小王").await;
+    let signup = format!("/api/v1/activities/{id}/signup");
+    assert_eq!(
+        app.send(reqwest::Method::POST, &signup, Some(&helper), None).await.0,
+        200
+    );
+
+    let edit = format!("/account/activities/{id}/edit");
+    let (status, form) = page(&app, &edit, &owner, None).await;
+    assert_eq!(status, 200);
+    assert!(form.contains("value=\"探访独居老人\"") && form.contains("name=\"revision\" value=\"1\""));
+    assert!(
+        !form.contains("activity-form-draft"),
+        "published: no way back to a draft"
+    );
+    let stranger = people::person(store, "路人").await;
+    assert_eq!(page(&app, &edit, &stranger, None).await.0, 403);
+
+    let fields = |places: &str, revision: &str| {
+        encode(&[
+            ("revision", revision.to_owned()),
+            ("title_zh", "探访独居老人".to_owned()),
+            ("description_zh", "陪老人聊天。".to_owned()),
+            ("kind", "elder-visit".to_owned()),
+            ("place_id", fixture.courtyard.to_string()),
+            ("starts_at", local(6, 9)),
+            ("ends_at", local(6, 11)),
+            ("places", places.to_owned()),
+        ])
+    };
+    let (status, back, flash) = post_form(&app, &edit, &owner, &fields("0", "1")).await;
+    assert_eq!((status, back.as_str()), (303, edit.as_str()));
+    let (_, refused) = page(&app, &back, &owner, flash.as_deref()).await;
+    assert!(refused.contains("志愿者名额须在 1 到 500 之间") && refused.contains("陪老人聊天。"));
+    assert_eq!(
+        count(store, &format!("SELECT revision FROM activities WHERE id = {id}")).await,
+        1,
+        "nothing changed"
+    );
+    let (status, location, flash) = post_form(&app, &edit, &owner, &fields("3", "1")).await;
+    assert_eq!((status, location), (303, format!("/activities/{id}")));
+    let (_, shown) = page(&app, &format!("/activities/{id}"), &owner, flash.as_deref()).await;
+    assert!(shown.contains("已保存修改") && shown.contains("还剩 2 个名额"), "saved");
+    let told = format!(
+        "SELECT COUNT(*) FROM notifications WHERE person_id = {} AND kind = 'activity-changed'",
+        helper.id
+    );
+    assert_eq!(count(store, &told).await, 1);
+    // The same page posted again is now stale.
+    let (_, back, flash) = post_form(&app, &edit, &owner, &fields("4", "1")).await;
+    let (_, stale) = page(&app, &back, &owner, flash.as_deref()).await;
+    assert!(stale.contains("刚被别人修改过"), "refused as stale");
+    assert_eq!(
+        count(store, &format!("SELECT places FROM activities WHERE id = {id}")).await,
+        3
+    );
+
+    // A community's staff publish what the community runs itself.
+    let staff = people::person(store, "社区工作人员").await;
+    common::people::exec(
+        store,
+        "INSERT INTO community_staff (person_id, community_id) VALUES ($1, $2)",
+        &[staff.id, fixture.community],
+    )
+    .await;
+    let new = format!("/account/communities/{}/activities/new", fixture.community);
+    let (status, form) = page(&app, &new, &staff, None).await;
+    assert_eq!(status, 200);
+    assert!(form.contains("南桥街12号院"), "the community's places");
+    assert_eq!(page(&app, &new, &owner, None).await.0, 404, "not the organization's");
+    let publish = format!("/account/communities/{}/activities", fixture.community);
+    let (status, location, _) = post_form(&app, &publish, &staff, &fields("5", "")).await;
+    assert_eq!(status, 303);
+    assert!(location.starts_with("/activities/"), "{location}");
+    assert_eq!(
+        count(store, "SELECT COUNT(*) FROM activities WHERE organization_id IS NULL").await,
+        1
+    );
+}
+
 on_both_engines!(
+    an_activity_is_changed_and_a_community_publishes_without_javascript,
     an_activity_is_published_found_and_signed_up_for_without_javascript,
     attendance_and_hours_without_javascript,
 );
