@@ -159,6 +159,14 @@ const MIGRATIONS: &[Migration] = &[
         name: "certificates",
         sql: Sql::Portable(include_str!("../../migrations/0018_certificates.sql")),
     },
+    Migration {
+        version: 19,
+        name: "activity_search_version",
+        sql: Sql::PerEngine {
+            sqlite: include_str!("../../migrations/0019_activity_search_version.sqlite.sql"),
+            postgres: include_str!("../../migrations/0019_activity_search_version.postgres.sql"),
+        },
+    },
 ];
 
 /// The SQL for `engine`, with the portable tokens replaced.

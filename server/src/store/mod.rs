@@ -109,6 +109,8 @@ pub struct SqlStore {
     engine: Engine,
     cache: Arc<DirectoryCache>,
     uploads: Arc<Uploads>,
+    /// Upcoming activities in memory (`activities/upcoming.rs`).
+    upcoming: Arc<activities::upcoming::UpcomingCache>,
 }
 
 impl std::fmt::Debug for SqlStore {
@@ -167,8 +169,13 @@ impl SqlStore {
             pool,
             engine,
             cache: Arc::default(),
+            upcoming: Arc::default(),
             uploads: Arc::new(options.uploads.clone()),
         })
+    }
+
+    pub(crate) fn upcoming_cache(&self) -> &activities::upcoming::UpcomingCache {
+        &self.upcoming
     }
 
     /// The same store keeping photos in `uploads` instead.

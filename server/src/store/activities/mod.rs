@@ -6,6 +6,7 @@
 //! and reads whole rows only for the page it answers.
 
 mod unit;
+pub mod upcoming;
 
 use super::rows::corrupt;
 use super::{failed, SqlStore};
@@ -13,7 +14,7 @@ use app::domain::accounts::store::Millis;
 use app::domain::accounts::values::mask;
 use app::domain::activities::attendance::{AttendanceFacts, HoursSummary};
 use app::domain::activities::certificate::Certificate;
-use app::domain::activities::search::{ActivityOrder, ActivitySearch};
+use app::domain::activities::search::ActivitySearch;
 use app::domain::activities::signup::SignupStatus;
 use app::domain::activities::store::{ActivityStore, ActivityUnit, MySignup, RosterLine, Standing};
 use app::domain::activities::{Activity, ActivityHit, ActivityKind, ActivityStatus, Organizer, Skill};
@@ -41,7 +42,7 @@ const SIGNUP_JOINS: &str = "activity_signups s JOIN activities a ON a.id = s.act
      LEFT JOIN organizations o ON o.id = a.organization_id";
 
 /// Activities volunteers may see: of a verified, unsuspended organization, or of a community.
-const SHOWN: &str = "(a.organization_id IS NULL OR a.organization_id IN \
+pub(super) const SHOWN: &str = "(a.organization_id IS NULL OR a.organization_id IN \
      (SELECT id FROM organizations WHERE verified = 1 AND suspended = 0))";
 
 fn place(community: String, unit: String) -> String {
@@ -158,94 +159,7 @@ impl ActivityStore for SqlStore {
     }
 
     async fn search_activities(&self, search: &ActivitySearch) -> Result<(u64, Vec<ActivityHit>), StoreError> {
-        let mut sql = format!(
-            "SELECT a.id, a.latitude, a.longitude, a.starts_at FROM activities a \
-             WHERE a.status = 'published' AND a.starts_at >= $1 AND {SHOWN}"
-        );
-        let mut n = 1;
-        let mut next = |sql: &mut String, clause: &str| {
-            n += 1;
-            sql.push_str(&clause.replace('?', &format!("${n}")));
-        };
-        if search.starts_before.is_some() {
-            next(&mut sql, " AND a.starts_at < ?");
-        }
-        if search.kind.is_some() {
-            next(&mut sql, " AND a.kind = ?");
-        }
-        if search.skill.is_some() {
-            next(&mut sql, " AND (',' || a.skills || ',') LIKE ?");
-        }
-        let plane = search.near.map(LocalPlane::new);
-        let radius = f64::from(search.radius.get());
-        if plane.is_some() {
-            next(&mut sql, " AND a.latitude BETWEEN ?");
-            next(&mut sql, " AND ?");
-            next(&mut sql, " AND a.longitude BETWEEN ?");
-            next(&mut sql, " AND ?");
-        }
-        let mut query = sqlx::query(&sql).bind(search.starts_from);
-        if let Some(before) = search.starts_before {
-            query = query.bind(before);
-        }
-        if let Some(kind) = search.kind {
-            query = query.bind(kind.slug());
-        }
-        if let Some(skill) = search.skill {
-            query = query.bind(format!("%,{},%", skill.slug()));
-        }
-        if let Some(plane) = &plane {
-            let bb = plane.bounding_box(radius);
-            query = query
-                .bind(bb.min_lat)
-                .bind(bb.max_lat)
-                .bind(bb.min_lon)
-                .bind(bb.max_lon);
-        }
-        let rows = query.fetch_all(self.pool()).await.map_err(failed)?;
-        let mut candidates = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let (id, lat, lon, starts_at): (i64, f64, f64, i64) = (
-                row.try_get("id").map_err(failed)?,
-                row.try_get("latitude").map_err(failed)?,
-                row.try_get("longitude").map_err(failed)?,
-                row.try_get("starts_at").map_err(failed)?,
-            );
-            let d2 = plane.as_ref().map(|p| p.squared_distance_m2(lat, lon));
-            if d2.is_some_and(|d2| d2 > radius * radius) {
-                continue;
-            }
-            candidates.push((id, d2, starts_at));
-        }
-        match search.order {
-            ActivityOrder::Soonest => candidates.sort_by(|a, b| {
-                (a.2, a.1.unwrap_or(0.0), a.0)
-                    .partial_cmp(&(b.2, b.1.unwrap_or(0.0), b.0))
-                    .expect("distances are finite")
-            }),
-            ActivityOrder::Nearest => candidates.sort_by(|a, b| {
-                (a.1.unwrap_or(0.0), a.2, a.0)
-                    .partial_cmp(&(b.1.unwrap_or(0.0), b.2, b.0))
-                    .expect("distances are finite")
-            }),
-        }
-        let total = candidates.len() as u64;
-        let page: Vec<_> = candidates
-            .into_iter()
-            .skip(search.paging.offset() as usize)
-            .take(search.paging.limit() as usize)
-            .collect();
-        let ids: Vec<i64> = page.iter().map(|c| c.0).collect();
-        let activities = self.activities_by_id(&ids).await.map_err(failed)?;
-        let hits = activities
-            .into_iter()
-            .zip(page)
-            .map(|(activity, (_, d2, _))| ActivityHit {
-                activity,
-                distance_m: d2.map(|d2| rounded_metres(d2.sqrt())),
-            })
-            .collect();
-        Ok((total, hits))
+        Ok(self.upcoming(search).await?.search(search))
     }
 
     async fn standing(&self, activity: ActivityId, person: PersonId) -> Result<Option<Standing>, StoreError> {
@@ -455,5 +369,92 @@ impl ActivityStore for SqlStore {
         })
         .transpose()
         .map_err(failed)
+    }
+}
+
+impl SqlStore {
+    /// The activity search in SQL: the reference the in-memory one (`upcoming.rs`) is
+    /// tested against.
+    pub async fn search_activities_by_sql(
+        &self,
+        search: &ActivitySearch,
+    ) -> Result<(u64, Vec<ActivityHit>), StoreError> {
+        let mut sql = format!(
+            "SELECT a.id, a.latitude, a.longitude, a.starts_at FROM activities a \
+             WHERE a.status = 'published' AND a.starts_at >= $1 AND {SHOWN}"
+        );
+        let mut n = 1;
+        let mut next = |sql: &mut String, clause: &str| {
+            n += 1;
+            sql.push_str(&clause.replace('?', &format!("${n}")));
+        };
+        if search.starts_before.is_some() {
+            next(&mut sql, " AND a.starts_at < ?");
+        }
+        if search.kind.is_some() {
+            next(&mut sql, " AND a.kind = ?");
+        }
+        if search.skill.is_some() {
+            next(&mut sql, " AND (',' || a.skills || ',') LIKE ?");
+        }
+        let plane = search.near.map(LocalPlane::new);
+        let radius = f64::from(search.radius.get());
+        if plane.is_some() {
+            next(&mut sql, " AND a.latitude BETWEEN ?");
+            next(&mut sql, " AND ?");
+            next(&mut sql, " AND a.longitude BETWEEN ?");
+            next(&mut sql, " AND ?");
+        }
+        let mut query = sqlx::query(&sql).bind(search.starts_from);
+        if let Some(before) = search.starts_before {
+            query = query.bind(before);
+        }
+        if let Some(kind) = search.kind {
+            query = query.bind(kind.slug());
+        }
+        if let Some(skill) = search.skill {
+            query = query.bind(format!("%,{},%", skill.slug()));
+        }
+        if let Some(plane) = &plane {
+            let bb = plane.bounding_box(radius);
+            query = query
+                .bind(bb.min_lat)
+                .bind(bb.max_lat)
+                .bind(bb.min_lon)
+                .bind(bb.max_lon);
+        }
+        let rows = query.fetch_all(self.pool()).await.map_err(failed)?;
+        let mut candidates = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let (id, lat, lon, starts_at): (i64, f64, f64, i64) = (
+                row.try_get("id").map_err(failed)?,
+                row.try_get("latitude").map_err(failed)?,
+                row.try_get("longitude").map_err(failed)?,
+                row.try_get("starts_at").map_err(failed)?,
+            );
+            let d2 = plane.as_ref().map(|p| p.squared_distance_m2(lat, lon));
+            if d2.is_some_and(|d2| d2 > radius * radius) {
+                continue;
+            }
+            candidates.push((id, d2, starts_at));
+        }
+        upcoming::rank(&mut candidates, search.order);
+        let total = candidates.len() as u64;
+        let page: Vec<_> = candidates
+            .into_iter()
+            .skip(search.paging.offset() as usize)
+            .take(search.paging.limit() as usize)
+            .collect();
+        let ids: Vec<i64> = page.iter().map(|c| c.0).collect();
+        let activities = self.activities_by_id(&ids).await.map_err(failed)?;
+        let hits = activities
+            .into_iter()
+            .zip(page)
+            .map(|(activity, (_, d2, _))| ActivityHit {
+                activity,
+                distance_m: d2.map(|d2| rounded_metres(d2.sqrt())),
+            })
+            .collect();
+        Ok((total, hits))
     }
 }

@@ -1,0 +1,163 @@
+//! Activities near me from memory: each instance keeps the upcoming published activities
+//! volunteers may see (a few thousand at city scale) and answers searches from them, so
+//! finding an activity costs what finding a service costs.
+//!
+//! Fresh on every instance: `activity_search_version` (migration 0019) is bumped by
+//! triggers on any change to an activity (a sign-up changes its counts too) and to an
+//! organization's standing or names. A search reads the version (one read shared by the
+//! concurrent searches that arrived before it, as the directory's `directory_version`) and
+//! answers from the activities read at that version, else reads them again first: the
+//! version is read before the activities, so what is kept is never older than its label.
+//!
+//! The SQL search (`SqlStore::search_activities_by_sql`) stays as the reference: both
+//! filter and order through [`rank`], and `tests/activity_index.rs` compares them.
+
+use super::{activity, COLUMNS, JOINS, SHOWN};
+use crate::store::coalesced_read::CoalescedRead;
+use crate::store::{failed, SqlStore};
+use app::domain::accounts::store::Millis;
+use app::domain::activities::search::{ActivityOrder, ActivitySearch};
+use app::domain::activities::{Activity, ActivityHit};
+use app::domain::geo::{rounded_metres, LocalPlane};
+use app::domain::store::StoreError;
+use std::sync::{Arc, RwLock};
+
+/// A found activity before paging: its id, squared distance from the origin (with one),
+/// and start.
+pub(super) type Candidate = (i64, Option<f64>, i64);
+
+/// Orders candidates as the search asks: soonest (then nearest, then id), or nearest
+/// (then soonest, then id).
+pub(super) fn rank(candidates: &mut [Candidate], order: ActivityOrder) {
+    let key = |c: &Candidate| match order {
+        ActivityOrder::Soonest => (c.2 as f64, c.1.unwrap_or(0.0), c.0),
+        ActivityOrder::Nearest => (c.1.unwrap_or(0.0), c.2 as f64, c.0),
+    };
+    candidates.sort_by(|a, b| key(a).partial_cmp(&key(b)).expect("distances are finite"));
+}
+
+/// The upcoming activities as read at one version, soonest first.
+pub struct Upcoming {
+    version: i64,
+    /// Activities starting before this were not read.
+    from: Millis,
+    activities: Vec<Activity>,
+}
+
+impl Upcoming {
+    pub fn new(version: i64, from: Millis, mut activities: Vec<Activity>) -> Self {
+        activities.sort_by_key(|a| (a.starts_at, a.id));
+        Self {
+            version,
+            from,
+            activities,
+        }
+    }
+
+    /// The search's total and page, as the SQL search would answer.
+    pub fn search(&self, search: &ActivitySearch) -> (u64, Vec<ActivityHit>) {
+        let first = self.activities.partition_point(|a| a.starts_at < search.starts_from);
+        let end = search.starts_before.map_or(self.activities.len(), |before| {
+            self.activities.partition_point(|a| a.starts_at < before)
+        });
+        let plane = search.near.map(LocalPlane::new);
+        let radius = f64::from(search.radius.get());
+        let mut candidates: Vec<Candidate> = Vec::new();
+        let mut at = std::collections::HashMap::new();
+        for (i, a) in self.activities.iter().enumerate().take(end).skip(first) {
+            if search.kind.is_some_and(|k| k != a.kind) || search.skill.is_some_and(|s| !a.skills.contains(&s)) {
+                continue;
+            }
+            let d2 = plane
+                .as_ref()
+                .map(|p| p.squared_distance_m2(a.position.latitude(), a.position.longitude()));
+            if d2.is_some_and(|d2| d2 > radius * radius) {
+                continue;
+            }
+            candidates.push((a.id.get(), d2, a.starts_at));
+            at.insert(a.id.get(), i);
+        }
+        rank(&mut candidates, search.order);
+        let hits = candidates
+            .iter()
+            .skip(search.paging.offset() as usize)
+            .take(search.paging.limit() as usize)
+            .map(|(id, d2, _)| ActivityHit {
+                activity: self.activities[at[id]].clone(),
+                distance_m: d2.map(|d2| rounded_metres(d2.sqrt())),
+            })
+            .collect();
+        (candidates.len() as u64, hits)
+    }
+}
+
+/// What one instance keeps: the version read shared by concurrent searches, the
+/// activities of the last version read, and one reload at a time.
+#[derive(Default)]
+pub struct UpcomingCache {
+    version: CoalescedRead<Result<i64, StoreError>>,
+    current: RwLock<Option<Arc<Upcoming>>>,
+    loading: tokio::sync::Mutex<()>,
+}
+
+impl std::fmt::Debug for UpcomingCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let current = self.kept();
+        f.debug_struct("UpcomingCache")
+            .field("version", &current.as_ref().map(|u| u.version))
+            .field("activities", &current.as_ref().map(|u| u.activities.len()))
+            .finish()
+    }
+}
+
+impl UpcomingCache {
+    fn kept(&self) -> Option<Arc<Upcoming>> {
+        self.current.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+impl SqlStore {
+    /// The upcoming activities as of now, read again if anything changed since (or if the
+    /// search reaches before what is kept: a clock behind this one's).
+    pub(super) async fn upcoming(&self, search: &ActivitySearch) -> Result<Arc<Upcoming>, StoreError> {
+        let cache = self.upcoming_cache();
+        let version = cache
+            .version
+            .get(|| async {
+                sqlx::query_scalar::<_, i64>("SELECT version FROM activity_search_version WHERE id = 1")
+                    .fetch_one(self.pool())
+                    .await
+                    .map_err(failed)
+            })
+            .await?;
+        let usable = |u: &Arc<Upcoming>| u.version == version && u.from <= search.starts_from;
+        if let Some(kept) = cache.kept().filter(usable) {
+            return Ok(kept);
+        }
+        let _one_at_a_time = cache.loading.lock().await;
+        if let Some(kept) = cache.kept().filter(usable) {
+            return Ok(kept);
+        }
+        let now = crate::store::migrate::now_millis();
+        let from = now.min(search.starts_from);
+        // Read after `version`: what is kept is at least as new as its label.
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM {JOINS} WHERE a.status = 'published' AND a.starts_at >= $1 AND {SHOWN}"
+        ))
+        .bind(from)
+        .fetch_all(self.pool())
+        .await
+        .map_err(failed)?;
+        let activities = rows
+            .iter()
+            .map(activity)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(failed)?;
+        let upcoming = Arc::new(Upcoming::new(version, from, activities));
+        if from == now {
+            // A search from the past (a test's clock) is answered but not kept.
+            *cache.current.write().unwrap_or_else(|e| e.into_inner()) = Some(upcoming.clone());
+        }
+        Ok(upcoming)
+    }
+}
