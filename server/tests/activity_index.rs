@@ -86,6 +86,7 @@ async fn memory_answers_what_sql_answers_and_sees_other_instances_at_once(engine
         found += from_memory.1.len();
     }
     assert!(found > 1_000, "the searches find things: {found}");
+    assert_eq!(a.upcoming_cache().reads(), 1, "nothing changed: read once, then reused");
 
     // Through another store: a sign-up, then calling an activity off, each seen at once.
     let everything = ActivityParams::from_pairs(&[("limit", "100")])

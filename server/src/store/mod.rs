@@ -174,7 +174,8 @@ impl SqlStore {
         })
     }
 
-    pub(crate) fn upcoming_cache(&self) -> &activities::upcoming::UpcomingCache {
+    /// The upcoming activities this instance keeps in memory.
+    pub fn upcoming_cache(&self) -> &activities::upcoming::UpcomingCache {
         &self.upcoming
     }
 
