@@ -438,13 +438,15 @@ impl SqlStore {
             }
             candidates.push((id, d2, starts_at));
         }
-        upcoming::rank(&mut candidates, search.order);
         let total = candidates.len() as u64;
-        let page: Vec<_> = candidates
-            .into_iter()
-            .skip(search.paging.offset() as usize)
-            .take(search.paging.limit() as usize)
-            .collect();
+        let offset = search.paging.offset() as usize;
+        upcoming::first_ranked(
+            &mut candidates,
+            |c| *c,
+            search.order,
+            offset + search.paging.limit() as usize,
+        );
+        let page: Vec<_> = candidates.into_iter().skip(offset).collect();
         let ids: Vec<i64> = page.iter().map(|c| c.0).collect();
         let activities = self.activities_by_id(&ids).await.map_err(failed)?;
         let hits = activities

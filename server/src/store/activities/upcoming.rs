@@ -26,14 +26,32 @@ use std::sync::{Arc, RwLock};
 /// and start.
 pub(super) type Candidate = (i64, Option<f64>, i64);
 
-/// Orders candidates as the search asks: soonest (then nearest, then id), or nearest
-/// (then soonest, then id).
-pub(super) fn rank(candidates: &mut [Candidate], order: ActivityOrder) {
-    let key = |c: &Candidate| match order {
-        ActivityOrder::Soonest => (c.2 as f64, c.1.unwrap_or(0.0), c.0),
-        ActivityOrder::Nearest => (c.1.unwrap_or(0.0), c.2 as f64, c.0),
+/// Keeps the first `keep` of `items` in the order the search asks, sorted: soonest (then
+/// nearest, then id), or nearest (then soonest, then id). Ids make the order total, so a
+/// selection then a sort of the few kept gives what sorting everything would.
+pub(super) fn first_ranked<T>(
+    items: &mut Vec<T>,
+    candidate: impl Fn(&T) -> Candidate,
+    order: ActivityOrder,
+    keep: usize,
+) {
+    let key = |t: &T| {
+        let c = candidate(t);
+        match order {
+            ActivityOrder::Soonest => (c.2 as f64, c.1.unwrap_or(0.0), c.0),
+            ActivityOrder::Nearest => (c.1.unwrap_or(0.0), c.2 as f64, c.0),
+        }
     };
-    candidates.sort_by(|a, b| key(a).partial_cmp(&key(b)).expect("distances are finite"));
+    let cmp = |a: &T, b: &T| key(a).partial_cmp(&key(b)).expect("distances are finite");
+    if keep == 0 {
+        items.clear();
+        return;
+    }
+    if keep < items.len() {
+        items.select_nth_unstable_by(keep - 1, cmp);
+        items.truncate(keep);
+    }
+    items.sort_by(cmp);
 }
 
 /// The upcoming activities as read at one version, soonest first.
@@ -62,8 +80,8 @@ impl Upcoming {
         });
         let plane = search.near.map(LocalPlane::new);
         let radius = f64::from(search.radius.get());
-        let mut candidates: Vec<Candidate> = Vec::new();
-        let mut at = std::collections::HashMap::new();
+        // (candidate, where it is kept)
+        let mut candidates: Vec<(Candidate, usize)> = Vec::new();
         for (i, a) in self.activities.iter().enumerate().take(end).skip(first) {
             if search.kind.is_some_and(|k| k != a.kind) || search.skill.is_some_and(|s| !a.skills.contains(&s)) {
                 continue;
@@ -74,20 +92,25 @@ impl Upcoming {
             if d2.is_some_and(|d2| d2 > radius * radius) {
                 continue;
             }
-            candidates.push((a.id.get(), d2, a.starts_at));
-            at.insert(a.id.get(), i);
+            candidates.push(((a.id.get(), d2, a.starts_at), i));
         }
-        rank(&mut candidates, search.order);
+        let total = candidates.len() as u64;
+        let offset = search.paging.offset() as usize;
+        first_ranked(
+            &mut candidates,
+            |c| c.0,
+            search.order,
+            offset + search.paging.limit() as usize,
+        );
         let hits = candidates
             .iter()
-            .skip(search.paging.offset() as usize)
-            .take(search.paging.limit() as usize)
-            .map(|(id, d2, _)| ActivityHit {
-                activity: self.activities[at[id]].clone(),
+            .skip(offset)
+            .map(|((_, d2, _), i)| ActivityHit {
+                activity: self.activities[*i].clone(),
                 distance_m: d2.map(|d2| rounded_metres(d2.sqrt())),
             })
             .collect();
-        (candidates.len() as u64, hits)
+        (total, hits)
     }
 }
 
