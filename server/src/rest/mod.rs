@@ -8,7 +8,7 @@
 
 pub(crate) mod accounts;
 pub(crate) mod activities;
-mod body;
+pub(crate) mod body;
 pub(crate) mod dashboard;
 pub mod error;
 pub(crate) mod follow_ups;
@@ -82,7 +82,8 @@ pub fn routes() -> Router<SqlStore> {
             "/offerings/{id}/photo",
             put(offerings::put_photo)
                 .delete(offerings::delete_photo)
-                .layer(axum::extract::DefaultBodyLimit::max(PHOTO_BODY_LIMIT)),
+                .layer(axum::extract::DefaultBodyLimit::max(PHOTO_BODY_LIMIT))
+                .layer(axum::middleware::from_fn(body::refuse_announced_oversize)),
         )
         .route("/requests", get(requests::list).post(requests::submit))
         .route("/requests/{id}", get(requests::get))
