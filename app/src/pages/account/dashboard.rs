@@ -237,8 +237,9 @@ fn participation_section(lang: Lang, d: &Dashboard) -> impl IntoView {
     let percent = |v: Option<u32>| v.map(|p| format!("{p}%")).unwrap_or_else(|| "—".into());
     let table = |caption: &'static str, first: &'static str, rows: &[Participation]| {
         let zh = lang == Lang::Zh;
+        // Six columns scroll sideways on a phone: focusable, so a keyboard can scroll them.
         view! {
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label=caption>
                 <table>
                     <caption>{caption}</caption>
                     <thead><tr>
