@@ -18,7 +18,7 @@ use crate::accounts::store::Millis;
 use crate::calendar::rfc3339;
 use crate::error::AppError;
 use crate::geo::Coordinates;
-use crate::ids::{ActivityId, GridUnitId};
+use crate::ids::ActivityId;
 use crate::message::Message;
 use crate::validation::FieldError;
 
@@ -83,11 +83,10 @@ pub struct Changes {
 }
 
 /// Checks an edit against the activity as it stands (its row locked) and says what it
-/// changes. `place` and `position`/`address` are the resolved new place.
+/// changes. `position` and `address` are where the draft's place resolved to.
 pub fn plan(
     current: &LockedActivity,
     draft: &ActivityDraft,
-    place: GridUnitId,
     position: Coordinates,
     address: &str,
 ) -> Result<Changes, AppError> {
@@ -122,7 +121,7 @@ pub fn plan(
     }
     Ok(Changes {
         time: draft.starts_at != current.facts.starts_at || draft.ends_at != current.facts.ends_at,
-        place: place != current.place || position != current.position || address != current.address,
+        place: draft.place != current.place || position != current.position || address != current.address,
         free_places: draft.places.saturating_sub(current.facts.confirmed),
     })
 }
@@ -188,7 +187,7 @@ impl Activities<'_> {
             Organizer::Community(c) => vec![c],
         };
         let (community, position, address) = self.resolve_place(unit.as_mut(), &draft, &communities).await?;
-        let changes = plan(&current, &draft, draft.place, position, &address)?;
+        let changes = plan(&current, &draft, position, &address)?;
         unit.update_activity(
             id,
             &NewActivity {
@@ -231,7 +230,7 @@ mod tests {
     use crate::activities::signup::SignupFacts;
     use crate::activities::{ActivityKind, Skill};
     use crate::calendar::parse_rfc3339;
-    use crate::ids::OrganizationId;
+    use crate::ids::{GridUnitId, OrganizationId};
 
     fn at(rfc3339: &str) -> Millis {
         parse_rfc3339(rfc3339).unwrap()
@@ -292,7 +291,7 @@ mod tests {
         let draft = input.check(at(NOW))?;
         let position = draft.position.unwrap_or(a.position);
         let address = draft.address.clone().unwrap_or_default();
-        plan(&locked(a), &draft, draft.place, position, &address)
+        plan(&locked(a), &draft, position, &address)
     }
 
     #[test]

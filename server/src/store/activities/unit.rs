@@ -16,7 +16,8 @@ use app::domain::ids::{ActivityId, GridUnitId, OrganizationId, PersonId};
 use app::domain::message::Message;
 use app::domain::offerings::store::{OfferingUnit, PlaceFacts, PublisherFacts};
 use app::domain::store::StoreError;
-use sqlx::Row;
+use sqlx::any::AnyArguments;
+use sqlx::{Arguments, Row};
 
 impl SqlUnit {
     /// The people of an activity's sign-ups in these states (an SQL list of literals).
@@ -40,6 +41,51 @@ impl SqlUnit {
     }
 }
 
+/// The columns a publication and an edit both write, in the order [`written`] binds them.
+const WRITTEN: &str = "community_id, grid_unit_id, kind, title_zh, title_en, description_zh, description_en, \
+     address, latitude, longitude, starts_at, ends_at, signup_deadline, places, skills, min_age, status";
+
+fn bind<'q, T>(args: &mut AnyArguments<'q>, value: T) -> Result<(), StoreError>
+where
+    T: 'q + sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any>,
+{
+    args.add(value).map_err(|e| {
+        tracing::error!(error = %e, "binding an activity's field");
+        StoreError::Failed {
+            reference: "activity-bind".into(),
+        }
+    })
+}
+
+/// [`WRITTEN`]'s values, `$1` to `$17`.
+fn written<'q>(new: &'q NewActivity<'_>) -> Result<AnyArguments<'q>, StoreError> {
+    let d = new.draft;
+    let status = if d.publish {
+        ActivityStatus::Published
+    } else {
+        ActivityStatus::Draft
+    };
+    let mut args = AnyArguments::default();
+    bind(&mut args, new.community.get())?;
+    bind(&mut args, d.place.get())?;
+    bind(&mut args, d.kind.slug())?;
+    bind(&mut args, d.title_zh.as_str())?;
+    bind(&mut args, d.title_en.as_deref())?;
+    bind(&mut args, d.description_zh.as_str())?;
+    bind(&mut args, d.description_en.as_deref())?;
+    bind(&mut args, new.address.as_str())?;
+    bind(&mut args, new.position.latitude())?;
+    bind(&mut args, new.position.longitude())?;
+    bind(&mut args, d.starts_at)?;
+    bind(&mut args, d.ends_at)?;
+    bind(&mut args, d.signup_deadline)?;
+    bind(&mut args, i64::from(d.places))?;
+    bind(&mut args, Skill::join(&d.skills))?;
+    bind(&mut args, d.min_age.map(i64::from))?;
+    bind(&mut args, status.slug())?;
+    Ok(args)
+}
+
 #[async_trait::async_trait]
 impl ActivityUnit for SqlUnit {
     async fn publisher(&mut self, organization: OrganizationId) -> Result<Option<PublisherFacts>, StoreError> {
@@ -51,87 +97,46 @@ impl ActivityUnit for SqlUnit {
     }
 
     async fn insert_activity(&mut self, new: &NewActivity<'_>) -> Result<ActivityId, StoreError> {
-        let d = new.draft;
         let organization = match new.organizer {
             Organizer::Organization(o) => Some(o.get()),
             Organizer::Community(_) => None,
         };
-        let status = if d.publish {
-            ActivityStatus::Published
-        } else {
-            ActivityStatus::Draft
-        };
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO activities (organization_id, community_id, grid_unit_id, kind, title_zh, title_en, \
-                description_zh, description_en, address, latitude, longitude, starts_at, ends_at, signup_deadline, \
-                places, skills, min_age, status, created_by, created_at, updated_at) \
+        let sql = format!(
+            "INSERT INTO activities ({WRITTEN}, organization_id, created_by, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20) \
-             RETURNING id",
-        )
-        .bind(organization)
-        .bind(new.community.get())
-        .bind(d.place.get())
-        .bind(d.kind.slug())
-        .bind(&d.title_zh)
-        .bind(d.title_en.as_deref())
-        .bind(&d.description_zh)
-        .bind(d.description_en.as_deref())
-        .bind(&new.address)
-        .bind(new.position.latitude())
-        .bind(new.position.longitude())
-        .bind(d.starts_at)
-        .bind(d.ends_at)
-        .bind(d.signup_deadline)
-        .bind(i64::from(d.places))
-        .bind(Skill::join(&d.skills))
-        .bind(d.min_age.map(i64::from))
-        .bind(status.slug())
-        .bind(new.by.get())
-        .bind(new.now)
-        .fetch_one(&mut *self.tx)
-        .await
-        .map_err(failed)?;
+             RETURNING id"
+        );
+        let mut args = written(new)?;
+        bind(&mut args, organization)?;
+        bind(&mut args, new.by.get())?;
+        bind(&mut args, new.now)?;
+        let id: i64 = sqlx::query_scalar_with(&sql, args)
+            .fetch_one(&mut *self.tx)
+            .await
+            .map_err(failed)?;
         Ok(ActivityId::from_row(id))
     }
 
     async fn update_activity(&mut self, id: ActivityId, edit: &NewActivity<'_>) -> Result<(), StoreError> {
-        let d = edit.draft;
-        let status = if d.publish {
-            ActivityStatus::Published
-        } else {
-            ActivityStatus::Draft
-        };
-        // SET expressions read the row as it was, so the CASE compares with the old start.
-        sqlx::query(
-            "UPDATE activities SET community_id = $2, grid_unit_id = $3, kind = $4, title_zh = $5, title_en = $6, \
-                description_zh = $7, description_en = $8, address = $9, latitude = $10, longitude = $11, \
-                reminded_at = CASE WHEN starts_at = $12 THEN reminded_at ELSE NULL END, \
-                starts_at = $12, ends_at = $13, signup_deadline = $14, places = $15, skills = $16, min_age = $17, \
-                status = $18, updated_at = $19, revision = revision + 1 \
-             WHERE id = $1",
-        )
-        .bind(id.get())
-        .bind(edit.community.get())
-        .bind(d.place.get())
-        .bind(d.kind.slug())
-        .bind(&d.title_zh)
-        .bind(d.title_en.as_deref())
-        .bind(&d.description_zh)
-        .bind(d.description_en.as_deref())
-        .bind(&edit.address)
-        .bind(edit.position.latitude())
-        .bind(edit.position.longitude())
-        .bind(d.starts_at)
-        .bind(d.ends_at)
-        .bind(d.signup_deadline)
-        .bind(i64::from(d.places))
-        .bind(Skill::join(&d.skills))
-        .bind(d.min_age.map(i64::from))
-        .bind(status.slug())
-        .bind(edit.now)
-        .execute(&mut *self.tx)
-        .await
-        .map_err(failed)?;
+        // SET expressions read the row as it was, so the CASE compares with the old start
+        // ($11 is the new one, in `WRITTEN`'s order).
+        let sets = WRITTEN
+            .split(", ")
+            .enumerate()
+            .map(|(i, column)| format!("{column} = ${}", i + 1))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "UPDATE activities SET reminded_at = CASE WHEN starts_at = $11 THEN reminded_at ELSE NULL END, {sets}, \
+                updated_at = $18, revision = revision + 1 WHERE id = $19"
+        );
+        let mut args = written(edit)?;
+        bind(&mut args, edit.now)?;
+        bind(&mut args, id.get())?;
+        sqlx::query_with(&sql, args)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(failed)?;
         Ok(())
     }
 
