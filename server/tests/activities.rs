@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::activities::{fields, visit, volunteer, HOUR};
+use common::activities::{fields, published, visit, volunteer, Published, HOUR};
 use common::offerings::{count, publisher};
 use common::people::{self, exec, now};
 use common::{fixtures, spawn, Engine};
@@ -200,18 +200,7 @@ async fn found_near_home_with_places_left_and_a_calendar_file(engine: Engine) {
 async fn the_waitlist_promotes_the_first_in_line_and_tells_them(engine: Engine) {
     let app = spawn(engine).await;
     let store = &app.db.store;
-    let fixture = fixtures::base(store).await;
-    let owner = people::person(store, "机构负责人").await;
-    let org = publisher(store, &fixture, &owner).await;
-    let (_, made) = app
-        .send(
-            Method::POST,
-            "/api/v1/activities",
-            Some(&owner),
-            Some(visit(&fixture, org, 7, 1)),
-        )
-        .await;
-    let id = made["id"].as_i64().unwrap();
+    let Published { id, .. } = published(&app, 7, 1).await;
     let signup = format!("/api/v1/activities/{id}/signup");
 
     let resident = people::person(store, "没登记志愿者的居民").await;

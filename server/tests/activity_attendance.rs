@@ -4,10 +4,10 @@
 
 mod common;
 
-use common::activities::{fields, visit, volunteer, HOUR};
-use common::offerings::{count, publisher};
-use common::people::{self, exec, now};
-use common::{fixtures, spawn, Engine};
+use common::activities::{fields, published, volunteer, Published, HOUR};
+use common::offerings::count;
+use common::people::{exec, now};
+use common::{spawn, Engine};
 use reqwest::Method;
 use serde_json::json;
 
@@ -24,18 +24,7 @@ async fn schedule(store: &doorstep_server::store::SqlStore, id: i64, starts: i64
 async fn volunteers_check_in_by_code_organizers_mark_and_approve_and_hours_add_up(engine: Engine) {
     let app = spawn(engine).await;
     let store = &app.db.store;
-    let fixture = fixtures::base(store).await;
-    let owner = people::person(store, "机构负责人").await;
-    let org = publisher(store, &fixture, &owner).await;
-    let (_, made) = app
-        .send(
-            Method::POST,
-            "/api/v1/activities",
-            Some(&owner),
-            Some(visit(&fixture, org, 7, 2)),
-        )
-        .await;
-    let id = made["id"].as_i64().unwrap();
+    let Published { owner, id, .. } = published(&app, 7, 2).await;
     let (first, second) = (volunteer(store, "小王").await, volunteer(store, "小李").await);
     for v in [&first, &second] {
         let path = format!("/api/v1/activities/{id}/signup");

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::activities::{fields, visit, volunteer, HOUR};
+use common::activities::{fields, published, visit, volunteer, Published, HOUR};
 use common::offerings::{count, publisher};
 use common::people::{self, now};
 use common::{fixtures, spawn, Engine};
@@ -19,18 +19,7 @@ fn told(person: i64, kind: &str) -> String {
 async fn a_new_time_is_told_to_everyone_and_more_places_move_the_waitlist_up(engine: Engine) {
     let app = spawn(engine).await;
     let store = &app.db.store;
-    let fixture = fixtures::base(store).await;
-    let owner = people::person(store, "机构负责人").await;
-    let org = publisher(store, &fixture, &owner).await;
-    let (_, made) = app
-        .send(
-            Method::POST,
-            "/api/v1/activities",
-            Some(&owner),
-            Some(visit(&fixture, org, 5, 2)),
-        )
-        .await;
-    let id = made["id"].as_i64().unwrap();
+    let Published { owner, org, id, .. } = published(&app, 5, 2).await;
     let path = format!("/api/v1/activities/{id}");
     let mut volunteers = Vec::new();
     for name in ["小王", "小李", "小张", "小赵"] {

@@ -3,10 +3,10 @@
 
 mod common;
 
-use common::activities::{fields, visit, volunteer, HOUR};
-use common::offerings::{count, publisher};
-use common::people::{self, now};
-use common::{fixtures, spawn, Engine};
+use common::activities::{fields, published, volunteer, Published, HOUR};
+use common::offerings::count;
+use common::people::now;
+use common::{spawn, Engine};
 use reqwest::Method;
 use serde_json::json;
 
@@ -15,18 +15,7 @@ use app::domain::activities::use_cases::Activities;
 async fn organizers_see_who_signed_up_and_call_it_off_telling_everyone(engine: Engine) {
     let app = spawn(engine).await;
     let store = &app.db.store;
-    let fixture = fixtures::base(store).await;
-    let owner = people::person(store, "机构负责人").await;
-    let org = publisher(store, &fixture, &owner).await;
-    let (_, made) = app
-        .send(
-            Method::POST,
-            "/api/v1/activities",
-            Some(&owner),
-            Some(visit(&fixture, org, 7, 1)),
-        )
-        .await;
-    let id = made["id"].as_i64().unwrap();
+    let Published { owner, org, id, .. } = published(&app, 7, 1).await;
     let (first, second) = (volunteer(store, "小王").await, volunteer(store, "小李").await);
     for v in [&first, &second] {
         let path = format!("/api/v1/activities/{id}/signup");
@@ -131,18 +120,8 @@ async fn organizers_see_who_signed_up_and_call_it_off_telling_everyone(engine: E
 async fn volunteers_are_reminded_the_day_before_once(engine: Engine) {
     let app = spawn(engine).await;
     let store = &app.db.store;
-    let fixture = fixtures::base(store).await;
-    let owner = people::person(store, "机构负责人").await;
-    let org = publisher(store, &fixture, &owner).await;
-    let (_, made) = app
-        .send(
-            Method::POST,
-            "/api/v1/activities",
-            Some(&owner),
-            Some(visit(&fixture, org, 3, 1)),
-        )
-        .await;
-    let id = made["id"].as_i64().unwrap();
+    let Published { id, .. } = published(&app, 3, 1).await;
+    let made = app.get_json(&format!("/api/v1/activities/{id}")).await.1;
     let starts = app::domain::calendar::parse_rfc3339(made["starts_at"].as_str().unwrap()).unwrap();
     let (placed, waiting) = (volunteer(store, "小王").await, volunteer(store, "小李").await);
     for v in [&placed, &waiting] {

@@ -39,3 +39,37 @@ pub fn fields(body: &Value) -> Vec<String> {
         .map(|a| a.iter().map(|f| f["field"].as_str().unwrap().to_owned()).collect())
         .unwrap_or_default()
 }
+
+/// The base fixture, a verified organization with its owner, and an elder visit the owner
+/// published through the API.
+pub struct Published {
+    pub fixture: Fixture,
+    pub owner: Person,
+    pub org: i64,
+    /// The activity's id.
+    pub id: i64,
+}
+
+/// [`Published`]: `days` from now, with `places` places.
+pub async fn published(app: &super::TestApp, days: i64, places: i64) -> Published {
+    let store = &app.db.store;
+    let fixture = super::fixtures::base(store).await;
+    let owner = people::person(store, "机构负责人").await;
+    let org = super::offerings::publisher(store, &fixture, &owner).await;
+    let (status, made) = app
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/activities",
+            Some(&owner),
+            Some(visit(&fixture, org, days, places)),
+        )
+        .await;
+    assert_eq!(status, 201, "{made}");
+    let id = made["id"].as_i64().unwrap();
+    Published {
+        fixture,
+        owner,
+        org,
+        id,
+    }
+}
