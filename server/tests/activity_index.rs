@@ -88,10 +88,33 @@ async fn memory_answers_what_sql_answers_and_sees_other_instances_at_once(engine
     assert!(found > 1_000, "the searches find things: {found}");
     assert_eq!(a.upcoming_cache().reads(), 1, "nothing changed: read once, then reused");
 
-    // Through another store: a sign-up, then calling an activity off, each seen at once.
+    // What no search shows moves nothing: the reminder sweep through another store (twice:
+    // the second claims nothing, an update of no row), a reminder and a check-in code.
     let everything = ActivityParams::from_pairs(&[("limit", "100")])
         .unwrap()
         .resolve(None, people::now());
+    let shown = a.search_activities(&everything).await.unwrap().1[0].activity.id.get();
+    let sweep = Activities {
+        store: &b,
+        now: people::now(),
+    };
+    sweep.send_reminders().await.unwrap();
+    sweep.send_reminders().await.unwrap();
+    people::exec(&b, "UPDATE activities SET reminded_at = 1 WHERE id = $1", &[shown]).await;
+    people::exec(
+        &b,
+        "UPDATE activities SET checkin_code = 'TESTCODE' WHERE id = $1",
+        &[shown],
+    )
+    .await;
+    a.search_activities(&everything).await.unwrap();
+    assert_eq!(
+        a.upcoming_cache().reads(),
+        1,
+        "only what a search shows moves its version"
+    );
+
+    // Through another store: a sign-up, then calling an activity off, each seen at once.
     let (_, before) = a.search_activities(&everything).await.unwrap();
     let target = before
         .iter()
@@ -140,4 +163,71 @@ async fn memory_answers_what_sql_answers_and_sees_other_instances_at_once(engine
     );
 }
 
-on_both_engines!(memory_answers_what_sql_answers_and_sees_other_instances_at_once);
+/// The JSON search answers from kept card lines: each item must be what the activity's own
+/// answer says (in the asked language), with the store's distance, and a change shows in
+/// the next search.
+async fn the_search_answer_shows_each_activity_as_its_own_answer_does(engine: Engine) {
+    let db = common::fresh_db(engine).await;
+    generate(&db.store, size()).await.unwrap();
+    let app = common::spawn_with(db).await;
+    let mut rng = Lcg(19);
+    let mut compared = 0;
+    for n in 0..100 {
+        let query = random_query(&mut rng);
+        let lang = rng.pick(&["zh", "en"]);
+        let (status, page) = app.get_json(&format!("/api/v1/activities?{query}&lang={lang}")).await;
+        assert_eq!(status, 200, "search {n}: {query}");
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&query).unwrap();
+        let params = ActivityParams::from_pairs(&pairs).unwrap();
+        let near = match params.origin {
+            Some(app::domain::search::Origin::Position(c)) => Some(c),
+            _ => None,
+        };
+        let (total, hits) = app
+            .db
+            .store
+            .search_activities_by_sql(&params.resolve(near, people::now()))
+            .await
+            .unwrap();
+        assert_eq!(page["total"], total, "search {n}: {query}");
+        let items = page["items"].as_array().unwrap();
+        let found: Vec<_> = items
+            .iter()
+            .map(|i| (i["id"].as_i64().unwrap(), i["distance_m"].as_u64()))
+            .collect();
+        let expected: Vec<_> = hits
+            .iter()
+            .map(|h| (h.activity.id.get(), h.distance_m.map(u64::from)))
+            .collect();
+        assert_eq!(found, expected, "search {n}: {query}");
+        for item in items.iter().take(5) {
+            let (status, mut own) = app
+                .get_json(&format!("/api/v1/activities/{}?lang={lang}", item["id"]))
+                .await;
+            assert_eq!(status, 200);
+            let mut item = item.clone();
+            own.as_object_mut().unwrap().remove("distance_m");
+            item.as_object_mut().unwrap().remove("distance_m");
+            assert_eq!(item, own, "search {n}: {query}");
+            compared += 1;
+        }
+    }
+    assert!(compared > 40, "the searches find things: {compared}");
+
+    // A change to a shown activity shows in the next search, in each language.
+    let (_, page) = app.get_json("/api/v1/activities?lang=en&limit=1").await;
+    let id = page["items"][0]["id"].as_i64().unwrap();
+    people::exec(
+        &app.db.store,
+        "UPDATE activities SET title_en = 'Changed title' WHERE id = $1",
+        &[id],
+    )
+    .await;
+    let (_, page) = app.get_json("/api/v1/activities?lang=en&limit=1").await;
+    assert_eq!(page["items"][0]["title"], "Changed title");
+}
+
+on_both_engines!(
+    memory_answers_what_sql_answers_and_sees_other_instances_at_once,
+    the_search_answer_shows_each_activity_as_its_own_answer_does,
+);

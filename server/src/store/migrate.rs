@@ -167,6 +167,14 @@ const MIGRATIONS: &[Migration] = &[
             postgres: include_str!("../../migrations/0019_activity_search_version.postgres.sql"),
         },
     },
+    Migration {
+        version: 20,
+        name: "activity_search_shown_columns",
+        sql: Sql::PerEngine {
+            sqlite: include_str!("../../migrations/0020_activity_search_shown_columns.sqlite.sql"),
+            postgres: include_str!("../../migrations/0020_activity_search_shown_columns.postgres.sql"),
+        },
+    },
 ];
 
 /// The SQL for `engine`, with the portable tokens replaced.

@@ -8,7 +8,7 @@
 
 use super::attendance;
 use super::input::{ActivityDraft, ActivityInput};
-use super::search::ActivityParams;
+use super::search::{ActivityParams, ActivitySearch};
 use super::signup::{self, SignupStatus};
 use super::store::*;
 use super::{Activity, ActivityHit, ActivityStatus, Organizer};
@@ -157,6 +157,12 @@ impl Activities<'_> {
 
     /// Upcoming published activities near a place or position, or anywhere.
     pub async fn search(&self, params: &ActivityParams) -> Result<(u64, Vec<ActivityHit>), AppError> {
+        Ok(self.store.search_activities(&self.resolve(params).await?).await?)
+    }
+
+    /// The search the parameters ask for, now: a place becomes its position (404 when
+    /// there is no such place).
+    pub async fn resolve(&self, params: &ActivityParams) -> Result<ActivitySearch, AppError> {
         let near = match params.origin {
             None => None,
             Some(Origin::Position(c)) => Some(c),
@@ -167,7 +173,7 @@ impl Activities<'_> {
                     .ok_or_else(|| AppError::not_found("地点", "place"))?,
             ),
         };
-        Ok(self.store.search_activities(&params.resolve(near, self.now)).await?)
+        Ok(params.resolve(near, self.now))
     }
 
     /// Where the caller stands with an activity.

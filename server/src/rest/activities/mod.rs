@@ -17,7 +17,7 @@ use app::domain::activities::input::ActivityInput;
 use app::domain::activities::search::ActivityParams;
 use app::domain::activities::store::{MySignup, RosterLine, Standing};
 use app::domain::activities::use_cases::{standing_words, Activities, Mark};
-use app::domain::activities::{Activity, ActivityHit, Organizer};
+use app::domain::activities::{Activity, Organizer};
 use app::domain::calendar::rfc3339;
 use app::domain::ids::{ActivityId, PersonId};
 use app::domain::lang::Lang;
@@ -45,8 +45,10 @@ pub struct OrganizerView {
     name: String,
 }
 
+/// An activity as every answer shows it: what stays the same between two changes to it.
+/// The search keeps each card's JSON ([`card_line`]) while nothing changes.
 #[derive(Serialize, ToSchema)]
-pub struct ActivityView {
+pub struct ActivityCard {
     id: i64,
     organizer: OrganizerView,
     community_id: i64,
@@ -74,23 +76,29 @@ pub struct ActivityView {
     min_age: Option<u8>,
     /// `draft`, `published`, `cancelled` or `finished`.
     status: &'static str,
-    /// Whether sign-ups are open now.
-    signups_open: bool,
     cancel_reason: Option<String>,
     /// Counts edits; send it back as `If-Match` so an edit made from a stale read is refused.
     revision: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ActivityView {
+    #[serde(flatten)]
+    card: ActivityCard,
+    /// Whether sign-ups are open now.
+    signups_open: bool,
     /// From the search's origin, when it had one. (Its page is `/activities/{id}`, its
     /// calendar file `GET /api/v1/activities/{id}.ics`: no URLs in the body, which
     /// schemathesis' stateful phase would read as links and mismatch.)
     distance_m: Option<u32>,
 }
 
-pub(crate) fn view(a: Activity, distance_m: Option<u32>, lang: Lang, now: i64) -> ActivityView {
+fn card(a: &Activity, lang: Lang) -> ActivityCard {
     let (kind, id) = match a.organizer {
         Organizer::Organization(o) => ("organization", o.get()),
         Organizer::Community(c) => ("community", c.get()),
     };
-    ActivityView {
+    ActivityCard {
         id: a.id.get(),
         organizer: OrganizerView {
             kind,
@@ -118,14 +126,59 @@ pub(crate) fn view(a: Activity, distance_m: Option<u32>, lang: Lang, now: i64) -
         skill_names: a.skills.iter().map(|s| s.name().get(lang).to_owned()).collect(),
         min_age: a.min_age,
         status: a.status.slug(),
-        signups_open: a.open_at(now),
         cancel_reason: a.cancel_reason.clone(),
         revision: a.revision,
+    }
+}
+
+pub(crate) fn view(a: &Activity, distance_m: Option<u32>, lang: Lang, now: i64) -> ActivityView {
+    ActivityView {
+        card: card(a, lang),
+        signups_open: a.open_at(now),
         distance_m,
     }
 }
 
+/// The card's JSON object left open (no closing brace), for [`ActivityLines`] to finish
+/// with what changes from one request to the next.
+fn card_line(a: &Activity, lang: Lang) -> String {
+    let mut line = serde_json::to_string(&card(a, lang)).expect("a card always serializes");
+    let closing = line.pop();
+    debug_assert_eq!(closing, Some('}'));
+    line
+}
+
+/// The search's answer ([`ActivityPage`] on the wire) written from kept card lines, each
+/// finished with `signups_open` and `distance_m` as [`ActivityView`] writes them.
+struct ActivityLines(String);
+
+impl ActivityLines {
+    fn new(total: u64) -> Self {
+        Self(format!(r#"{{"total":{total},"items":["#))
+    }
+
+    fn push(&mut self, card_line: &str, signups_open: bool, distance_m: Option<u32>) {
+        use std::fmt::Write;
+        if !self.0.ends_with('[') {
+            self.0.push(',');
+        }
+        self.0.push_str(card_line);
+        let _ = match distance_m {
+            Some(d) => write!(self.0, r#","signups_open":{signups_open},"distance_m":{d}}}"#),
+            None => write!(self.0, r#","signups_open":{signups_open},"distance_m":null}}"#),
+        };
+    }
+
+    fn finish(mut self) -> Response {
+        self.0.push_str("]}");
+        ([(http::header::CONTENT_TYPE, "application/json")], self.0).into_response()
+    }
+}
+
+/// A page of found activities and how many there are in all (the services' answer
+/// shape). [`ActivityLines`] writes it; this type describes it in the OpenAPI document.
 #[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
 pub struct ActivityPage {
     total: u64,
     items: Vec<ActivityView>,
@@ -177,18 +230,21 @@ pub async fn list(
     State(store): State<SqlStore>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
-) -> Result<Json<ActivityPage>, ApiError> {
+) -> Result<Response, ApiError> {
     let params = ActivityParams::from_pairs(&query_pairs(query.as_deref())?).map_err(|e| ApiError(e.into()))?;
     let lang = request_lang(params.lang, &headers);
     let use_case = activities(&store);
-    let (total, hits) = use_case.search(&params).await?;
-    Ok(Json(ActivityPage {
-        total,
-        items: hits
-            .into_iter()
-            .map(|ActivityHit { activity, distance_m }| view(activity, distance_m, lang, use_case.now))
-            .collect(),
-    }))
+    // The store's kept activities answer directly (`use_case.search` would clone each
+    // hit, as the pages need): each card is shaped once per version and language.
+    let search = use_case.resolve(&params).await?;
+    let upcoming = store.upcoming(&search).await?;
+    let (total, found) = upcoming.find(&search);
+    let mut page = ActivityLines::new(total);
+    for f in &found {
+        let signups_open = upcoming.activity(f).open_at(use_case.now);
+        page.push(upcoming.line(f, lang, card_line), signups_open, f.distance_m);
+    }
+    Ok(page.finish())
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -236,7 +292,7 @@ pub async fn create(
     let location = format!("/api/v1/activities/{}", activity.id);
     let mut response = (
         StatusCode::CREATED,
-        Json(view(activity, None, request_lang(None, &headers), use_case.now)),
+        Json(view(&activity, None, request_lang(None, &headers), use_case.now)),
     )
         .into_response();
     if let Ok(location) = HeaderValue::from_str(&location) {
@@ -273,7 +329,7 @@ pub async fn get(
     if ics {
         return Ok(crate::calendar_file::response(&activity, lang));
     }
-    Ok(Json(view(activity, None, lang, use_case.now)).into_response())
+    Ok(Json(view(&activity, None, lang, use_case.now)).into_response())
 }
 
 fn lang_param(query: Option<&str>, headers: &HeaderMap) -> Result<Lang, ApiError> {
@@ -345,7 +401,7 @@ pub async fn mine(
     Ok(Json(
         mine.into_iter()
             .map(|MySignup { activity, standing }| MySignupView {
-                activity: view(activity, None, lang, use_case.now),
+                activity: view(&activity, None, lang, use_case.now),
                 signup: standing_view(&standing, lang),
             })
             .collect(),

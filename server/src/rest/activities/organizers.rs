@@ -38,7 +38,7 @@ pub async fn edit(
     let activity = use_case
         .edit(who, id, &input, Some(from_revision.unwrap_or(current.revision)))
         .await?;
-    Ok(Json(view(activity, None, request_lang(None, &headers), use_case.now)))
+    Ok(Json(view(&activity, None, request_lang(None, &headers), use_case.now)))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -125,7 +125,7 @@ pub async fn cancel_activity(
     let who = caller.require()?;
     let use_case = activities(&store);
     let activity = use_case.cancel_activity(who, id, &body.reason).await?;
-    Ok(Json(view(activity, None, request_lang(None, &headers), use_case.now)))
+    Ok(Json(view(&activity, None, request_lang(None, &headers), use_case.now)))
 }
 
 /// An organization's activities, latest start first, drafts included (its members).
@@ -144,7 +144,5 @@ pub async fn of_organization(
     let lang = request_lang(None, &headers);
     let use_case = activities(&store);
     let list = use_case.of_organization(who, organization).await?;
-    Ok(Json(
-        list.into_iter().map(|a| view(a, None, lang, use_case.now)).collect(),
-    ))
+    Ok(Json(list.iter().map(|a| view(a, None, lang, use_case.now)).collect()))
 }

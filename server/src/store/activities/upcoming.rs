@@ -17,10 +17,11 @@ use crate::store::coalesced_read::CoalescedRead;
 use crate::store::{failed, SqlStore};
 use app::domain::accounts::store::Millis;
 use app::domain::activities::search::{ActivityOrder, ActivitySearch};
-use app::domain::activities::{Activity, ActivityHit};
+use app::domain::activities::{Activity, ActivityHit, ActivityKind, Skill};
 use app::domain::geo::{rounded_metres, LocalPlane};
+use app::domain::lang::Lang;
 use app::domain::store::StoreError;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 /// A found activity before paging: its id, squared distance from the origin (with one),
 /// and start.
@@ -54,63 +55,143 @@ pub(super) fn first_ranked<T>(
     items.sort_by(cmp);
 }
 
+/// What the scan reads of one kept activity, beside it: ~48 bytes an activity, so the
+/// scan over a few thousand stays in the cache instead of walking whole activities.
+#[derive(Debug, Clone, Copy)]
+struct Key {
+    starts_at: Millis,
+    id: i64,
+    latitude: f64,
+    longitude: f64,
+    kind: ActivityKind,
+    /// One bit per [`Skill`] asked for.
+    skills: u32,
+}
+
+fn skill_bit(skill: Skill) -> u32 {
+    1 << skill as u32
+}
+
+impl Key {
+    fn of(a: &Activity) -> Self {
+        Self {
+            starts_at: a.starts_at,
+            id: a.id.get(),
+            latitude: a.position.latitude(),
+            longitude: a.position.longitude(),
+            kind: a.kind,
+            skills: a.skills.iter().fold(0, |bits, s| bits | skill_bit(*s)),
+        }
+    }
+}
+
+/// One activity a search found: where it is kept, and how far it is.
+#[derive(Debug, Clone, Copy)]
+pub struct Found {
+    index: usize,
+    pub distance_m: Option<u32>,
+}
+
 /// The upcoming activities as read at one version, soonest first.
 pub struct Upcoming {
     version: i64,
     /// Activities starting before this were not read.
     from: Millis,
     activities: Vec<Activity>,
+    keys: Vec<Key>,
+    /// Each activity's answer line per language ([`Upcoming::line`]), shaped the first
+    /// time a search shows it and kept while this version stands.
+    lines: [Vec<OnceLock<Box<str>>>; 2],
 }
 
 impl Upcoming {
     pub fn new(version: i64, from: Millis, mut activities: Vec<Activity>) -> Self {
         activities.sort_by_key(|a| (a.starts_at, a.id));
+        let keys = activities.iter().map(Key::of).collect();
+        let lines = std::array::from_fn(|_| activities.iter().map(|_| OnceLock::new()).collect());
         Self {
             version,
             from,
             activities,
+            keys,
+            lines,
         }
     }
 
     /// The search's total and page, as the SQL search would answer.
     pub fn search(&self, search: &ActivitySearch) -> (u64, Vec<ActivityHit>) {
-        let first = self.activities.partition_point(|a| a.starts_at < search.starts_from);
-        let end = search.starts_before.map_or(self.activities.len(), |before| {
-            self.activities.partition_point(|a| a.starts_at < before)
-        });
-        let plane = search.near.map(LocalPlane::new);
-        let radius = f64::from(search.radius.get());
-        // (candidate, where it is kept)
-        let mut candidates: Vec<(Candidate, usize)> = Vec::new();
-        for (i, a) in self.activities.iter().enumerate().take(end).skip(first) {
-            if search.kind.is_some_and(|k| k != a.kind) || search.skill.is_some_and(|s| !a.skills.contains(&s)) {
-                continue;
-            }
-            let d2 = plane
-                .as_ref()
-                .map(|p| p.squared_distance_m2(a.position.latitude(), a.position.longitude()));
-            if d2.is_some_and(|d2| d2 > radius * radius) {
-                continue;
-            }
-            candidates.push(((a.id.get(), d2, a.starts_at), i));
-        }
-        let total = candidates.len() as u64;
-        let offset = search.paging.offset() as usize;
-        first_ranked(
-            &mut candidates,
-            |c| c.0,
-            search.order,
-            offset + search.paging.limit() as usize,
-        );
-        let hits = candidates
+        let (total, found) = self.find(search);
+        let hits = found
             .iter()
-            .skip(offset)
-            .map(|((_, d2, _), i)| ActivityHit {
-                activity: self.activities[*i].clone(),
-                distance_m: d2.map(|d2| rounded_metres(d2.sqrt())),
+            .map(|f| ActivityHit {
+                activity: self.activity(f).clone(),
+                distance_m: f.distance_m,
             })
             .collect();
         (total, hits)
+    }
+
+    /// The search's total and where its page is kept.
+    pub fn find(&self, search: &ActivitySearch) -> (u64, Vec<Found>) {
+        let first = self.keys.partition_point(|k| k.starts_at < search.starts_from);
+        let end = search.starts_before.map_or(self.keys.len(), |before| {
+            self.keys.partition_point(|k| k.starts_at < before)
+        });
+        let plane = search.near.map(LocalPlane::new);
+        let radius2 = f64::from(search.radius.get()).powi(2);
+        let skill = search.skill.map_or(0, skill_bit);
+        let offset = search.paging.offset() as usize;
+        let keep = offset + search.paging.limit() as usize;
+        // Soonest first, the keys' own order: once `keep` are found, only those starting
+        // at the same time as the last of them can still rank among them (nearer breaks
+        // the tie); later ones are only counted.
+        let mut last_start_kept = None;
+        let mut total = 0u64;
+        // (candidate, where it is kept)
+        let mut candidates: Vec<(Candidate, usize)> = Vec::new();
+        for (i, k) in self.keys.iter().enumerate().take(end).skip(first) {
+            if search.kind.is_some_and(|kind| kind != k.kind) || k.skills & skill != skill {
+                continue;
+            }
+            let d2 = plane.as_ref().map(|p| p.squared_distance_m2(k.latitude, k.longitude));
+            if d2.is_some_and(|d2| d2 > radius2) {
+                continue;
+            }
+            total += 1;
+            if search.order == ActivityOrder::Soonest {
+                match last_start_kept {
+                    Some(start) if k.starts_at > start => continue,
+                    Some(_) => {}
+                    None if candidates.len() + 1 == keep => last_start_kept = Some(k.starts_at),
+                    None => {}
+                }
+            }
+            candidates.push(((k.id, d2, k.starts_at), i));
+        }
+        first_ranked(&mut candidates, |c| c.0, search.order, keep);
+        let found = candidates
+            .iter()
+            .skip(offset)
+            .map(|((_, d2, _), i)| Found {
+                index: *i,
+                distance_m: d2.map(|d2| rounded_metres(d2.sqrt())),
+            })
+            .collect();
+        (total, found)
+    }
+
+    pub fn activity(&self, found: &Found) -> &Activity {
+        &self.activities[found.index]
+    }
+
+    /// The found activity's answer line in `lang`, shaped by `shape` the first time it is
+    /// asked for at this version (an activity's line changes only with the version).
+    pub fn line(&self, found: &Found, lang: Lang, shape: impl FnOnce(&Activity, Lang) -> String) -> &str {
+        let slot = match lang {
+            Lang::Zh => 0,
+            Lang::En => 1,
+        };
+        self.lines[slot][found.index].get_or_init(|| shape(self.activity(found), lang).into_boxed_str())
     }
 }
 
@@ -149,7 +230,7 @@ impl UpcomingCache {
 impl SqlStore {
     /// The upcoming activities as of now, read again if anything changed since (or if the
     /// search reaches before what is kept: a clock behind this one's).
-    pub(super) async fn upcoming(&self, search: &ActivitySearch) -> Result<Arc<Upcoming>, StoreError> {
+    pub async fn upcoming(&self, search: &ActivitySearch) -> Result<Arc<Upcoming>, StoreError> {
         let cache = self.upcoming_cache();
         let version = cache
             .version
