@@ -135,7 +135,7 @@ async fn migrations_run_twice_without_change(engine: Engine) {
         db.store.migrate().await.unwrap().is_empty(),
         "already applied by fresh_db"
     );
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM schema_migrations").await, 19);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM schema_migrations").await, 20);
 }
 
 async fn a_failed_load_leaves_nothing_behind(engine: Engine) {
