@@ -34,6 +34,11 @@ fn handle() -> &'static PrometheusHandle {
                 &[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0],
             )
             .expect("valid buckets")
+            .set_buckets_for_metric(
+                metrics_exporter_prometheus::Matcher::Full("directory_delta_seconds".into()),
+                &[0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1.0],
+            )
+            .expect("valid buckets")
             .install_recorder()
             .expect("the only metrics recorder of the process")
     })

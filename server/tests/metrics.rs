@@ -14,7 +14,7 @@ async fn metrics_are_private_and_count_requests_and_snapshot_work(engine: Engine
     );
 
     let app = spawn_configured(fresh_db(engine).await, &["--metrics-token", "scrape-me"]).await;
-    fixtures::base(&app.db.store).await;
+    let fixture = fixtures::base(&app.db.store).await;
     let metrics = |token: Option<&'static str>| {
         let mut request = app.client.get(format!("{}/metrics", app.base));
         if let Some(token) = token {
@@ -26,6 +26,14 @@ async fn metrics_are_private_and_count_requests_and_snapshot_work(engine: Engine
     assert_eq!(metrics(Some("guess")).await.unwrap().status(), 401);
 
     app.db.store.rebuild_index().await.unwrap();
+    // A change to an organization, then a search: applied as a delta, and timed.
+    common::people::exec(
+        &app.db.store,
+        "UPDATE organizations SET name_en = 'Changed' WHERE id = $1",
+        &[fixture.organization],
+    )
+    .await;
+    assert_eq!(app.get("/api/v1/services").await.status(), 200);
     for _ in 0..3 {
         assert_eq!(app.get("/api/v1/services/42").await.status(), 404);
         assert_eq!(app.get("/api/v1/categories").await.status(), 200);
@@ -53,6 +61,8 @@ async fn metrics_are_private_and_count_requests_and_snapshot_work(engine: Engine
     assert!(!text.contains("/api/v1/services/42"), "ids never become labels");
     assert!(text.contains("http_request_duration_seconds_bucket"));
     assert!(line("directory_full_rebuilds_total").is_some());
+    assert!(line("directory_deltas_applied_total").is_some(), "{text}");
+    assert!(text.contains("directory_delta_seconds_bucket"), "{text}");
     assert!(line("directory_snapshot_version").is_some());
     assert!(text.contains("db_pool_connections{state=\"open\"}"));
 }

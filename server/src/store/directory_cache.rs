@@ -125,8 +125,11 @@ impl SqlStore {
         if current.read_started >= began {
             return Ok(Some(current));
         }
+        let applying = Instant::now();
         match current.with_changes_since(self.pool(), self.engine()).await {
             Ok(Some(next)) => {
+                // Every search that arrived after the change waits this long.
+                metrics::histogram!("directory_delta_seconds").record(applying.elapsed().as_secs_f64());
                 let next = Arc::new(next);
                 self.cache.replace(next.clone());
                 if next.changed() >= FOLD_CHANGES_AT {
