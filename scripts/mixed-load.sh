@@ -133,6 +133,12 @@ PY
   echo "writer: $(cat "$work/writer.txt")"
   count() { awk -v m="$1" '$1 ~ "^"m {s += $NF} END {print s + 0}' <<<"$2"; }
   echo "during the writer: $(( $(count directory_sql_fallbacks_total "$after") - $(count directory_sql_fallbacks_total "$before") )) reads fell back to SQL, $(( $(count directory_full_rebuilds_total "$after") - $(count directory_full_rebuilds_total "$before") )) full snapshot rebuilds, $(( $(count directory_deltas_applied_total "$after") - $(count directory_deltas_applied_total "$before") )) deltas applied"
+  # How long searches waited for each change applied during the writer: the histogram's
+  # growth between the two scrapes.
+  grown() { awk -v m="$1" 'NR == FNR { if ($1 == m) b = $NF; next } $1 == m { print $NF - b }' <(echo "$before") <(echo "$after"); }
+  n="$(grown directory_delta_seconds_count)"
+  echo "applying a change (searches wait for it): $(awk -v s="$(grown directory_delta_seconds_sum)" -v n="${n:-0}" 'BEGIN { if (n > 0) printf "%.2f ms mean over %d", 1000 * s / n, n; else print "none" }')," \
+    "within 1 / 2 / 5 / 10 / 20 ms: $(for le in 0.001 0.002 0.005 0.01 0.02; do printf '%s ' "$(grown "directory_delta_seconds_bucket{le=\"$le\"}")"; done)"
   echo "RSS after: $(ps -o rss= -p "${pids[-1]}") KB"
 
   # From an edit's commit to its visibility on a second instance of the same database:
