@@ -7,7 +7,7 @@
 //! changed services and organizations beside it, and a small search index of the changed
 //! services (`search_index::Layered`).
 
-use super::details::{coverage_where, ORGANIZATIONS_SQL};
+use super::details::{coverage_of, ORGANIZATIONS_SQL};
 use super::{
     begin_read, indexed_service, next_build, services_sql, Card, Cards, Interner, OrganizationFacts, ServiceFacts,
     Snapshot,
@@ -15,9 +15,7 @@ use super::{
 use crate::search_index::IndexedService;
 use crate::store::directory::SHOWN_JOINED;
 use crate::store::Engine;
-use sqlx::any::AnyArguments;
-use sqlx::query::Query;
-use sqlx::{Any, AnyPool, Row};
+use sqlx::{AnyPool, Row};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Instant;
@@ -83,27 +81,29 @@ impl Snapshot {
         }
 
         let mut changes = Changes::clone(&self.changes);
-        let mut reader = ServiceReader::default();
-        if !services.is_empty() && logged.organizations.is_empty() {
-            // The usual change (offerings edited): the services the log names, read by
-            // statements that stay the same from one change to the next.
-            reader
-                .read(
-                    &mut tx,
-                    &Which::Logged {
-                        after: self.version,
-                        upto: version,
-                    },
-                )
-                .await?;
-        } else {
-            for ids in chunks(&services) {
-                reader.read(&mut tx, &Which::Ids(&ids)).await?;
+        let (mut cards, mut texts) = (Cards::default(), Interner::default());
+        for ids in chunks(&services) {
+            let sql = services_sql(&format!("s.id IN ({ids}) AND {SHOWN_JOINED}"));
+            let mut read: HashMap<i64, (Card, ServiceFacts, Option<IndexedService>)> = HashMap::new();
+            for row in sqlx::query(&sql).fetch_all(&mut *tx).await? {
+                let listed = row.try_get::<String, _>("status")? == "active";
+                let indexed = listed.then(|| indexed_service(&row)).transpose()?;
+                read.insert(
+                    row.try_get("id")?,
+                    (cards.read(&row)?, ServiceFacts::read(&row, &mut texts)?, indexed),
+                );
             }
-        }
-        for id in &services {
-            let now = reader.read.remove(id).map(Arc::new);
-            changes.services.insert(*id, now);
+            for row in sqlx::query(&coverage_of(&ids)).fetch_all(&mut *tx).await? {
+                if let Some((_, facts, _)) = read.get_mut(&row.try_get("service_id")?) {
+                    facts.coverage.push(row.try_get("grid_unit_id")?);
+                }
+            }
+            for id in ids.split(',').map(|id| id.parse::<i64>().expect("ids we formatted")) {
+                let now = read
+                    .remove(&id)
+                    .map(|(card, facts, indexed)| Arc::new(ChangedService { card, facts, indexed }));
+                changes.services.insert(id, now);
+            }
         }
         for ids in chunks(&logged.organizations) {
             let sql = format!("{ORGANIZATIONS_SQL} AND id IN ({ids})");
@@ -154,68 +154,6 @@ impl Clone for Snapshot {
             changes: self.changes.clone(),
             index: self.index.clone(),
         }
-    }
-}
-
-/// The changed services to read.
-enum Which<'a> {
-    /// Those the log names after one version up to another: the statements stay the same
-    /// from one change to the next, so PostgreSQL prepares and plans them once (ids as
-    /// literals made a new statement, planned afresh, for every change).
-    Logged { after: i64, upto: i64 },
-    /// These ids, comma-separated (when organizations changed, their services too).
-    Ids(&'a str),
-}
-
-/// The services the log names between two bound versions.
-const LOGGED_SERVICES: &str =
-    "SELECT entity_id FROM directory_changes WHERE version > $1 AND version <= $2 AND entity = 'service'";
-
-impl Which<'_> {
-    /// The condition on `column` (a service id) that selects them.
-    fn condition(&self, column: &str) -> String {
-        match self {
-            Which::Logged { .. } => format!("{column} IN ({LOGGED_SERVICES})"),
-            Which::Ids(ids) => format!("{column} IN ({ids})"),
-        }
-    }
-
-    fn bind<'q>(&self, query: Query<'q, Any, AnyArguments<'q>>) -> Query<'q, Any, AnyArguments<'q>> {
-        match self {
-            Which::Logged { after, upto } => query.bind(*after).bind(*upto),
-            Which::Ids(_) => query,
-        }
-    }
-}
-
-/// Reads changed services as the snapshot keeps them; what is not read is no longer shown.
-#[derive(Default)]
-struct ServiceReader {
-    cards: Cards,
-    texts: Interner,
-    read: HashMap<i64, ChangedService>,
-}
-
-impl ServiceReader {
-    async fn read(&mut self, tx: &mut sqlx::Transaction<'_, Any>, which: &Which<'_>) -> Result<(), sqlx::Error> {
-        let sql = services_sql(&format!("{} AND {SHOWN_JOINED}", which.condition("s.id")));
-        for row in which.bind(sqlx::query(&sql)).fetch_all(&mut **tx).await? {
-            let listed = row.try_get::<String, _>("status")? == "active";
-            let indexed = listed.then(|| indexed_service(&row)).transpose()?;
-            let changed = ChangedService {
-                card: self.cards.read(&row)?,
-                facts: ServiceFacts::read(&row, &mut self.texts)?,
-                indexed,
-            };
-            self.read.insert(row.try_get("id")?, changed);
-        }
-        let coverage = coverage_where(&which.condition("sc.service_id"));
-        for row in which.bind(sqlx::query(&coverage)).fetch_all(&mut **tx).await? {
-            if let Some(changed) = self.read.get_mut(&row.try_get("service_id")?) {
-                changed.facts.coverage.push(row.try_get("grid_unit_id")?);
-            }
-        }
-        Ok(())
     }
 }
 

@@ -20,9 +20,9 @@ pub const SERVICE_COLUMNS: &str = "s.delivery, s.hours_zh, s.hours_en, s.min_age
 pub const COVERAGE_SQL: &str = "SELECT sc.service_id, sc.grid_unit_id FROM service_coverage sc \
      JOIN grid_units g ON g.id = sc.grid_unit_id ORDER BY sc.service_id, g.sort_order, g.id";
 
-/// [`COVERAGE_SQL`] where `condition` holds.
-pub fn coverage_where(condition: &str) -> String {
-    COVERAGE_SQL.replace(" ORDER BY", &format!(" WHERE {condition} ORDER BY"))
+/// [`COVERAGE_SQL`] for the services with the given ids only.
+pub fn coverage_of(ids: &str) -> String {
+    COVERAGE_SQL.replace(" ORDER BY", &format!(" WHERE sc.service_id IN ({ids}) ORDER BY"))
 }
 
 /// The organizations whose pages are shown (verified and not suspended).
