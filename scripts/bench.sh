@@ -27,6 +27,17 @@ for url in "$sqlite_url" "$pg_url"; do
   /usr/bin/time -f "generate: %e s, max RSS %M KB" env DATABASE_URL="$url" RUST_LOG=warn "$bin" generate --seed 1 --residents 20000 --requests 0 --needs 0
 done
 
+# The offerings residents can see (active, of verified and unsuspended organizations),
+# for the random service pages; the same on both engines (one seed).
+export SHOWN_SERVICES="$work/shown-services.txt"
+python3 - "$work/city.db" >"$SHOWN_SERVICES" <<'PY'
+import sqlite3, sys
+rows = sqlite3.connect(sys.argv[1]).execute(
+    "SELECT s.id FROM services s JOIN organizations o ON o.id = s.organization_id "
+    "WHERE s.status = 'active' AND o.verified = 1 AND o.suspended = 0")
+print("\n".join(str(id_) for (id_,) in rows))
+PY
+
 # Points: the dense centre, a middle ring and the sparse edge of the generated city.
 centre="lat=30.6570&lon=104.0650"
 middle="lat=30.6900&lon=104.1000"
