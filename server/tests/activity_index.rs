@@ -227,7 +227,32 @@ async fn the_search_answer_shows_each_activity_as_its_own_answer_does(engine: En
     assert_eq!(page["items"][0]["title"], "Changed title");
 }
 
+/// Every column a search shows, updated, moves the search's version (else every instance
+/// would keep showing the old value); the columns come from the store's query itself.
+async fn every_column_a_search_shows_moves_its_version(engine: Engine) {
+    let app = common::spawn(engine).await;
+    common::activities::published(&app, 3, 5).await;
+    let store = &app.db.store;
+    let version = || async {
+        sqlx::query_scalar::<_, i64>("SELECT version FROM activity_search_version WHERE id = 1")
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+    };
+    let columns = doorstep_server::store::activity_columns_read();
+    assert!(columns.len() > 20, "read from the store's query: {columns:?}");
+    for (table, column) in columns {
+        let before = version().await;
+        people::exec(store, &format!("UPDATE {table} SET {column} = {column}"), &[]).await;
+        assert!(
+            version().await > before,
+            "updating {table}.{column} does not move the search's version"
+        );
+    }
+}
+
 on_both_engines!(
     memory_answers_what_sql_answers_and_sees_other_instances_at_once,
     the_search_answer_shows_each_activity_as_its_own_answer_does,
+    every_column_a_search_shows_moves_its_version,
 );

@@ -24,6 +24,7 @@ mod search_text;
 mod snapshot;
 mod snapshot_directory;
 
+pub use activities::activity_columns_read;
 use app::domain::store::StoreError;
 use directory_cache::DirectoryCache;
 pub use directory_cache::IndexStatus;

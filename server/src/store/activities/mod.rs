@@ -26,12 +26,32 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 /// Every column an [`Activity`] is read from (`a`: the activity, `o` its organization,
-/// `cu` its community, `g` its place).
+/// `cu` its community, `g` its place). Each one of `a` and `o` must move
+/// `activity_search_version` when updated (migrations 0019 and 0020 list them), or
+/// searches keep showing its old value: [`activity_columns_read`] lets a test check.
 pub(super) const COLUMNS: &str = "a.id, a.organization_id, o.name_zh AS org_zh, o.name_en AS org_en, \
      a.community_id, cu.name_zh AS community_zh, cu.name_en AS community_en, a.grid_unit_id, \
      g.name_zh AS unit_zh, g.name_en AS unit_en, a.address, a.latitude, a.longitude, a.kind, a.title_zh, \
      a.title_en, a.description_zh, a.description_en, a.starts_at, a.ends_at, a.signup_deadline, a.places, \
      a.confirmed, a.waitlisted, a.skills, a.min_age, a.status, a.cancel_reason, a.revision, a.updated_at";
+
+/// Every `(table, column)` of activities and organizations an [`Activity`] is read from,
+/// taken from [`COLUMNS`] itself, for the test that each bumps `activity_search_version`.
+/// Ids never change; grid units are reference data no code path renames.
+pub fn activity_columns_read() -> Vec<(&'static str, String)> {
+    COLUMNS
+        .split(',')
+        .filter_map(|item| {
+            let (alias, name) = item.split(" AS ").next()?.trim().split_once('.')?;
+            let table = match alias {
+                "a" => "activities",
+                "o" => "organizations",
+                _ => return None,
+            };
+            (name != "id").then(|| (table, name.to_owned()))
+        })
+        .collect()
+}
 
 pub(super) const JOINS: &str = "activities a JOIN grid_units cu ON cu.id = a.community_id \
      JOIN grid_units g ON g.id = a.grid_unit_id LEFT JOIN organizations o ON o.id = a.organization_id";

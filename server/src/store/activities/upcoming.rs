@@ -3,14 +3,15 @@
 //! finding an activity costs what finding a service costs.
 //!
 //! Fresh on every instance: `activity_search_version` (migration 0019) is bumped by
-//! triggers on any change to an activity (a sign-up changes its counts too) and to an
-//! organization's standing or names. A search reads the version (one read shared by the
+//! triggers on any change to what a search shows of an activity (a sign-up changes its
+//! counts too; migration 0020 names the columns) and to an organization's standing or
+//! names. A search reads the version (one read shared by the
 //! concurrent searches that arrived before it, as the directory's `directory_version`) and
 //! answers from the activities read at that version, else reads them again first: the
 //! version is read before the activities, so what is kept is never older than its label.
 //!
 //! The SQL search (`SqlStore::search_activities_by_sql`) stays as the reference: both
-//! filter and order through [`rank`], and `tests/activity_index.rs` compares them.
+//! order through [`first_ranked`], and `tests/activity_index.rs` compares them.
 
 use super::{activity, COLUMNS, JOINS, SHOWN};
 use crate::store::coalesced_read::CoalescedRead;
