@@ -62,9 +62,7 @@ fn table() -> Vec<(&'static str, MethodRouter<SqlStore>)> {
         ("/account/offerings/{id}/retire", post(offerings::retire)),
         (
             "/account/offerings/{id}/photo",
-            post(offerings::photo)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::rest::PHOTO_BODY_LIMIT))
-                .layer(axum::middleware::from_fn(crate::rest::body::refuse_announced_oversize)),
+            post(offerings::photo).layer(axum::extract::DefaultBodyLimit::max(crate::rest::PHOTO_BODY_LIMIT)),
         ),
         ("/account/offerings/{id}/photo/remove", post(offerings::remove_photo)),
         ("/account/requests", post(requests::submit)),

@@ -39,32 +39,57 @@ async fn put_photo(app: &TestApp, id: i64, who: &Person, body: Vec<u8>) -> (u16,
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-/// The status of an upload whose head announces `length` bytes, sent without its body:
-/// the server refuses it on the Content-Length alone and closes. (Sending the megabytes
-/// raced that close: the client sometimes failed writing, with a broken pipe, before it
-/// read the answer.)
-async fn oversized_upload(app: &TestApp, id: i64, who: &Person, length: usize) -> u16 {
+/// The answer to an upload whose head announces `length` bytes, sent without its body:
+/// the server refuses it on the Content-Length alone. (Sending the megabytes raced the
+/// server's close: the client sometimes failed writing, with a broken pipe, before it read
+/// the answer.) Returns the status, the head and the body.
+async fn announced_only(
+    app: &TestApp,
+    request_line: &str,
+    content_type: &str,
+    who: &Person,
+    length: usize,
+) -> (u16, String, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let host = app.base.trim_start_matches("http://");
     let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
     let head = format!(
-        "PUT /api/v1/offerings/{id}/photo HTTP/1.1\r\nHost: {host}\r\nOrigin: {}\r\nSec-Fetch-Site: same-origin\r\n\
-         Cookie: doorstep_session={}\r\nContent-Type: image/jpeg\r\nContent-Length: {length}\r\n\r\n",
+        "{request_line} HTTP/1.1\r\nHost: {host}\r\nOrigin: {}\r\nSec-Fetch-Site: same-origin\r\n\
+         Cookie: doorstep_session={}\r\nContent-Type: {content_type}\r\nContent-Length: {length}\r\n\r\n",
         app.base, who.token
     );
     stream.write_all(head.as_bytes()).await.unwrap();
-    let mut answer = vec![0u8; 256];
-    let read = stream.read(&mut answer).await.unwrap();
-    let status_line = String::from_utf8_lossy(&answer[..read])
+    // The head, then as many bytes as it says the body has.
+    let mut answer = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let body_at = loop {
+        if let Some(end) = answer.windows(4).position(|w| w == b"\r\n\r\n") {
+            break end + 4;
+        }
+        let read = stream.read(&mut chunk).await.unwrap();
+        assert!(read > 0, "closed before the answer's head");
+        answer.extend_from_slice(&chunk[..read]);
+    };
+    let head = String::from_utf8_lossy(&answer[..body_at]).into_owned();
+    let length: usize = head
         .lines()
-        .next()
-        .unwrap_or_default()
-        .to_owned();
-    status_line
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length:")
+                .map(|v| v.trim().parse().unwrap())
+        })
+        .unwrap_or(0);
+    while answer.len() < body_at + length {
+        let read = stream.read(&mut chunk).await.unwrap();
+        assert!(read > 0, "closed before the answer's body");
+        answer.extend_from_slice(&chunk[..read]);
+    }
+    let status = head
         .split_whitespace()
         .nth(1)
         .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("not an HTTP answer: {status_line:?}"))
+        .unwrap_or_else(|| panic!("not an HTTP answer: {head:?}"));
+    (status, head, String::from_utf8_lossy(&answer[body_at..]).into_owned())
 }
 
 async fn photos_are_re_encoded_without_exif_and_served_for_a_year(engine: Engine, uploads: Option<&std::path::Path>) {
@@ -103,7 +128,39 @@ async fn photos_are_re_encoded_without_exif_and_served_for_a_year(engine: Engine
     let (status, body) = put_photo(&app, id, &owner, too_big).await;
     assert_eq!(status, 422);
     assert!(body["error"]["fields"][0]["message"].as_str().unwrap().contains("5 MB"));
-    assert_eq!(oversized_upload(&app, id, &owner, 8 * 1024 * 1024).await, 413);
+    // Announced over the limit: refused before a byte of it is read, in the error format
+    // and the request's language (Chinese by default), as the photo form refuses it on
+    // its page.
+    let put = format!("PUT /api/v1/offerings/{id}/photo");
+    let (status, _, body) = announced_only(&app, &put, "image/jpeg", &owner, 8 * 1024 * 1024).await;
+    let body: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        (status, &body["error"]["fields"][0]["field"]),
+        (413, &Value::from("photo"))
+    );
+    assert!(
+        body["error"]["message"].as_str().unwrap().contains("照片太大了"),
+        "{body}"
+    );
+    let form = format!("POST /account/offerings/{id}/photo");
+    let multipart = "multipart/form-data; boundary=photo-boundary";
+    let (status, head, _) = announced_only(&app, &form, multipart, &owner, 8 * 1024 * 1024).await;
+    // Each value of a header, up to its first `;`.
+    let values = |name: &str| -> Vec<String> {
+        head.lines()
+            .filter_map(|l| l.split_once(':'))
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.split(';').next().unwrap().trim().to_owned())
+            .collect()
+    };
+    let back = format!("/account/offerings/{id}");
+    assert_eq!((status, values("location")), (303, vec![back.clone()]), "{head}");
+    let flash = values("set-cookie")
+        .into_iter()
+        .find(|c| c.starts_with("doorstep_flash="));
+    assert!(flash.is_some(), "{head}");
+    let (_, page) = common::forms::page(&app, &back, &owner, flash.as_deref()).await;
+    assert!(page.contains("照片太大了"), "the form's page says why");
     assert_eq!(count(store, "SELECT COUNT(*) FROM photos").await, 0);
 
     let (status, offering) = put_photo(&app, id, &owner, phone_photo(1200, 900)).await;

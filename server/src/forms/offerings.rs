@@ -226,7 +226,7 @@ pub(super) async fn retire(ctx: Ctx, Path(id): Path<String>, body: axum::body::B
 
 /// The photo form (`multipart/form-data`, one file named `photo`).
 pub(super) async fn photo(
-    (State(store), Extension(caller), _, _): Ctx,
+    (State(store), Extension(caller), _, headers): Ctx,
     Path(id): Path<String>,
     mut form: axum::extract::Multipart,
 ) -> Result<Response, ApiError> {
@@ -234,16 +234,21 @@ pub(super) async fn photo(
     let id: ServiceId = crate::rest::path_id(&id)?;
     let back = format!("/account/offerings/{id}");
     let none = Fields(Vec::new());
+    // Over the body limit, announced or found while reading (or cut off): say on the page
+    // what a resident can act on, before reading megabytes that would be dropped.
+    let too_large = || {
+        let error = AppError::Invalid(vec![app::domain::offerings::photo::too_large()]);
+        refused("photo", &none, error, &back)
+    };
+    if crate::rest::body::announces_oversize_photo(&headers) {
+        return Ok(too_large());
+    }
     let mut upload = None;
     while let Ok(Some(field)) = form.next_field().await {
         if field.name() == Some("photo") {
             match field.bytes().await {
                 Ok(bytes) => upload = Some(bytes),
-                Err(_) => {
-                    // Over the body limit (or cut off): say what a resident can act on.
-                    let error = AppError::Invalid(vec![app::domain::offerings::photo::too_large()]);
-                    return Ok(refused("photo", &none, error, &back));
-                }
+                Err(_) => return Ok(too_large()),
             }
         }
     }

@@ -46,27 +46,27 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     }
 }
 
-/// Refuses a photo upload whose announced length is over [`super::PHOTO_BODY_LIMIT`] before
-/// reading any of it (413): the client is told at once, not after sending megabytes the
-/// server would drop, and a client still writing them cannot miss the answer.
-pub async fn refuse_announced_oversize(
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    let announced = request
-        .headers()
+/// Whether a request announces a body over [`super::PHOTO_BODY_LIMIT`].
+pub(crate) fn announces_oversize_photo(headers: &http::HeaderMap) -> bool {
+    headers
         .get(http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<usize>().ok());
-    if announced.is_some_and(|n| n > super::PHOTO_BODY_LIMIT) {
-        // The error format, in the request's language; built here, since an `ApiError` is
-        // always answered with its own status.
-        let lang = super::request_lang(None, request.headers());
-        let words = Message::fixed("文件太大：照片最大 5 MB", "is too large: a photo is at most 5 MB");
-        let message = words.get(lang).to_owned();
-        let body = serde_json::json!({"error": {"code": "validation", "message": message, "field": "body",
-                                                "fields": [{"field": "body", "message": message}]}});
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .is_some_and(|n| n > super::PHOTO_BODY_LIMIT)
+}
+
+/// Refuses a photo upload whose announced length is over [`super::PHOTO_BODY_LIMIT`] before
+/// reading any of it (413): the client is told at once, not after sending megabytes the
+/// server would drop, and a client still writing them cannot miss the answer. (The photo
+/// form makes the same check itself, to answer on its page.)
+pub async fn refuse_announced_oversize(request: Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if announces_oversize_photo(request.headers()) {
+        // The error format with 413, not the 422 an `ApiError` of a refused field gets.
+        let headers = request.headers();
+        let lang = crate::request_context::lang_of(headers, request.uri().query());
+        let error = app::domain::error::AppError::Invalid(vec![app::domain::offerings::photo::too_large()]);
+        let body = super::error::ErrorBody::new(&error, lang, crate::request_context::request_id_of(headers));
         return (http::StatusCode::PAYLOAD_TOO_LARGE, axum::Json(body)).into_response();
     }
     next.run(request).await
