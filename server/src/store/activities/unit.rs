@@ -57,7 +57,16 @@ where
     })
 }
 
-/// [`WRITTEN`]'s values, `$1` to `$17`.
+/// The `$n` of a column of [`WRITTEN`]; one past the last for `None`.
+fn placeholder(column: Option<&str>) -> usize {
+    let mut columns = WRITTEN.split(", ");
+    match column {
+        Some(c) => columns.position(|w| w == c).expect("a column of WRITTEN") + 1,
+        None => columns.count() + 1,
+    }
+}
+
+/// [`WRITTEN`]'s values, `$1` onwards.
 fn written<'q>(new: &'q NewActivity<'_>) -> Result<AnyArguments<'q>, StoreError> {
     let d = new.draft;
     let status = if d.publish {
@@ -101,10 +110,13 @@ impl ActivityUnit for SqlUnit {
             Organizer::Organization(o) => Some(o.get()),
             Organizer::Community(_) => None,
         };
+        // WRITTEN's values, then the organization, the author and the time (created and updated).
+        let next = placeholder(None);
+        let values = (1..next + 3).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
         let sql = format!(
             "INSERT INTO activities ({WRITTEN}, organization_id, created_by, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20) \
-             RETURNING id"
+             VALUES ({values}, ${}) RETURNING id",
+            next + 2
         );
         let mut args = written(new)?;
         bind(&mut args, organization)?;
@@ -118,17 +130,19 @@ impl ActivityUnit for SqlUnit {
     }
 
     async fn update_activity(&mut self, id: ActivityId, edit: &NewActivity<'_>) -> Result<(), StoreError> {
-        // SET expressions read the row as it was, so the CASE compares with the old start
-        // ($11 is the new one, in `WRITTEN`'s order).
+        // SET expressions read the row as it was, so the CASE compares the old start with
+        // the new one.
         let sets = WRITTEN
             .split(", ")
             .enumerate()
             .map(|(i, column)| format!("{column} = ${}", i + 1))
             .collect::<Vec<_>>()
             .join(", ");
+        let (starts, next) = (placeholder(Some("starts_at")), placeholder(None));
         let sql = format!(
-            "UPDATE activities SET reminded_at = CASE WHEN starts_at = $11 THEN reminded_at ELSE NULL END, {sets}, \
-                updated_at = $18, revision = revision + 1 WHERE id = $19"
+            "UPDATE activities SET reminded_at = CASE WHEN starts_at = ${starts} THEN reminded_at ELSE NULL END, \
+                {sets}, updated_at = ${next}, revision = revision + 1 WHERE id = ${}",
+            next + 1
         );
         let mut args = written(edit)?;
         bind(&mut args, edit.now)?;
