@@ -141,6 +141,17 @@ async fn found_near_home_with_places_left_and_a_calendar_file(engine: Engine) {
         .collect();
     assert_eq!(order, [ids[1], ids[2], ids[0]], "soonest first");
     assert_eq!(page["items"][0]["distance_m"], 0);
+    // A place that does not exist is a 404 naming it, not an empty page.
+    let (status, missing) = app.get_json("/api/v1/activities?place=987654321").await;
+    assert_eq!(
+        (status, &missing["error"]["code"]),
+        (404, &serde_json::json!("not_found")),
+        "{missing}"
+    );
+    assert!(
+        missing["error"]["message"].as_str().unwrap().contains("地点"),
+        "{missing}"
+    );
     let (_, visits) = app.get_json("/api/v1/activities?kind=elder-visit&lang=en").await;
     assert_eq!(visits["total"], 2);
     assert_eq!(visits["items"][0]["kind_name"], "Visiting older residents");
